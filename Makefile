@@ -1,0 +1,61 @@
+# WageGuard: `make demo` sets up and runs the demo city; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+WG := $(VENV)/bin/wageguard
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+DEMO_DB := var/wageguard.db
+export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
+
+.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import clean
+
+help:
+	@echo "make demo   - install, build assets, create the demo city and start the server"
+	@echo "make test   - lint, type-check and run the suite on SQLite and PostgreSQL"
+	@echo "make bench  - run the benchmarks (see docs/benchmarks.md)"
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 / Python 3.11 is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+assets: $(STAMP)
+	$(PY) -m wageguard.web.assets build
+
+demo-data: venv assets
+	$(WG) demo --reset
+
+demo: demo-data
+	$(WG) serve
+
+serve: venv
+	$(WG) serve
+
+lint: venv
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/mypy
+
+test-sqlite: venv
+	env -u WAGEGUARD_DATABASE_URL -u WAGEGUARD_TEST_PG_URL $(PY) -m pytest -q -n 2
+
+test-pg: venv
+	@$(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('+psycopg','')).close()" 2>/dev/null \
+	  || { echo "PostgreSQL is not reachable at $(PG_URL): start it (see .ci/run)"; exit 1; }
+	env -u WAGEGUARD_DATABASE_URL WAGEGUARD_TEST_PG_URL=$(PG_URL) $(PY) -m pytest -q -n 2 -m "not browser"
+
+test: lint test-sqlite test-pg
+
+bench: bench-import
+
+bench-import: venv
+	$(PY) benchmarks/bench_import.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

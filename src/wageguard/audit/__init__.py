@@ -1,0 +1,1 @@
+"""Audit log: every unmasked read of personal data and every import."""

@@ -1,0 +1,77 @@
+"""The one typed Settings object: the only reader of the environment (prefix ``WAGEGUARD_``).
+
+Every setting is documented in docs/settings.md; a test checks that.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development-only keys: refused outside ``environment=development``/``test``.
+DEV_DATA_KEY = base64.urlsafe_b64encode(b"wageguard-dev-data-key-32-bytes!").decode()
+DEV_INDEX_KEY = base64.urlsafe_b64encode(b"wageguard-dev-index-key-32bytes!").decode()
+DEV_SESSION_SECRET = "wageguard-dev-session-secret"
+
+
+class Settings(BaseSettings):
+    """Configuration of one WageGuard process."""
+
+    model_config = SettingsConfigDict(env_prefix="WAGEGUARD_", env_file=None, extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/wageguard.db"
+    data_key: str = Field(default=DEV_DATA_KEY, description="base64 32-byte AES-GCM key for personal data")
+    index_key: str = Field(default=DEV_INDEX_KEY, description="base64 key for blind-index HMAC")
+    session_secret: str = DEV_SESSION_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_pay_day: int = Field(default=15, ge=1, le=31)
+    default_grace_days: int = Field(default=4, ge=0, le=60)
+    import_batch_rows: int = Field(default=5000, ge=100)
+    api_page_size_max: int = Field(default=500, ge=10)
+    var_dir: Path = Path("var")
+    locale_default: Literal["zh", "en"] = "zh"
+
+    @field_validator("data_key", "index_key")
+    @classmethod
+    def _key_is_32_bytes(cls, value: str) -> str:
+        try:
+            raw = base64.urlsafe_b64decode(value.encode())
+        except ValueError as exc:  # binascii.Error subclasses ValueError
+            raise ValueError("key must be url-safe base64") from exc
+        if len(raw) != 32:
+            raise ValueError("key must decode to 32 bytes")
+        return value
+
+    @model_validator(mode="after")
+    def _no_dev_secrets_in_production(self) -> Settings:
+        if self.environment == "production":
+            dev = {DEV_DATA_KEY, DEV_INDEX_KEY, DEV_SESSION_SECRET}
+            for name in ("data_key", "index_key", "session_secret"):
+                if getattr(self, name) in dev:
+                    raise ValueError(f"{name} still has the development placeholder")
+        return self
+
+    @property
+    def data_key_bytes(self) -> bytes:
+        return base64.urlsafe_b64decode(self.data_key.encode())
+
+    @property
+    def index_key_bytes(self) -> bytes:
+        return base64.urlsafe_b64decode(self.index_key.encode())
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

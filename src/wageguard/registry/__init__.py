@@ -1,0 +1,1 @@
+"""Real-name registry: regions, enterprises, projects, participants, teams, workers, contracts, cards."""

@@ -1,0 +1,1 @@
+"""Protection of personal data: encryption at rest, blind indexes, masking."""

@@ -1,0 +1,136 @@
+"""Test fixtures: a fresh, migrated database per test on SQLite (default) or PostgreSQL.
+
+Set ``WAGEGUARD_TEST_PG_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) to run the
+suite on PostgreSQL: each pytest process creates its own throw-away database from that server and drops it
+afterwards, and each test starts from empty tables (seeded regions kept).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from wageguard.auth.scope import Principal
+from wageguard.auth.service import create_user, principal_of
+from wageguard.config import Settings
+from wageguard.db import Database
+from wageguard.migrate import upgrade_database
+from wageguard.models import Base
+from wageguard.registry.choices import Role
+from wageguard.security.crypto import Protector
+from wageguard.web.app import create_app
+
+PG_URL = os.environ.get("WAGEGUARD_TEST_PG_URL")
+KEEP_TABLES = {"regions", "alembic_version"}
+
+
+def _create_pg_database() -> tuple[str, Callable[[], None]]:
+    assert PG_URL is not None
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"wg_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    return "postgresql" if PG_URL else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database: a SQLite file to copy, or a PostgreSQL database to truncate."""
+    if PG_URL:
+        url, drop = _create_pg_database()
+        upgrade_database(url)
+        yield url
+        drop()
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        upgrade_database(f"sqlite:///{path}")
+        yield str(path)
+
+
+def _truncate_all(db: Database) -> None:
+    names = [t.name for t in Base.metadata.sorted_tables if t.name not in KEEP_TABLES]
+    with db.engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(_template: str, tmp_path: Path) -> str:
+    if PG_URL:
+        return _template
+    path = tmp_path / "wageguard.db"
+    shutil.copyfile(_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(environment="test", database_url=database_url, var_dir=tmp_path / "var")
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database(settings.database_url)
+    if PG_URL:
+        _truncate_all(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def protector(settings: Settings) -> Protector:
+    return Protector(settings.data_key_bytes, settings.index_key_bytes)
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    return create_app(settings, db=db)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def make_user(db: Database) -> Callable[..., Principal]:
+    """Create a user (password ``pw-<username>``) and return its principal."""
+
+    def make(username: str, role: Role = Role.ADMIN, **kw: object) -> Principal:
+        with db.transaction() as session:
+            user = create_user(session=session, username=username, password=f"pw-{username}", role=role, **kw)  # type: ignore[arg-type]
+            return principal_of(user)
+
+    return make
+
+
+@pytest.fixture
+def login(client: TestClient) -> Callable[[str], dict[str, str]]:
+    """Bearer headers for a user made with ``make_user``."""
+
+    def do(username: str) -> dict[str, str]:
+        r = client.post("/api/v1/auth/token", json={"username": username, "password": f"pw-{username}"})
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    return do
