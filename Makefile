@@ -55,7 +55,8 @@ test: lint test-sqlite test-pg
 bench: bench-import
 
 bench-import: venv
-	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_import.py --workers 58000 --json var/bench/import-58k.json
+	$(PY) benchmarks/bench_import.py --workers 1500000 --json var/bench/import-1500k.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,7 @@ Every setting is documented in docs/settings.md; a test checks that.
 from __future__ import annotations
 
 import base64
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -37,6 +38,30 @@ class Settings(BaseSettings):
     api_page_size_max: int = Field(default=500, ge=10)
     var_dir: Path = Path("var")
     locale_default: Literal["zh", "en"] = "zh"
+    attendance_timezone: str = "Asia/Shanghai"
+    attendance_day_boundary: time = time(4, 0)
+    attendance_future_minutes: int = Field(default=10, ge=0)
+    attendance_past_days: int = Field(default=400, ge=1)
+    attendance_batch_max: int = Field(default=20_000, ge=100)
+    device_silent_hours: int = Field(default=24, ge=1)
+    public_base_url: str = "http://127.0.0.1:8000"
+    complaint_accept_working_days: int = Field(default=5, ge=1, le=60)
+    complaint_finish_working_days: int = Field(default=60, ge=1, le=365)
+    complaint_extension_working_days: int = Field(default=30, ge=0, le=365)
+    complaint_due_soon_working_days: int = Field(default=2, ge=0, le=30)
+    complaint_rate_per_ip_per_hour: int = Field(default=20, ge=1)
+    complaint_rate_per_phone_per_day: int = Field(default=3, ge=1)
+    complaint_photo_max_bytes: int = Field(default=5_000_000, ge=10_000)
+    complaint_photos_max: int = Field(default=3, ge=0, le=10)
+    min_wage_tiers_yuan: list[int] = Field(default_factory=lambda: [1890, 1760, 1660])
+    min_wage_default_tier: int = Field(default=2, ge=1, le=9)
+    monitor_lookback_months: int = Field(default=3, ge=1, le=24)
+    monitor_evidence_rows: int = Field(default=50, ge=1, le=1000)
+    monitor_scheduler_enabled: bool = True
+    monitor_daily_hour: int = Field(default=2, ge=0, le=23)
+    smtp_url: str = ""
+    smtp_from: str = "wageguard@localhost"
+    notify_email_to: str = ""
 
     @field_validator("data_key", "index_key")
     @classmethod

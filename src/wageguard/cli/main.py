@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import typer
 
+from wageguard.cli import attendance as attendance_cli
+from wageguard.cli import complaints as complaints_cli
 from wageguard.cli import db, serve, users
+from wageguard.cli import demo as demo_cli
+from wageguard.cli import monitor as monitor_cli
 
 app = typer.Typer(help="薪盾 WageGuard", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
+app.add_typer(complaints_cli.app, name="complaints")
 app.add_typer(serve.app, name="serve")
+app.add_typer(attendance_cli.device_app, name="device")
+app.add_typer(attendance_cli.attendance_app, name="attendance")
+app.add_typer(attendance_cli.export_app, name="export")
+app.add_typer(attendance_cli.emulate_app, name="emulate")
+app.add_typer(demo_cli.app, name="demo")
+app.add_typer(monitor_cli.app, name="monitor")
 
 if __name__ == "__main__":
     app()

@@ -14,6 +14,9 @@ app = typer.Typer(help="服务 / server")
 def serve(host: str | None = None, port: int | None = None) -> None:
     """Serve the web app and API."""
     s = settings()
+    from wageguard.monitoring.scheduler import start_scheduler
     from wageguard.web.app import create_app
 
-    uvicorn.run(create_app(s), host=host or s.host, port=port or s.port, log_level="info")
+    web = create_app(s)
+    start_scheduler(web.state.db, s)
+    uvicorn.run(web, host=host or s.host, port=port or s.port, log_level="info")

@@ -41,5 +41,11 @@ Stage = Callable[[DemoContext], None]
 
 def all_stages() -> list[tuple[str, Stage]]:
     """Every demo stage, in the order they run. Each slice adds one import and one entry here."""
-    stages: list[tuple[str, Stage]] = []
+    from wageguard.demo.complaints_stage import complaints_stage
+    from wageguard.demo.registry_stage import registry_stage
+
+    stages: list[tuple[str, Stage]] = [
+        ("registry", registry_stage),
+        ("complaints", complaints_stage),
+    ]
     return stages

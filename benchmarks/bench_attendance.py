@@ -1,0 +1,267 @@
+"""Benchmark: punch ingest (JSON batch API and ZKTeco ATTLOG) with worker-day / worker-month upkeep,
+the morning peak against a live server, and the 500-worker monthly sheet XLSX export.
+
+    .venv/bin/python benchmarks/bench_attendance.py                 # SQLite (temporary file)
+    .venv/bin/python benchmarks/bench_attendance.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+
+A PostgreSQL database given with ``--database-url`` must exist and be empty. Figures go to stdout (and
+``--json``); record them in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import insert
+
+from wageguard.attendance.models import Device, DeviceEnrolment
+from wageguard.attendance.devices import hash_secret
+from wageguard.config import Settings
+from wageguard.db import Database
+from wageguard.migrate import upgrade_database
+from wageguard.registry.models import Enterprise, Project, ProjectWorker, Worker
+from wageguard.security.crypto import Protector
+from wageguard.web.app import create_app
+
+KEY = "bench-secret"
+DAY0 = date(2026, 9, 1)
+
+
+def _id_number(i: int) -> str:
+    return f"520602199001{i:06d}"
+
+
+def setup_registry(db: Database, protector: Protector, *, projects: int, per_project: int) -> list[list[int]]:
+    """Projects with workers (Core inserts), a ZKTeco gate per project with every worker enrolled."""
+    roster: list[list[int]] = []
+    with db.engine.begin() as conn:
+        conn.execute(insert(Enterprise), [{"corp_code": "915206020000000001", "name": "基准建筑公司"}])
+        for p in range(projects):
+            pid = p + 1
+            conn.execute(
+                insert(Project),
+                [{"id": pid, "project_code": f"BENCH{pid:04d}", "name": f"基准项目{pid}", "region_code": "520602"}],
+            )
+            base = p * per_project
+            workers = [
+                {
+                    "id": base + i + 1,
+                    "name": f"工人{base + i + 1}",
+                    "id_enc": b"x",
+                    "id_bidx": protector.blind_index(_id_number(base + i + 1)),
+                    "id_masked": "5206**********0000",
+                }
+                for i in range(per_project)
+            ]
+            conn.execute(insert(Worker), workers)
+            conn.execute(
+                insert(ProjectWorker),
+                [{"project_id": pid, "worker_id": w["id"], "region_code": "520602"} for w in workers],
+            )
+            conn.execute(
+                insert(Device),
+                [
+                    {
+                        "id": pid,
+                        "vendor": "zkteco",
+                        "serial": f"ZKB{pid:04d}",
+                        "project_id": pid,
+                        "region_code": "520602",
+                        "gate": "东门",
+                        "default_direction": "01",
+                        "tz": "Asia/Shanghai",
+                        "secret_hash": hash_secret(KEY),
+                        "active": True,
+                        "att_stamp": 0,
+                        "op_stamp": 0,
+                    }
+                ],
+            )
+            conn.execute(
+                insert(DeviceEnrolment),
+                [{"device_id": pid, "pin": str(w["id"]), "worker_id": w["id"]} for w in workers],
+            )
+            roster.append([w["id"] for w in workers])
+    return roster
+
+
+def _times(worker: int, day: date) -> tuple[datetime, datetime]:
+    start = datetime(day.year, day.month, day.day, 7, 0) + timedelta(seconds=(worker * 37) % 3000)
+    return start, start + timedelta(hours=9, seconds=(worker * 53) % 5400)
+
+
+def bench_json(client: TestClient, roster: list[int], project: int, days: int, batch: int) -> dict[str, Any]:
+    bodies = []
+    records: list[dict[str, Any]] = []
+    for d in range(days):
+        day = DAY0 + timedelta(days=d)
+        for w in roster:
+            t_in, t_out = _times(w, day)
+            for t, direction in ((t_in, "01"), (t_out, "02")):
+                records.append(
+                    {"idCardNumber": _id_number(w), "date": t.strftime("%Y-%m-%d %H:%M:%S"), "direction": direction}
+                )
+    for i in range(0, len(records), batch):
+        bodies.append(json.dumps({"projectCode": f"BENCH{project:04d}", "dataList": records[i : i + batch]}))
+    token = client.post("/api/v1/auth/token", json={"username": "bench", "password": "pw-bench"}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}", "content-type": "application/json"}
+    started = time.perf_counter()
+    for body in bodies:
+        r = client.post("/api/v1/attendance/batch", content=body, headers=headers)
+        assert r.status_code == 200, r.text
+    seconds = time.perf_counter() - started
+    return {"punches": len(records), "requests": len(bodies), "seconds": round(seconds, 2), "per_s": round(len(records) / seconds)}
+
+
+def bench_zkteco(client: TestClient, roster: list[int], project: int, days: int, batch: int) -> dict[str, Any]:
+    lines = []
+    for d in range(days):
+        day = DAY0 + timedelta(days=d)
+        for w in roster:
+            for st, t in enumerate(_times(w, day)):
+                lines.append(f"{w}\t{t:%Y-%m-%d %H:%M:%S}\t{st}\t15\t0\t0\n")
+    bodies = ["".join(lines[i : i + batch]) for i in range(0, len(lines), batch)]
+    params = {"SN": f"ZKB{project:04d}", "key": KEY, "table": "ATTLOG"}
+    started = time.perf_counter()
+    for body in bodies:
+        r = client.post("/iclock/cdata", params=params, content=body)
+        assert r.status_code == 200 and r.text.startswith("OK:"), r.text
+    seconds = time.perf_counter() - started
+    return {"punches": len(lines), "requests": len(bodies), "seconds": round(seconds, 2), "per_s": round(len(lines) / seconds)}
+
+
+def bench_export(client: TestClient, project: int) -> dict[str, Any]:
+    token = client.post("/api/v1/auth/token", json={"username": "bench", "password": "pw-bench"}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        r = client.get(
+            "/api/v1/attendance/sheet.xlsx", params={"project": f"BENCH{project:04d}", "month": "2026-09"}, headers=headers
+        )
+        runs.append(time.perf_counter() - started)
+        assert r.status_code == 200
+    return {"best_s": round(min(runs), 3), "worst_s": round(max(runs), 3), "bytes": len(r.content)}
+
+
+def bench_peak(url: str, database_url: str, roster: list[list[int]], *, rate: float, seconds: int, per_request: int) -> dict[str, Any]:
+    """Open-loop load: ATTLOG posts of ``per_request`` punches from many gates at ``rate`` punches/s against
+    ``wageguard serve`` in a child process; latency is measured from each request's scheduled send time."""
+    env = {**os.environ, "WAGEGUARD_DATABASE_URL": database_url, "WAGEGUARD_PORT": url.rsplit(":", 1)[1]}
+    server = subprocess.Popen([sys.executable, "-m", "wageguard.cli.main", "serve"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(url + "/api/v1/openapi.json", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        requests_per_s = rate / per_request
+        total = int(requests_per_s * seconds)
+        day = DAY0 + timedelta(days=40)
+        jobs = []
+        for n in range(total):
+            project = n % len(roster)
+            workers = roster[project]
+            pins = [workers[(n // len(roster) * per_request + k) % len(workers)] for k in range(per_request)]
+            at = datetime(day.year, day.month, day.day, 7, 0) + timedelta(seconds=n // len(roster))
+            body = "".join(f"{w}\t{at:%Y-%m-%d %H:%M:%S}\t0\t15\t0\t0\n" for w in pins)
+            jobs.append((n / requests_per_s, {"SN": f"ZKB{project + 1:04d}", "key": KEY, "table": "ATTLOG"}, body))
+        latencies: list[float] = []
+        errors = [0]
+        local = threading.local()
+        t0 = time.perf_counter() + 0.5
+
+        def send(job: tuple[float, dict[str, str], str]) -> None:
+            due, params, body = job
+            client = getattr(local, "client", None)
+            if client is None:
+                client = local.client = httpx.Client(base_url=url, timeout=30)
+            delay = t0 + due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            r = client.post("/iclock/cdata", params=params, content=body)
+            latencies.append(time.perf_counter() - (t0 + due))
+            if r.status_code != 200:
+                errors[0] += 1
+
+        with ThreadPoolExecutor(max_workers=48) as pool:
+            list(pool.map(send, jobs))
+        elapsed = time.perf_counter() - t0
+        latencies.sort()
+        return {
+            "target_punches_per_s": rate,
+            "punches_per_request": per_request,
+            "requests": total,
+            "achieved_punches_per_s": round(total * per_request / elapsed),
+            "p50_ms": round(statistics.median(latencies) * 1000, 1),
+            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+            "max_ms": round(latencies[-1] * 1000, 1),
+            "errors": errors[0],
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url")
+    parser.add_argument("--workers", type=int, default=500, help="workers per project")
+    parser.add_argument("--projects", type=int, default=4)
+    parser.add_argument("--days", type=int, default=30, help="days of punches per measured path")
+    parser.add_argument("--batch", type=int, default=5000, help="punches per request")
+    parser.add_argument("--peak-seconds", type=int, default=30)
+    parser.add_argument("--peak-rate", type=float, default=830)
+    parser.add_argument("--skip-peak", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="wg-bench-att-")
+    url = args.database_url or f"sqlite:///{tmp}/bench.db"
+    upgrade_database(url)
+    settings = Settings(environment="test", database_url=url, attendance_past_days=3650)
+    db = Database(url)
+    protector = Protector(settings.data_key_bytes, settings.index_key_bytes)
+    roster = setup_registry(db, protector, projects=args.projects, per_project=args.workers)
+    from wageguard.auth.service import create_user
+    from wageguard.registry.choices import Role
+
+    with db.transaction() as s:
+        create_user(session=s, username="bench", password="pw-bench", role=Role.ADMIN)
+    results: dict[str, Any] = {"database": db.engine.dialect.name, "workers_per_project": args.workers}
+    with TestClient(create_app(settings, db=db)) as client:
+        results["json_batch"] = bench_json(client, roster[0], 1, args.days, args.batch)
+        print("json batch", results["json_batch"], flush=True)
+        results["zkteco"] = bench_zkteco(client, roster[1], 2, args.days, args.batch)
+        print("zkteco", results["zkteco"], flush=True)
+        results["xlsx_export_500"] = bench_export(client, 1)
+        print("xlsx export", results["xlsx_export_500"], flush=True)
+    if not args.skip_peak:
+        env_url = url
+        results["morning_peak"] = bench_peak(
+            "http://127.0.0.1:8765", env_url, roster, rate=args.peak_rate, seconds=args.peak_seconds, per_request=1
+        )
+        print("morning peak", results["morning_peak"], flush=True)
+    db.dispose()
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

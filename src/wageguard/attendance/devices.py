@@ -1,0 +1,219 @@
+"""Use cases of gate devices: register, enrol, authenticate, queue commands, record results and gaps.
+
+Device authentication (documented in docs/attendance.md): a request names its serial number (``SN``); the
+serial must be registered and active, and either the ``key`` query parameter equals the device's shared
+secret, or the request comes from an address on the device's IP allow-list (ZKTeco firmware cannot add
+headers or query parameters, so such gates are registered with the site's egress address).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from wageguard.attendance.choices import CommandStatus
+from wageguard.attendance.models import Device, DeviceCommand, DeviceEnrolment, DeviceRejection, SerialGap
+from wageguard.attendance.protocols import zkteco
+from wageguard.attendance.schemas import DeviceIn
+from wageguard.attendance.store import zone
+from wageguard.db import utcnow
+from wageguard.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from wageguard.registry.models import Project, ProjectWorker, Worker
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def register_device(*, session: Session, data: DeviceIn) -> Device:
+    """Register a gate device on a project (its serial number must be new)."""
+    project = session.scalar(select(Project).where(Project.project_code == data.project_code))
+    if project is None:
+        raise NotFound(
+            f"project {data.project_code} not found", message_zh=f"项目 {data.project_code} 不存在"
+        )
+    if session.scalar(select(Device.id).where(Device.serial == data.serial)) is not None:
+        raise Conflict(f"device {data.serial} exists", message_zh=f"设备 {data.serial} 已登记")
+    try:
+        zone(data.tz)
+    except Exception as exc:  # zoneinfo raises several types for bad names
+        raise Conflict(f"unknown time zone {data.tz}", message_zh=f"未知时区 {data.tz}") from exc
+    device = Device(
+        vendor=data.vendor.value,
+        serial=data.serial,
+        project_id=project.id,
+        region_code=project.region_code,
+        gate=data.gate,
+        default_direction=data.default_direction,
+        tz=data.tz,
+        secret_hash=hash_secret(data.secret),
+        ip_allow=data.ip_allow,
+        active=True,
+        att_stamp=0,
+        op_stamp=0,
+    )
+    session.add(device)
+    session.flush()
+    return device
+
+
+def device_by_serial(session: Session, serial: str) -> Device:
+    device = session.scalar(select(Device).where(Device.serial == serial))
+    if device is None:
+        raise NotFound(f"device {serial} not found", message_zh=f"设备 {serial} 未登记")
+    return device
+
+
+def enrol_worker(*, session: Session, serial: str, worker_id: int, pin: str) -> DeviceEnrolment:
+    """Enrol a worker of the device's project under a PIN / employee number."""
+    device = device_by_serial(session, serial)
+    on_roster = session.scalar(
+        select(ProjectWorker.id).where(
+            ProjectWorker.project_id == device.project_id, ProjectWorker.worker_id == worker_id
+        )
+    )
+    if on_roster is None:
+        raise Conflict("worker is not on the project", message_zh="该工人未登记在此项目")
+    taken = session.scalar(
+        select(DeviceEnrolment.id).where(
+            DeviceEnrolment.device_id == device.id,
+            (DeviceEnrolment.pin == pin) | (DeviceEnrolment.worker_id == worker_id),
+        )
+    )
+    if taken is not None:
+        raise Conflict("PIN or worker already enrolled", message_zh="PIN 或工人已在该设备登记")
+    enrolment = DeviceEnrolment(device_id=device.id, pin=pin, worker_id=worker_id)
+    session.add(enrolment)
+    session.flush()
+    return enrolment
+
+
+def push_roster(*, session: Session, serial: str) -> int:
+    """Enrol every roster worker not yet on the device (PIN = worker id) and queue USERINFO pushes."""
+    device = device_by_serial(session, serial)
+    enrolled = select(DeviceEnrolment.worker_id).where(DeviceEnrolment.device_id == device.id)
+    missing = session.execute(
+        select(Worker.id, Worker.name)
+        .join(ProjectWorker, ProjectWorker.worker_id == Worker.id)
+        .where(ProjectWorker.project_id == device.project_id, Worker.id.not_in(enrolled))
+        .order_by(Worker.id)
+    ).all()
+    now = utcnow()
+    session.add_all(DeviceEnrolment(device_id=device.id, pin=str(wid), worker_id=wid) for wid, _ in missing)
+    if device.vendor == "zkteco":
+        session.add_all(
+            DeviceCommand(
+                device_id=device.id, command=zkteco.userinfo_command(str(wid), name), created_at=now
+            )
+            for wid, name in missing
+        )
+    session.flush()
+    return len(missing)
+
+
+def request_missed_punches(*, session: Session, serial: str, start: datetime, end: datetime) -> int:
+    """Queue ``DATA QUERY ATTLOG`` so the device uploads a period's punches again (resends dedupe)."""
+    device = device_by_serial(session, serial)
+    if end <= start:
+        raise Conflict("end must be after start", message_zh="结束时间必须晚于开始时间")
+    cmd = DeviceCommand(device_id=device.id, command=zkteco.query_attlog_command(start, end))
+    session.add(cmd)
+    session.flush()
+    return cmd.id
+
+
+def _ip_allowed(device: Device, remote_ip: str | None) -> bool:
+    if not device.ip_allow or not remote_ip:
+        return False
+    return remote_ip in {ip.strip() for ip in device.ip_allow.split(",")}
+
+
+def authenticate_device(
+    *, session: Session, serial: str | None, key: str | None, remote_ip: str | None
+) -> Device:
+    """The registered device making this request; it is marked as seen now."""
+    if not serial:
+        raise Unauthenticated("device serial (SN) missing", message_zh="缺少设备序列号 SN")
+    device = session.scalar(select(Device).where(Device.serial == serial))
+    if device is None or not device.active:
+        raise Unauthenticated(f"unknown device {serial}", message_zh=f"未登记的设备 {serial}")
+    key_ok = key is not None and hmac.compare_digest(hash_secret(key), device.secret_hash)
+    if not key_ok and not _ip_allowed(device, remote_ip):
+        raise Forbidden(f"device {serial}: bad key or address", message_zh=f"设备 {serial} 密钥或地址不符")
+    device.last_seen_at = utcnow()
+    device.last_seen_ip = remote_ip
+    return device
+
+
+def record_rejection(
+    *, session: Session, serial: str | None, remote_ip: str | None, endpoint: str, reason: str
+) -> None:
+    """Log a refused device request (its own transaction: nothing of the request was stored)."""
+    session.add(
+        DeviceRejection(
+            serial=(serial or "")[:64], remote_ip=remote_ip, endpoint=endpoint, reason=reason[:300]
+        )
+    )
+
+
+def next_commands(*, session: Session, device: Device, limit: int = 50) -> list[tuple[int, str]]:
+    """Queued commands for the device, oldest first, marked as sent."""
+    rows = session.execute(
+        select(DeviceCommand.id, DeviceCommand.command)
+        .where(DeviceCommand.device_id == device.id, DeviceCommand.status == CommandStatus.QUEUED)
+        .order_by(DeviceCommand.id)
+        .limit(limit)
+    ).all()
+    if rows:
+        session.execute(
+            update(DeviceCommand)
+            .where(DeviceCommand.id.in_([r[0] for r in rows]))
+            .values(status=CommandStatus.SENT.value, sent_at=utcnow())
+        )
+    return [(r[0], r[1]) for r in rows]
+
+
+def record_command_results(*, session: Session, device: Device, results: list[zkteco.CommandResult]) -> int:
+    """Store each command's return code (0 done, anything else failed); unknown ids are ignored."""
+    done = 0
+    for res in results:
+        status = CommandStatus.DONE if res.return_code == 0 else CommandStatus.FAILED
+        outcome = session.execute(
+            update(DeviceCommand)
+            .where(DeviceCommand.id == res.command_id, DeviceCommand.device_id == device.id)
+            .values(status=status.value, return_code=res.return_code, done_at=utcnow())
+        )
+        done += outcome.rowcount  # type: ignore[attr-defined]
+    return done
+
+
+def note_serial(*, session: Session, device: Device, serial_no: int | None, current: bool) -> int:
+    """Track Hikvision ``serialNo``: record a gap when real-time events skip numbers; returns missing."""
+    if serial_no is None or not current:
+        return 0
+    last = device.last_serial_no
+    missing = 0
+    if last is not None and serial_no > last + 1:
+        missing = serial_no - last - 1
+        exists = session.scalar(
+            select(func.count())
+            .select_from(SerialGap)
+            .where(SerialGap.device_id == device.id, SerialGap.after_serial == last)
+        )
+        if not exists:
+            session.add(
+                SerialGap(device_id=device.id, after_serial=last, before_serial=serial_no, missing=missing)
+            )
+    if last is None or serial_no > last:
+        device.last_serial_no = serial_no
+    return missing
+
+
+def tz_hours(device: Device) -> int:
+    """The device zone's current UTC offset in whole hours (the ``TimeZone`` option)."""
+    offset = datetime.now(zone(device.tz)).utcoffset()
+    return int(offset.total_seconds() // 3600) if offset is not None else 8

@@ -1,0 +1,1 @@
+"""Wire formats of gate devices: ZKTeco PUSH/ADMS (``zkteco``) and Hikvision ISAPI (``hikvision``)."""

@@ -1,0 +1,226 @@
+"""Use cases that ingest punches: the national ``WorkerAttendance`` batch and device punches.
+
+Each resolves who punched (ID number → worker by blind index and roster; device PIN → enrolment), then hands
+the batch to ``store.store_punches`` in the caller's one transaction: acknowledged means committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wageguard.attendance.choices import ATTEND_TYPE, DIRECTION, PunchKind
+from wageguard.attendance.models import Device, DeviceEnrolment
+from wageguard.attendance.schemas import DevicePunch, WorkerAttendanceIn
+from wageguard.attendance.store import IngestOptions, PunchIn, StoreResult, store_punches
+from wageguard.auth.scope import SYSTEM, Principal
+from wageguard.db import utcnow
+from wageguard.errors import Forbidden, NotFound, Problem, ValidationFailed
+from wageguard.registry.choices import Role
+from wageguard.registry.models import Project, ProjectParticipant, ProjectWorker, Team, Worker
+from wageguard.security.crypto import Protector
+
+T = TypeVar("T")
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+CHUNK = 2000
+
+
+def _problem(row: int, field: str, value: object, zh: str, en: str) -> Problem:
+    return Problem(
+        field=field, code="attendance_invalid", message_zh=zh, message_en=en, row=row, value=str(value)[:64]
+    )
+
+
+def _project_for(session: Session, code: str, principal: Principal) -> Project:
+    project = session.scalar(select(Project).where(Project.project_code == code))
+    if project is None:
+        raise NotFound(f"project {code} not found", message_zh=f"项目 {code} 不存在")
+    if principal.role is Role.ENTERPRISE:
+        mine = session.scalar(
+            select(ProjectParticipant.id).where(
+                ProjectParticipant.project_id == project.id,
+                ProjectParticipant.enterprise_id == principal.enterprise_id,
+            )
+        )
+        if mine is None:
+            raise Forbidden("not a participant of this project", message_zh="贵单位未参建该项目")
+    return project
+
+
+def _parse_records(batch: WorkerAttendanceIn, max_rows: int) -> list[datetime]:
+    """Local times of the batch's records; every bad field is reported with its row (1-based)."""
+    if len(batch.dataList) > max_rows:
+        raise ValidationFailed(f"batch too large: {len(batch.dataList)} > {max_rows}", message_zh="批次过大")
+    times: list[datetime] = []
+    problems: list[Problem] = []
+    for row, rec in enumerate(batch.dataList, start=1):
+        try:
+            times.append(datetime.strptime(rec.date.strip(), DATE_FORMAT))
+        except ValueError:
+            problems.append(
+                _problem(
+                    row, "date", rec.date, "时间应为 yyyy-MM-dd HH:mm:ss", "date must be yyyy-MM-dd HH:mm:ss"
+                )
+            )
+        if rec.direction is not None and rec.direction not in DIRECTION:
+            problems.append(
+                _problem(row, "direction", rec.direction, "方向应为 01 或 02", "direction must be 01 or 02")
+            )
+        if rec.attendType is not None and rec.attendType not in ATTEND_TYPE:
+            problems.append(
+                _problem(row, "attendType", rec.attendType, "考勤方式代码无效", "unknown attendType code")
+            )
+        if not rec.idCardNumber.strip():
+            problems.append(_problem(row, "idCardNumber", "", "证件号为空", "idCardNumber is empty"))
+    if problems:
+        raise ValidationFailed(
+            "attendance batch rejected", problems, message_zh="考勤数据有误，未保存任何记录"
+        )
+    return times
+
+
+def _chunks(values: Sequence[T]) -> Iterable[list[T]]:
+    for start in range(0, len(values), CHUNK):
+        yield list(values[start : start + CHUNK])
+
+
+def _workers_by_bidx(session: Session, bidxs: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in _chunks(bidxs):
+        for wid, bidx in session.execute(select(Worker.id, Worker.id_bidx).where(Worker.id_bidx.in_(part))):
+            found[bidx] = wid
+    return found
+
+
+def _on_roster(session: Session, project_id: int, worker_ids: Sequence[int]) -> set[int]:
+    roster: set[int] = set()
+    for part in _chunks(worker_ids):
+        q = select(ProjectWorker.worker_id).where(
+            ProjectWorker.project_id == project_id, ProjectWorker.worker_id.in_(part)
+        )
+        roster.update(session.scalars(q))
+    return roster
+
+
+def _check_team(session: Session, project: Project, team_sys_no: str | None) -> None:
+    if not team_sys_no:
+        return
+    team = session.scalar(select(Team.project_id).where(Team.team_sys_no == team_sys_no))
+    if team != project.id:
+        problem = _problem(0, "teamSysNo", team_sys_no, "班组不属于该项目", "team is not on this project")
+        raise ValidationFailed("unknown team", [problem], message_zh="班组编号无效")
+
+
+def ingest_worker_attendance(
+    *,
+    session: Session,
+    protector: Protector,
+    batch: WorkerAttendanceIn,
+    options: IngestOptions,
+    principal: Principal = SYSTEM,
+    now: datetime | None = None,
+) -> StoreResult:
+    """Store a national ``WorkerAttendance`` batch: all of it or, on any bad row, nothing."""
+    times = _parse_records(batch, options.batch_max)
+    project = _project_for(session, batch.projectCode, principal)
+    _check_team(session, project, batch.teamSysNo)
+    bidx_of: dict[str, str] = {}
+    for rec in batch.dataList:
+        if rec.idCardNumber not in bidx_of:
+            bidx_of[rec.idCardNumber] = protector.blind_index(rec.idCardNumber)
+    workers = _workers_by_bidx(session, sorted(set(bidx_of.values())))
+    roster = _on_roster(session, project.id, sorted(set(workers.values())))
+    source = f"batch:{project.project_code}"
+    punches = []
+    for rec, local in zip(batch.dataList, times, strict=True):
+        bidx = bidx_of[rec.idCardNumber]
+        wid = workers.get(bidx)
+        kind = (
+            PunchKind.UNKNOWN_ID
+            if wid is None
+            else PunchKind.WORKER
+            if wid in roster
+            else PunchKind.NOT_ON_PROJECT
+        )
+        punches.append(
+            PunchIn(
+                source=source,
+                person_key=f"id:{bidx}",
+                local_time=local,
+                project_id=project.id,
+                region_code=project.region_code,
+                kind=kind.value,
+                worker_id=wid,
+                tz=options.default_tz,
+                direction=rec.direction,
+                attend_type=rec.attendType,
+                channel=rec.channel,
+            )
+        )
+    return store_punches(session, punches, options=options, now=now)
+
+
+def _enrolled(session: Session, device_id: int, pins: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in _chunks(pins):
+        q = select(DeviceEnrolment.pin, DeviceEnrolment.worker_id).where(
+            DeviceEnrolment.device_id == device_id, DeviceEnrolment.pin.in_(part)
+        )
+        found.update({pin: wid for pin, wid in session.execute(q)})
+    return found
+
+
+def ingest_device_punches(
+    *,
+    session: Session,
+    device: Device,
+    punches: Sequence[DevicePunch],
+    options: IngestOptions,
+    stamp: int | None = None,
+    now: datetime | None = None,
+) -> StoreResult:
+    """Store punches a device reported; unknown PINs and strangers are kept, flagged by kind."""
+    if len(punches) > options.batch_max:
+        raise ValidationFailed(f"too many punches: {len(punches)}", message_zh="单次上传的打卡过多")
+    pins = sorted({p.pin for p in punches if p.pin is not None})
+    enrolled = _enrolled(session, device.id, pins)
+    rows = []
+    for p in punches:
+        wid = enrolled.get(p.pin) if p.pin is not None else None
+        if p.pin is None:
+            kind, key = PunchKind.STRANGER, f"stranger:{p.stranger_ref or p.local_time.isoformat()}"
+        else:
+            kind, key = (PunchKind.WORKER if wid is not None else PunchKind.UNKNOWN_PIN), p.pin
+        rows.append(
+            PunchIn(
+                source=device.serial,
+                person_key=key,
+                local_time=p.local_time,
+                project_id=device.project_id,
+                region_code=device.region_code,
+                kind=kind.value,
+                worker_id=wid,
+                device_id=device.id,
+                tz=device.tz,
+                direction=p.direction or device.default_direction,
+                attend_type=p.attend_type,
+                channel=device.gate or None,
+            )
+        )
+    result = store_punches(session, rows, options=options, now=now)
+    if rows:
+        device.last_punch_at = now or utcnow()
+    if stamp is not None and stamp > device.att_stamp:
+        device.att_stamp = stamp
+    return result
+
+
+def note_operlog(*, device: Device, records: int, stamp: int | None) -> int:
+    """Acknowledge an OPERLOG upload (user, fingerprint, photo records are not attendance)."""
+    if stamp is not None and stamp > device.op_stamp:
+        device.op_stamp = stamp
+    return records

@@ -1,0 +1,1 @@
+"""Complaint channel: public form, QR codes, notice boards, cases and the working-day calendar."""

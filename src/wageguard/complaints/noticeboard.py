@@ -1,0 +1,160 @@
+"""The rights notice board (维权信息告示牌) of a project as a printable A3 PDF with its QR code.
+
+Content required by 保障农民工工资支付条例 Art 34: owner, general contractor and its project department,
+subcontractors, sector authority, labour-relations officer, local minimum wage, pay date, complaint hotlines,
+mediation / arbitration / legal-aid channels. Chinese glyphs come from Noto CJK (Debian ``fonts-noto-cjk``),
+embedded (subset) in the PDF.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wageguard.complaints.choices import (
+    DEFAULT_SECTOR,
+    HOTLINES,
+    NATIONAL_CLUE_PLATFORM,
+    SECTOR_AUTHORITY,
+    SUBCONTRACTOR_CORP_TYPES,
+)
+from wageguard.complaints.qr import complaint_url, qr_svg
+from wageguard.config import Settings
+from wageguard.errors import NotFound
+from wageguard.registry.choices import CORP_TYPE
+from wageguard.registry.models import Enterprise, Project, ProjectParticipant, Region
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+
+
+@dataclass
+class NoticeBoard:
+    """Everything printed on one project's notice board."""
+
+    project_name: str
+    project_code: str
+    address: str
+    owner: str
+    contractor: str
+    project_department: str
+    subcontractors: list[tuple[str, str]]
+    region_name: str
+    sector_authority: str
+    sector_hotline: str
+    inspection_office: str
+    labour_officer: str
+    min_wage_yuan: int
+    min_wage_tier: int
+    pay_day: int
+    complaint_url: str
+    qr_data_uri: str
+    hotlines: list[tuple[str, str]] = field(default_factory=list)
+    channels: list[tuple[str, str]] = field(default_factory=list)
+
+
+def minimum_wage_yuan(session: Session, settings: Settings, region_code: str) -> tuple[int, int]:
+    """Monthly minimum wage and tier of a region: its own tier, else its parents', else the default."""
+    tier, code = settings.min_wage_default_tier, region_code
+    while code:
+        row = session.execute(
+            select(Region.min_wage_tier, Region.parent_code).where(Region.code == code)
+        ).first()
+        if row is None:
+            break
+        if row.min_wage_tier:
+            tier = int(row.min_wage_tier)
+            break
+        code = row.parent_code
+    tiers = settings.min_wage_tiers_yuan
+    tier = min(max(tier, 1), len(tiers))
+    return tiers[tier - 1], tier
+
+
+def _parties(session: Session, project: Project) -> tuple[str, str, str, list[tuple[str, str]]]:
+    rows = session.execute(
+        select(ProjectParticipant, Enterprise)
+        .join(Enterprise, Enterprise.id == ProjectParticipant.enterprise_id)
+        .where(ProjectParticipant.project_id == project.id)
+        .order_by(ProjectParticipant.id)
+    ).all()
+    by_type = {pp.corp_type: (pp, e) for pp, e in rows}
+    owner = session.get(Enterprise, project.build_corp_id) if project.build_corp_id else None
+    gc = session.get(Enterprise, project.contractor_id) if project.contractor_id else None
+    owner_name = owner.name if owner else (by_type["008"][1].name if "008" in by_type else "未登记")
+    gc_name = gc.name if gc else (by_type["009"][1].name if "009" in by_type else "未登记")
+    gc_pp = by_type.get("009", (None, None))[0]
+    manager = (gc_pp.pm_name if gc_pp else None) or project.link_man or "未登记"
+    phone = (gc_pp.pm_phone if gc_pp else None) or project.link_phone or ""
+    department = f"{project.name}项目经理部　负责人：{manager}　{phone}".strip()
+    subs = [
+        (e.name, CORP_TYPE.get(pp.corp_type, pp.corp_type))
+        for pp, e in rows
+        if pp.corp_type in SUBCONTRACTOR_CORP_TYPES
+    ]
+    return owner_name, gc_name, department, subs
+
+
+def build_notice_board(session: Session, settings: Settings, project_code: str) -> NoticeBoard:
+    """Gather a project's notice-board content."""
+    project = session.scalar(select(Project).where(Project.project_code == project_code))
+    if project is None:
+        raise NotFound(f"project {project_code}", message_zh="项目不存在")
+    county = session.get(Region, project.region_code)
+    parent = session.get(Region, county.parent_code) if county and county.parent_code else None
+    region_name = f"{parent.name if parent else ''}{county.name if county else project.region_code}"
+    county_name = county.name if county else region_name
+    owner, gc, department, subs = _parties(session, project)
+    authority, sector_hotline = SECTOR_AUTHORITY.get(project.category or "", DEFAULT_SECTOR)
+    min_wage, tier = minimum_wage_yuan(session, settings, project.region_code)
+    url = complaint_url(settings.public_base_url, project.project_code)
+    officer = project.labour_officer_name or "未登记"
+    if project.labour_officer_phone:
+        officer = f"{officer}　{project.labour_officer_phone}"
+    return NoticeBoard(
+        project_name=project.name,
+        project_code=project.project_code,
+        address=project.address or "",
+        owner=owner,
+        contractor=gc,
+        project_department=department,
+        subcontractors=subs,
+        region_name=region_name,
+        sector_authority=f"{county_name}{authority}",
+        sector_hotline=sector_hotline,
+        inspection_office=f"{county_name}人力资源和社会保障局（劳动保障监察）",
+        labour_officer=officer,
+        min_wage_yuan=min_wage,
+        min_wage_tier=tier,
+        pay_day=project.pay_day,
+        complaint_url=url,
+        qr_data_uri="data:image/svg+xml;base64," + base64.b64encode(qr_svg(url)).decode(),
+        hotlines=[*HOTLINES, (sector_hotline, f"{authority}服务热线")],
+        channels=[
+            ("劳动争议调解", f"{county_name}劳动人事争议调解组织、乡镇（街道）劳动保障服务所"),
+            (
+                "劳动仲裁",
+                f"{parent.name if parent else county_name}劳动人事争议仲裁院（{county_name}仲裁庭）",
+            ),
+            ("法律援助", f"{county_name}法律援助中心，热线 12348"),
+            ("网上反映", NATIONAL_CLUE_PLATFORM),
+        ],
+    )
+
+
+def render_notice_board_html(board: NoticeBoard) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    return env.get_template("complaints/notice_board.html").render(b=board)
+
+
+def notice_board_pdf(session: Session, settings: Settings, project_code: str) -> bytes:
+    """The notice board of a project as PDF bytes (fonts embedded)."""
+    from weasyprint import HTML  # heavy import, only when a board is printed
+
+    html = render_notice_board_html(build_notice_board(session, settings, project_code))
+    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return pdf

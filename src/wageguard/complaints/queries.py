@@ -1,0 +1,290 @@
+"""Reads: case lists and details (region-scoped), deadlines and escalations, public status, W20 inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from wageguard.auth.models import User
+from wageguard.auth.scope import Principal, region_prefix
+from wageguard.complaints.calendar import WorkingCalendar
+from wageguard.complaints.choices import FINISH_CLOCK_STATES, OUTCOME_LABELS, STATE_LABELS, CaseState, Overdue
+from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
+from wageguard.complaints.schemas import CaseEventOut, CaseListOut, CaseOut
+from wageguard.config import Settings
+from wageguard.errors import NotFound
+from wageguard.registry.choices import Role
+from wageguard.registry.models import Project, Region
+from wageguard.security.crypto import Protector
+
+
+@dataclass(frozen=True)
+class ComplaintBrief:
+    """One complaint as the monitoring engine sees it (no personal data)."""
+
+    id: int
+    project_id: int
+    region_code: str
+    received_date: date
+    state: str
+    workers_affected: int
+    amount_owed_fen: int
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """All a status look-up reveals: the state of the worker's own complaint."""
+
+    tracking_code: str
+    state: str
+    state_label: str
+    outcome_label: str | None
+    received_date: date
+    updated_date: date
+
+
+def overdue_flag(c: Complaint, today: date, calendar: WorkingCalendar, due_soon_days: int) -> Overdue:
+    """Deadline flag of a case on ``today`` (accept within N, finish within M working days)."""
+    soon = calendar.add_working_days(today, due_soon_days)
+    if c.state == CaseState.RECEIVED:
+        if today > c.accept_due:
+            return Overdue.ACCEPT_OVERDUE
+        return Overdue.ACCEPT_DUE_SOON if c.accept_due <= soon else Overdue.NONE
+    if c.state in FINISH_CLOCK_STATES and c.finish_due is not None:
+        if today > c.finish_due:
+            return Overdue.FINISH_OVERDUE
+        return Overdue.FINISH_DUE_SOON if c.finish_due <= soon else Overdue.NONE
+    return Overdue.NONE
+
+
+def _flag_clause(before: date) -> ColumnElement[bool]:
+    """Open cases whose current deadline falls before ``before``."""
+    return or_(
+        and_(Complaint.state == CaseState.RECEIVED.value, Complaint.accept_due < before),
+        and_(Complaint.state.in_([s.value for s in FINISH_CLOCK_STATES]), Complaint.finish_due < before),
+    )
+
+
+def _case_out(c: Complaint, project: Project | None, flag: Overdue) -> CaseOut:
+    return CaseOut(
+        id=c.id,
+        tracking_code=c.tracking_code,
+        project_id=c.project_id,
+        project_code=project.project_code if project else None,
+        project_name=project.name if project else None,
+        region_code=c.region_code,
+        name=c.name,
+        id_masked=c.id_masked,
+        phone_masked=c.phone_masked,
+        card_masked=c.card_masked,
+        employer=c.employer,
+        work_start=c.work_start,
+        work_end=c.work_end,
+        months_owed=c.months_owed,
+        amount_owed_fen=c.amount_owed_fen,
+        workers_affected=c.workers_affected,
+        description=c.description,
+        state=c.state,
+        outcome=c.outcome,
+        not_accepted_reason=c.not_accepted_reason,
+        received_date=c.received_date,
+        accept_due=c.accept_due,
+        accepted_date=c.accepted_date,
+        finish_due=c.finish_due,
+        extended=c.extended,
+        overdue=flag.value,
+    )
+
+
+def list_cases(
+    session: Session,
+    principal: Principal,
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    settings: Settings,
+    state: str | None = None,
+    escalated_only: bool = False,
+    project_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> CaseListOut:
+    """Cases in the caller's region, newest first; ``escalated_only`` keeps overdue and due-soon ones."""
+    cond = [principal.region_clause(Complaint.region_code)]
+    if principal.role not in (Role.ADMIN, Role.INSPECTOR):
+        cond.append(Complaint.id.is_(None))
+    if state:
+        cond.append(Complaint.state == state)
+    if project_id is not None:
+        cond.append(Complaint.project_id == project_id)
+    if escalated_only:
+        soon = calendar.add_working_days(today, settings.complaint_due_soon_working_days)
+        cond.append(_flag_clause(soon + timedelta(days=1)))
+    total = session.scalar(select(func.count()).select_from(Complaint).where(*cond)) or 0
+    rows = session.execute(
+        select(Complaint, Project)
+        .outerjoin(Project, Project.id == Complaint.project_id)
+        .where(*cond)
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    due_soon = settings.complaint_due_soon_working_days
+    items = [_case_out(c, p, overdue_flag(c, today, calendar, due_soon)) for c, p in rows]
+    return CaseListOut(total=total, items=items)
+
+
+def get_case(
+    session: Session,
+    principal: Principal,
+    case_id: int,
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    settings: Settings,
+) -> CaseOut:
+    """One case with its step log and photo count; outside the caller's region it does not exist."""
+    c = session.get(Complaint, case_id)
+    if (
+        c is None
+        or principal.role not in (Role.ADMIN, Role.INSPECTOR)
+        or not principal.covers_region(c.region_code)
+    ):
+        raise NotFound(f"case {case_id}", message_zh="案件不存在")
+    project = session.get(Project, c.project_id) if c.project_id else None
+    out = _case_out(c, project, overdue_flag(c, today, calendar, settings.complaint_due_soon_working_days))
+    events = session.scalars(
+        select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id)
+    ).all()
+    out.events = [
+        CaseEventOut(
+            at=e.at, actor=e.actor, action=e.action, from_state=e.from_state, to_state=e.to_state, note=e.note
+        )
+        for e in events
+    ]
+    out.photo_count = (
+        session.scalar(
+            select(func.count()).select_from(ComplaintPhoto).where(ComplaintPhoto.complaint_id == c.id)
+        )
+        or 0
+    )
+    return out
+
+
+def case_photo(session: Session, principal: Principal, case_id: int, index: int) -> tuple[str, bytes]:
+    """The ``index``-th photo (0-based) of a case the caller may see: content type and bytes."""
+    c = session.get(Complaint, case_id)
+    if (
+        c is None
+        or principal.role not in (Role.ADMIN, Role.INSPECTOR)
+        or not principal.covers_region(c.region_code)
+    ):
+        raise NotFound(f"case {case_id}", message_zh="案件不存在")
+    photo = session.scalars(
+        select(ComplaintPhoto)
+        .where(ComplaintPhoto.complaint_id == case_id)
+        .order_by(ComplaintPhoto.id)
+        .offset(index)
+    ).first()
+    if photo is None:
+        raise NotFound("photo", message_zh="照片不存在")
+    return photo.content_type, photo.data
+
+
+def public_status(
+    session: Session, protector: Protector, *, tracking_code: str, phone: str
+) -> PublicStatus | None:
+    """The state of a complaint for its own complainant: code AND phone must match, else ``None``."""
+    code = tracking_code.strip().upper()
+    c = session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+    if c is None or c.phone_bidx != protector.blind_index(phone.strip()):
+        return None
+    return PublicStatus(
+        tracking_code=c.tracking_code,
+        state=c.state,
+        state_label=STATE_LABELS[c.state],
+        outcome_label=OUTCOME_LABELS.get(c.outcome or ""),
+        received_date=c.received_date,
+        updated_date=(c.updated_at or c.received_at).date(),
+    )
+
+
+def complaints_for_project_in_window(
+    session: Session, project_id: int, start: date, end: date
+) -> list[ComplaintBrief]:
+    """Complaints about one project received (China date) from ``start`` to ``end`` inclusive (rule W20)."""
+    rows = session.scalars(
+        select(Complaint)
+        .where(Complaint.project_id == project_id, Complaint.received_date.between(start, end))
+        .order_by(Complaint.received_date, Complaint.id)
+    ).all()
+    return [_brief(c) for c in rows]
+
+
+def project_complaint_counts(session: Session, start: date, end: date) -> dict[int, int]:
+    """Complaints per project received from ``start`` to ``end`` inclusive, in one query (W20, set-based)."""
+    rows = session.execute(
+        select(Complaint.project_id, func.count())
+        .where(Complaint.project_id.is_not(None), Complaint.received_date.between(start, end))
+        .group_by(Complaint.project_id)
+    ).all()
+    return {int(pid): int(n) for pid, n in rows if pid is not None}
+
+
+def _brief(c: Complaint) -> ComplaintBrief:
+    assert c.project_id is not None
+    return ComplaintBrief(
+        id=c.id,
+        project_id=c.project_id,
+        region_code=c.region_code,
+        received_date=c.received_date,
+        state=c.state,
+        workers_affected=c.workers_affected,
+        amount_owed_fen=c.amount_owed_fen,
+    )
+
+
+def inspectors_for_region(session: Session, region_code: str) -> list[str]:
+    """Usernames of active inspectors whose region covers ``region_code`` (the county's case handlers)."""
+    users = session.execute(
+        select(User.username, User.region_code).where(
+            User.role == Role.INSPECTOR.value, User.is_active.is_(True)
+        )
+    ).all()
+    return sorted(u for u, r in users if r and region_code.startswith(region_prefix(r)))
+
+
+@dataclass(frozen=True)
+class PublicProject:
+    """What the public form shows about a project."""
+
+    project_code: str
+    name: str
+    region_code: str
+    region_name: str
+
+
+def public_project(session: Session, project_code: str) -> PublicProject:
+    row = session.execute(
+        select(Project.project_code, Project.name, Project.region_code, Region.name)
+        .join(Region, Region.code == Project.region_code)
+        .where(Project.project_code == project_code)
+    ).first()
+    if row is None:
+        raise NotFound(f"project {project_code}", message_zh="未找到该项目，请核对二维码或直接拨打12333")
+    return PublicProject(row[0], row[1], row[2], row[3])
+
+
+def counties(session: Session) -> list[tuple[str, str]]:
+    """Every county (code, name with its prefecture), for the form without a project."""
+    parent = Region.__table__.alias("parent")
+    rows = session.execute(
+        select(Region.code, Region.name, parent.c.name)
+        .outerjoin(parent, parent.c.code == Region.parent_code)
+        .where(Region.level == "county")
+        .order_by(Region.code)
+    ).all()
+    return [(code, f"{pname or ''}{name}") for code, name, pname in rows]

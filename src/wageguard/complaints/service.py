@@ -1,0 +1,334 @@
+"""Use cases that write: file a complaint, act on a case, reveal the complainant, correct the calendar.
+
+Other slices can react to new complaints with ``register_complaint_hook``: every hook runs inside the
+transaction that stores the complaint (so an alert it raises commits or rolls back with it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from wageguard.audit.service import record_audit
+from wageguard.auth.scope import Principal
+from wageguard.complaints.calendar import WorkingCalendar, china_today, load_calendar
+from wageguard.complaints.choices import PHOTO_TYPES, TRANSITIONS, CaseAction, CaseState, Outcome
+from wageguard.complaints.models import CalendarOverride, Complaint, ComplaintEvent, ComplaintPhoto
+from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
+from wageguard.config import Settings
+from wageguard.db import Database, utcnow
+from wageguard.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
+from wageguard.registry.choices import Role
+from wageguard.registry.models import Project, Region
+from wageguard.security.crypto import Protector, mask, mask_phone
+
+ComplaintHook = Callable[[Session, Complaint], None]
+_HOOKS: list[ComplaintHook] = []
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def register_complaint_hook(hook: ComplaintHook) -> None:
+    """Call ``hook(session, complaint)`` for every new complaint, inside its transaction."""
+    if hook not in _HOOKS:
+        _HOOKS.append(hook)
+
+
+def unregister_complaint_hook(hook: ComplaintHook) -> None:
+    if hook in _HOOKS:
+        _HOOKS.remove(hook)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the worker gets back: the tracking code, and whether this call created the complaint."""
+
+    tracking_code: str
+    created: bool
+    complaint_id: int
+
+
+def new_tracking_code() -> str:
+    """A random, unguessable tracking code such as ``TS7K3M9QXD2F``."""
+    return "TS" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def photo_problems(photos: list[PhotoIn], settings: Settings) -> list[Problem]:
+    """Reasons the photos are refused: too many, too big, or not really JPEG / PNG."""
+    problems: list[Problem] = []
+    if len(photos) > settings.complaint_photos_max:
+        n = settings.complaint_photos_max
+        problems.append(Problem("photos", "too_many", f"最多上传{n}张照片", f"at most {n} photos"))
+    for photo in photos:
+        if len(photo.data) > settings.complaint_photo_max_bytes:
+            mb = settings.complaint_photo_max_bytes / 1_000_000
+            zh, en = f"照片“{photo.filename}”超过{mb:g}MB", f"photo {photo.filename} is over {mb:g} MB"
+            problems.append(Problem("photos", "too_big", zh, en, value=photo.filename))
+        elif not any(photo.data.startswith(magic) for magic in PHOTO_TYPES.values()):
+            zh, en = f"“{photo.filename}”不是JPG或PNG图片", f"{photo.filename} is not a JPEG or PNG image"
+            problems.append(Problem("photos", "photo_type", zh, en, value=photo.filename))
+    return problems
+
+
+def _content_type(data: bytes) -> str:
+    return next(ct for ct, magic in PHOTO_TYPES.items() if data.startswith(magic))
+
+
+def _existing(session: Session, idem_token: str, phone_bidx: str) -> Receipt | None:
+    found = session.execute(
+        select(Complaint.id, Complaint.tracking_code, Complaint.phone_bidx).where(
+            Complaint.idem_token == idem_token
+        )
+    ).first()
+    if found is None:
+        return None
+    if found.phone_bidx != phone_bidx:
+        raise Conflict("form token already used", message_zh="表单已提交过，请重新打开投诉页面")
+    return Receipt(found.tracking_code, False, found.id)
+
+
+def _route(session: Session, project_code: str | None, region_code: str | None) -> tuple[int | None, str]:
+    """The project and county a complaint goes to (the project's county, else the county named)."""
+    if project_code:
+        row = session.execute(
+            select(Project.id, Project.region_code).where(Project.project_code == project_code)
+        ).first()
+        if row is None:
+            raise NotFound(f"project {project_code}", message_zh="项目不存在")
+        return row.id, row.region_code
+    level = session.scalar(select(Region.level).where(Region.code == (region_code or "")))
+    if level != "county":
+        raise ValidationFailed(
+            "unknown county",
+            [Problem("region_code", "region", "请选择欠薪发生地（区县）", "choose a county")],
+        )
+    assert region_code is not None
+    return None, region_code
+
+
+def _check_phone_rate(session: Session, phone_bidx: str, settings: Settings, now: datetime) -> None:
+    recent = session.scalar(
+        select(func.count())
+        .select_from(Complaint)
+        .where(Complaint.phone_bidx == phone_bidx, Complaint.received_at >= now - timedelta(days=1))
+    )
+    if (recent or 0) >= settings.complaint_rate_per_phone_per_day:
+        raise ValidationFailed(
+            "too many complaints from this phone",
+            [
+                Problem(
+                    "phone", "rate_limited", "该手机号今日提交次数过多，请明天再试或拨打12333", "phone limit"
+                )
+            ],
+        )
+
+
+def _build(form: ComplaintIn, protector: Protector, *, idem_token: str, source: str) -> Complaint:
+    c = Complaint(idem_token=idem_token, tracking_code=new_tracking_code(), source=source)
+    c.name, c.employer, c.description = form.name, form.employer, form.description
+    c.id_enc, c.id_bidx = protector.encrypt(form.id_number), protector.blind_index(form.id_number)
+    c.id_masked = mask(form.id_number)
+    c.phone_enc, c.phone_bidx = protector.encrypt(form.phone), protector.blind_index(form.phone)
+    c.phone_masked = mask_phone(form.phone)
+    if form.bank_card:
+        c.card_enc, c.card_bidx = protector.encrypt(form.bank_card), protector.blind_index(form.bank_card)
+        c.card_masked = mask(form.bank_card)
+    c.work_start, c.work_end, c.months_owed = form.work_start, form.work_end, form.months_owed
+    c.amount_owed_fen, c.workers_affected = form.amount_owed_fen, form.workers_affected
+    c.state, c.extended = CaseState.RECEIVED.value, False
+    return c
+
+
+def _store(
+    session: Session, c: Complaint, photos: list[PhotoIn], settings: Settings, now: datetime
+) -> Complaint:
+    calendar = load_calendar(session)
+    c.received_at = now
+    c.received_date = china_today(now)
+    c.accept_due = calendar.add_working_days(c.received_date, settings.complaint_accept_working_days)
+    session.add(c)
+    session.flush()
+    for photo in photos:
+        digest = hashlib.sha256(photo.data).hexdigest()
+        session.add(
+            ComplaintPhoto(
+                complaint_id=c.id,
+                content_type=_content_type(photo.data),
+                size_bytes=len(photo.data),
+                sha256=digest,
+                data=photo.data,
+            )
+        )
+    session.add(ComplaintEvent(complaint_id=c.id, at=now, actor="worker", action="submit", to_state=c.state))
+    for hook in list(_HOOKS):
+        hook(session, c)
+    return c
+
+
+def submit_complaint(
+    *,
+    db: Database,
+    protector: Protector,
+    settings: Settings,
+    form: ComplaintIn,
+    photos: list[PhotoIn],
+    idem_token: str,
+    project_code: str | None = None,
+    source: str = "web",
+    now: datetime | None = None,
+) -> Receipt:
+    """File a complaint once: a resend with the same form token returns the first receipt."""
+    if not TOKEN_RE.match(idem_token):
+        raise ValidationFailed(
+            "bad form token", [Problem("idem", "token", "表单已失效，请刷新页面", "bad token")]
+        )
+    if problems := photo_problems(photos, settings):
+        raise ValidationFailed("photos refused", problems)
+    now = now or utcnow()
+    phone_bidx = protector.blind_index(form.phone)
+    for _attempt in range(3):
+        try:
+            with db.transaction() as session:
+                if (done := _existing(session, idem_token, phone_bidx)) is not None:
+                    return done
+                project_id, region_code = _route(session, project_code, form.region_code)
+                _check_phone_rate(session, phone_bidx, settings, now)
+                c = _build(form, protector, idem_token=idem_token, source=source)
+                c.project_id, c.region_code = project_id, region_code
+                c = _store(session, c, photos, settings, now)
+                receipt = Receipt(c.tracking_code, True, c.id)
+            return receipt
+        except IntegrityError:
+            continue  # a concurrent resend won, or (rarely) a tracking-code collision: look again
+    raise Conflict("could not store the complaint", message_zh="提交失败，请稍后重试")
+
+
+def _load_case(session: Session, principal: Principal, case_id: int) -> Complaint:
+    case = session.get(Complaint, case_id, with_for_update=True)
+    if case is None or not principal.covers_region(case.region_code):
+        raise NotFound(f"case {case_id}", message_zh="案件不存在")
+    return case
+
+
+def _require(ok: bool, en: str, zh: str) -> None:
+    if not ok:
+        raise ValidationFailed(en, [Problem("reason", "required", zh, en)])
+
+
+def _apply(
+    case: Complaint,
+    action: CaseAction,
+    *,
+    principal: Principal,
+    reason: str | None,
+    outcome: Outcome | None,
+    today: date,
+    calendar: WorkingCalendar,
+    settings: Settings,
+) -> None:
+    if action is CaseAction.ACCEPT:
+        case.accepted_date = today
+        case.finish_due = calendar.add_working_days(today, settings.complaint_finish_working_days)
+    elif action is CaseAction.NOT_ACCEPT:
+        _require(bool(reason), "a reason is required", "请填写不予受理的理由")
+        case.not_accepted_reason = reason
+    elif action is CaseAction.RESOLVE:
+        if outcome is None:
+            raise ValidationFailed(
+                "outcome required", [Problem("outcome", "required", "请选择办结结果", "outcome")]
+            )
+        case.outcome, case.resolved_date = outcome.value, today
+    elif action is CaseAction.CLOSE:
+        case.closed_date = today
+    elif action is CaseAction.EXTEND:
+        _require(bool(reason), "a reason is required", "请填写延期理由（复杂案件）")
+        if case.extended:
+            raise Conflict("already extended", message_zh="办理期限已延长过一次")
+        if principal.role is not Role.ADMIN and not (principal.region_code or "").endswith("00"):
+            raise Forbidden(
+                "extension needs a superior's approval", message_zh="延期须经上级（市级以上）批准"
+            )
+        assert case.finish_due is not None
+        case.finish_due = calendar.add_working_days(
+            case.finish_due, settings.complaint_extension_working_days
+        )
+        case.extended = True
+
+
+def act_on_case(
+    *,
+    db: Database,
+    principal: Principal,
+    settings: Settings,
+    case_id: int,
+    action: CaseAction,
+    reason: str | None = None,
+    outcome: Outcome | None = None,
+    now: datetime | None = None,
+) -> Complaint:
+    """Move a case one step (accept, not accept, investigate, resolve, close, withdraw, extend), logged."""
+    now = now or utcnow()
+    reason = (reason or "").strip() or None
+    with db.transaction() as session:
+        case = _load_case(session, principal, case_id)
+        allowed_from, to_state = TRANSITIONS[action]
+        before = CaseState(case.state)
+        if before not in allowed_from:
+            raise Conflict(
+                f"cannot {action} a {before} case", message_zh=f"当前状态不允许此操作（{before.value}）"
+            )
+        _apply(
+            case,
+            action,
+            principal=principal,
+            reason=reason,
+            outcome=outcome,
+            today=china_today(now),
+            calendar=load_calendar(session),
+            settings=settings,
+        )
+        case.state = (to_state or before).value
+        note = reason if outcome is None else f"{outcome.value}: {reason or ''}".rstrip(": ")
+        session.add(
+            ComplaintEvent(
+                complaint_id=case.id,
+                at=now,
+                actor=principal.username,
+                action=action.value,
+                from_state=before.value,
+                to_state=case.state,
+                note=note,
+            )
+        )
+    return case
+
+
+def reveal_complainant(
+    *, db: Database, principal: Principal, protector: Protector, case_id: int
+) -> dict[str, str | None]:
+    """The complainant's ID, phone and card in clear (an audited read)."""
+    with db.transaction() as session:
+        case = _load_case(session, principal, case_id)
+        record_audit(
+            session, actor=principal.username, action="reveal", subject_type="complaint", subject_id=case.id
+        )
+        return {
+            "id_number": protector.decrypt(case.id_enc),
+            "phone": protector.decrypt(case.phone_enc),
+            "bank_card": protector.decrypt(case.card_enc) if case.card_enc else None,
+        }
+
+
+def set_calendar_day(*, session: Session, day: date, is_working: bool, note: str | None = None) -> None:
+    """Record (or replace) the working / rest status of one day."""
+    row = session.get(CalendarOverride, day)
+    if row is None:
+        session.add(CalendarOverride(day=day, is_working=is_working, note=note))
+    else:
+        row.is_working, row.note = is_working, note

@@ -1,0 +1,255 @@
+"""Import use case: one file of one exchange-format object, accepted whole or rejected whole.
+
+The file is streamed in chunks of ``settings.import_batch_rows``; each chunk is parsed, checked for duplicates,
+references and scope, and written with bulk Core statements inside ONE transaction. Once a bad row is seen,
+writing stops but validation goes on to the end, so the report lists every bad row; then the transaction
+is rolled back and the batch is recorded (with its audit entry) in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import IO
+
+from wageguard.audit.service import record_audit
+from wageguard.auth.scope import Principal
+from wageguard.config import Settings, get_settings
+from wageguard.db import Database, utcnow
+from wageguard.errors import Forbidden, ImportRejected, Problem, ValidationFailed
+from wageguard.ingest.context import ImportContext
+from wageguard.ingest.handlers import HANDLERS, Handler, handler_for
+from wageguard.ingest.models import ImportBatch
+from wageguard.ingest.readers import Row, Source, detect_encoding, guess_format, read_csv, read_json, read_xlsx
+from wageguard.ingest.report import ImportReport
+from wageguard.ingest.spec import ParsedRow, parse_row
+from wageguard.registry.choices import Role
+from wageguard.security.crypto import Protector
+from wageguard.validation import Invalid, Notice
+
+MAX_STORED_ERRORS = 1000
+DUPLICATE = Notice("duplicate", "文件内重复（与第 {first} 行相同的记录）", "duplicate in file (same record as row {first})")
+UNKNOWN_COLUMN = Notice("column.unknown", "未知字段，已忽略", "unknown field, ignored", "warning")
+
+
+class _Rejected(Exception):
+    """Internal: roll back the import transaction."""
+
+
+def import_file(
+    *,
+    db: Database,
+    protector: Protector,
+    object_name: str,
+    path: Path,
+    actor: Principal,
+    file_format: str | None = None,
+    encoding: str | None = None,
+    settings: Settings | None = None,
+) -> ImportReport:
+    """Import ``path`` as ``object_name`` for ``actor``; raises ``ImportRejected`` (nothing stored) on bad rows."""
+    with open(path, "rb") as stream:
+        return import_stream(
+            db=db,
+            protector=protector,
+            object_name=object_name,
+            stream=stream,
+            filename=Path(path).name,
+            actor=actor,
+            file_format=file_format,
+            encoding=encoding,
+            settings=settings,
+        )
+
+
+def import_bytes(
+    *,
+    db: Database,
+    protector: Protector,
+    object_name: str,
+    data: bytes,
+    filename: str,
+    actor: Principal,
+    file_format: str | None = None,
+    encoding: str | None = None,
+    settings: Settings | None = None,
+) -> ImportReport:
+    """Import an in-memory document (an HTTP JSON body, a small upload)."""
+    return import_stream(
+        db=db,
+        protector=protector,
+        object_name=object_name,
+        stream=io.BytesIO(data),
+        filename=filename,
+        actor=actor,
+        file_format=file_format,
+        encoding=encoding,
+        settings=settings,
+    )
+
+
+def import_stream(
+    *,
+    db: Database,
+    protector: Protector,
+    object_name: str,
+    stream: IO[bytes],
+    filename: str,
+    actor: Principal,
+    file_format: str | None = None,
+    encoding: str | None = None,
+    settings: Settings | None = None,
+) -> ImportReport:
+    """Import a seekable binary stream (the other entry points end here)."""
+    handler = _handler(object_name)
+    if actor.role not in (Role.ADMIN, Role.ENTERPRISE):
+        raise Forbidden(f"role {actor.role} may not import", message_zh="该角色无权导入数据")
+    source = Source(stream, filename)
+    report = ImportReport(handler.spec.name, filename, file_format or "", _sha256(stream))
+    cfg = settings or get_settings()
+    try:
+        report.file_format = guess_format(source, file_format)
+        if report.file_format == "csv":
+            report.encoding = detect_encoding(source, encoding)
+        columns, rows = _open(source, report, handler)
+    except Invalid as exc:
+        report.errors.append(exc.problem(field="(file)", row=None, value=filename))
+        return _finish_rejected(db, actor, report)
+    _warn_unknown_columns(handler, columns, report)
+    try:
+        with db.transaction() as session:
+            ctx = ImportContext(session.connection(), protector, actor, report, defaults=_defaults(cfg))
+            _run(ctx, handler, rows, cfg.import_batch_rows)
+            if report.errors:
+                raise _Rejected
+            _record(session, actor, report)
+    except _Rejected:
+        return _finish_rejected(db, actor, report)
+    return report
+
+
+def _handler(object_name: str) -> Handler:
+    handler = handler_for(object_name)
+    if handler is None:
+        names = ", ".join(HANDLERS)
+        problem = Problem(
+            field="object",
+            code="object.unknown",
+            message_zh=f"未知的导入对象（可用：{names}）",
+            message_en=f"unknown object (one of: {names})",
+            value=object_name,
+        )
+        raise ValidationFailed(f"unknown import object {object_name!r}", [problem], message_zh="未知的导入对象")
+    return handler
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    while block := stream.read(1 << 20):
+        digest.update(block)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def _defaults(settings: Settings) -> dict[str, int]:
+    return {"pay_day": settings.default_pay_day, "grace_days": settings.default_grace_days}
+
+
+def _open(source: Source, report: ImportReport, handler: Handler) -> tuple[list[str], Iterator[Row]]:
+    if report.file_format == "csv":
+        return read_csv(source, report.encoding or "utf-8-sig")
+    if report.file_format == "xlsx":
+        return read_xlsx(source)
+    return read_json(source, handler.spec.list_key)
+
+
+def _warn_unknown_columns(handler: Handler, columns: list[str], report: ImportReport) -> None:
+    unknown = [c for c in columns if c and not handler.spec.known(c)]
+    report.add_warnings([UNKNOWN_COLUMN.problem(field=c, row=1 if report.file_format != "json" else "$") for c in unknown])
+
+
+def _run(ctx: ImportContext, handler: Handler, rows: Iterator[Row], size: int) -> None:
+    """Parse, check and (while the file is clean) write the rows chunk by chunk."""
+    try:
+        while chunk := list(islice(rows, size)):
+            ctx.report.rows += len(chunk)
+            warnings: list[Problem] = []
+            parsed = [p for label, raw in chunk if (p := parse_row(handler.spec, label, raw, ctx.report.errors, warnings))]
+            ctx.report.add_warnings(warnings)
+            good = handler.check(ctx, _unique(ctx, handler, parsed)) if parsed else []
+            if ctx.writing and good:
+                handler.write(ctx, good)
+    except Invalid as exc:
+        ctx.report.errors.append(exc.problem(field="(file)", row=ctx.report.rows or None))
+
+
+def _unique(ctx: ImportContext, handler: Handler, rows: list[ParsedRow]) -> list[ParsedRow]:
+    """Drop (and report) rows whose natural key already appeared earlier in the file."""
+    good = []
+    for row in rows:
+        first = None
+        keys = [hash(k) for k in handler.keys(row.values)]
+        for key in keys:
+            first = ctx.seen.get(key)
+            if first is not None:
+                break
+        if first is None:
+            ctx.seen.update(dict.fromkeys(keys, row.label))
+            good.append(row)
+            continue
+        ctx.report.errors.append(
+            Problem(
+                field=handler.spec.fields[0].name,
+                code=DUPLICATE.code,
+                message_zh=DUPLICATE.message_zh.format(first=first),
+                message_en=DUPLICATE.message_en.format(first=first),
+                row=row.label,
+                value=None,
+            )
+        )
+    return good
+
+
+def _finish_rejected(db: Database, actor: Principal, report: ImportReport) -> ImportReport:
+    report.status = "rejected"
+    report.inserted = report.updated = report.unchanged = 0
+    with db.transaction() as session:
+        _record(session, actor, report)
+    raise ImportRejected(report.message_en(), report.as_dict(), report.errors)
+
+
+def _record(session: object, actor: Principal, report: ImportReport) -> None:
+    """The ``import_batches`` row and the audit entry of this import (in ``session``'s transaction)."""
+    from sqlalchemy.orm import Session
+
+    assert isinstance(session, Session)
+    batch = ImportBatch(
+        object_name=report.object_name,
+        filename=report.filename[:300],
+        file_format=report.file_format[:8] or "?",
+        sha256=report.sha256,
+        actor=actor.username,
+        status=report.status,
+        rows=report.rows,
+        inserted=report.inserted,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        error_count=len(report.errors),
+        summary=report.as_dict(max_errors=MAX_STORED_ERRORS),
+        finished_at=utcnow(),
+    )
+    session.add(batch)
+    session.flush()
+    report.batch_id = batch.id
+    batch.summary = report.as_dict(max_errors=MAX_STORED_ERRORS)
+    record_audit(
+        session,
+        actor=actor.username,
+        action="import",
+        subject_type="import_batch",
+        subject_id=batch.id,
+        detail={k: v for k, v in report.as_dict(max_errors=0).items() if k not in ("errors", "warnings")},
+    )

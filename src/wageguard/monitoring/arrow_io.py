@@ -1,0 +1,95 @@
+"""Read SQL results straight into Arrow, on SQLite and PostgreSQL alike.
+
+The engine reads a province month (≈1.5 M rows) at a time, so it bypasses Python row objects: ADBC drivers
+(``adbc-driver-postgresql``) hand back Arrow tables built in C. SQLite is read through its DB-API cursor
+(an ADBC SQLite build beside Python's own sqlite3 read stale WAL snapshots). Fact queries return only
+integers and non-null strings: dates travel as days since 1970-01-01 (``date_days``), instants as epoch
+seconds (``epoch_seconds``), and are cast back in Polars.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+from sqlalchemy.engine import Engine, make_url
+
+
+def date_days(engine: Engine, column: str) -> str:
+    """SQL for ``column`` (a DATE) as integer days since 1970-01-01."""
+    if engine.dialect.name == "sqlite":
+        return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+    return f"({column} - DATE '1970-01-01')"
+
+
+def epoch_seconds(engine: Engine, column: str) -> str:
+    """SQL for ``column`` (a naive UTC TIMESTAMP) as integer seconds since the epoch."""
+    if engine.dialect.name == "sqlite":
+        return f"CAST(ROUND((julianday({column}) - 2440587.5) * 86400) AS INTEGER)"
+    return f"CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"
+
+
+def as_bigint(engine: Engine, expr: str) -> str:
+    """``expr`` cast to a 64-bit integer (PostgreSQL's SUM of BIGINT is NUMERIC)."""
+    return f"CAST({expr} AS BIGINT)"
+
+
+def _adbc_uri(engine: Engine) -> tuple[str, str] | None:
+    url = make_url(str(engine.url.render_as_string(hide_password=False)))
+    if url.get_backend_name() == "sqlite":
+        # Not ADBC: a second SQLite library in the process read stale WAL snapshots in tests.
+        return None
+    if url.get_backend_name() == "postgresql":
+        return "postgresql", url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return None
+
+
+@contextmanager
+def _adbc_connection(kind: str, uri: str) -> Iterator[Any]:
+    import adbc_driver_postgresql.dbapi as pg_dbapi
+
+    conn = pg_dbapi.connect(uri)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def read_arrow(engine: Engine, sql: str) -> pa.Table:
+    """Run one SELECT (no bound parameters: callers format validated literals) and return Arrow."""
+    target = _adbc_uri(engine)
+    if target is not None:
+        with _adbc_connection(*target) as conn:
+            cur = conn.cursor()
+            try:
+                cur.execute(sql)
+                table: pa.Table = cur.fetch_arrow_table()
+            finally:
+                cur.close()
+            return table
+    with engine.connect() as conn:
+        result = conn.exec_driver_sql(sql)
+        names = list(result.keys())
+        rows = result.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    return pa.table({n: pa.array(list(c)) for n, c in zip(names, columns, strict=True)})
+
+
+def read_frame(engine: Engine, sql: str, schema: dict[str, Any]) -> pl.DataFrame:
+    """Run ``sql`` and return a Polars frame cast to ``schema`` (int-encoded dates become ``pl.Date``)."""
+    table = read_arrow(engine, sql)
+    frame = pl.from_arrow(table) if table.num_rows else pl.DataFrame({n: [] for n in table.column_names})
+    assert isinstance(frame, pl.DataFrame)
+    exprs = []
+    for name, dtype in schema.items():
+        col = pl.col(name) if name in frame.columns else pl.lit(None)
+        if dtype == pl.Date:
+            exprs.append(col.cast(pl.Int32).cast(pl.Date).alias(name))
+        elif dtype == pl.Datetime:
+            exprs.append((col.cast(pl.Int64) * 1_000_000).cast(pl.Datetime("us")).alias(name))
+        else:
+            exprs.append(col.cast(dtype).alias(name))
+    return frame.select(exprs)

@@ -1,0 +1,152 @@
+"""The engine: load each month's facts once, reconcile, evaluate every rule over whole columns, persist.
+
+``evaluate`` is pure (facts in, findings out); ``run_monitoring`` is the use case behind
+``wageguard monitor run``, the daily scheduler and ``after_import``: it records a run, loads the facts,
+evaluates, and applies the findings to the alerts table in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import polars as pl
+from sqlalchemy import select
+
+from wageguard.config import Settings
+from wageguard.db import Database, utcnow
+from wageguard.monitoring import facts as F
+from wageguard.monitoring.calendar import month_key, months_back, working_day_calendar
+from wageguard.monitoring.models import MonitorRun
+from wageguard.monitoring.reconcile import project_deadlines, project_month_rollup, reconcile_worker_months
+from wageguard.monitoring.rules import all_rules
+from wageguard.monitoring.rules.base import FINDING_SCHEMA, Rule, RuleInput, empty_findings
+from wageguard.monitoring.thresholds import resolve
+from wageguard.registry.models import Region
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    as_of: date
+    months: list[str]
+    facts_rows: int = 0
+    findings: int = 0
+    per_rule: dict[str, int] = field(default_factory=dict)
+    raised: int = 0
+    updated: int = 0
+    cleared: int = 0
+    reopened: int = 0
+    escalated: int = 0
+
+
+def calendar_for(facts_list: list[F.Facts]) -> pl.DataFrame:
+    """Working-day calendar from the earliest date any rule compares (capped at 10 years) to ``as_of``."""
+    last = facts_list[-1]
+    candidates = [last.as_of - timedelta(days=60)]
+    for col in ("start_date",):
+        value = last.projects[col].min()
+        if isinstance(value, date):
+            candidates.append(value)
+    value = last.deposit_movements["movement_date"].min()
+    if isinstance(value, date):
+        candidates.append(value)
+    start = max(min(candidates), last.as_of - timedelta(days=3650))
+    return working_day_calendar(start, last.as_of)
+
+
+def reconcile(facts: F.Facts) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Reconciled worker-months and their project-month roll-up for one month's facts."""
+    deadlines = project_deadlines(facts.projects, facts.thresholds, facts.month, facts.as_of)
+    recon = reconcile_worker_months(facts.worker_months, deadlines, facts.thresholds)
+    return recon, project_month_rollup(recon)
+
+
+def _arrears(found: pl.DataFrame, facts: F.Facts, months: list[str]) -> pl.DataFrame:
+    current = found.filter(pl.col("rule_code").is_in(["W06", "W08"])).select(
+        "project_id", "worker_id", "region_code", "period", pl.col("amount_fen").fill_null(0).alias("owed_fen")
+    )
+    older = facts.open_arrears.filter(~pl.col("period").is_in(months))
+    return pl.concat([F.conform(current, F.ARREARS_SCHEMA), F.conform(older, F.ARREARS_SCHEMA)])
+
+
+def evaluate(facts_list: list[F.Facts], *, evidence_rows: int = 50, rules: list[Rule] | None = None) -> pl.DataFrame:
+    """Every rule over the given months (oldest first): periodic rules per month, state rules once."""
+    rules = rules or all_rules()
+    calendar = calendar_for(facts_list)
+    parts: list[pl.DataFrame] = [empty_findings()]
+    latest: RuleInput | None = None
+    for facts in facts_list:
+        recon, pm = reconcile(facts)
+        latest = RuleInput(facts, recon, pm, calendar, evidence_rows)
+        parts += [r.evaluate(latest) for r in rules if r.periodic]
+    assert latest is not None
+    parts += [r.evaluate(latest) for r in rules if not r.periodic and not r.uses_arrears]
+    found = pl.concat([F.conform(p, FINDING_SCHEMA) for p in parts])
+    months = [f.period for f in facts_list]
+    arrears = _arrears(found, facts_list[-1], months)
+    with_arrears = RuleInput(latest.facts, latest.recon, latest.project_month, calendar, evidence_rows, arrears)
+    extra = [F.conform(r.evaluate(with_arrears), FINDING_SCHEMA) for r in rules if r.uses_arrears]
+    return pl.concat([found, *extra])
+
+
+def load_facts(db: Database, settings: Settings, month: date, as_of: date, months: list[str]) -> F.Facts:
+    """Read one month's facts (and the regional thresholds) from the database."""
+    engine = db.engine
+    projects = F.load_projects(engine, month, as_of)
+    with db.sessions() as session:
+        tiers = {r.code: r.min_wage_tier for r in session.scalars(select(Region)) if r.min_wage_tier}
+        thresholds = resolve(session, settings, projects["region_code"].unique().to_list(), tiers)
+        arrears = F.load_open_arrears(session, months)
+    return F.Facts(
+        month=month,
+        as_of=as_of,
+        projects=projects,
+        worker_months=F.load_worker_months(engine, month),
+        thresholds=thresholds,
+        other_card_payments=F.load_other_card_payments(engine, month),
+        devices=F.load_devices(engine),
+        deposit_movements=F.load_deposit_movements(engine, as_of),
+        unknown_punches=F.load_unknown_punches(engine, month),
+        open_arrears=arrears,
+    )
+
+
+def _start_run(db: Database, as_of: date, months: list[str], trigger: str) -> int:
+    with db.transaction() as session:
+        run = MonitorRun(as_of=as_of, months=",".join(months), trigger=trigger, started_at=utcnow())
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _fail_run(db: Database, run_id: int, error: str) -> None:
+    with db.transaction() as session:
+        run = session.get(MonitorRun, run_id)
+        if run is not None:
+            run.status, run.error, run.finished_at = "failed", error[:2000], utcnow()
+
+
+def run_monitoring(
+    *, db: Database, settings: Settings, as_of: date, months: list[date] | None = None, trigger: str = "cli"
+) -> RunSummary:
+    """Evaluate every rule for ``months`` (default: the last ``monitor_lookback_months`` whole months before
+    ``as_of``) and apply the findings to the alerts; a rerun on the same data changes nothing."""
+    from wageguard.monitoring.upsert import apply_findings
+
+    months = sorted(months or months_back(as_of, settings.monitor_lookback_months))
+    keys = [month_key(m) for m in months]
+    run_id = _start_run(db, as_of, keys, trigger)
+    try:
+        facts_list = [load_facts(db, settings, m, as_of, keys) for m in months]
+        found = evaluate(facts_list, evidence_rows=settings.monitor_evidence_rows)
+        summary = RunSummary(run_id, as_of, keys, facts_rows=sum(f.worker_months.height for f in facts_list))
+        periodic = {r.code for r in all_rules() if r.periodic}
+        scope = [(r.code, "") for r in all_rules() if not r.periodic] + [(c, k) for c in periodic for k in keys]
+        with db.transaction() as session:
+            apply_findings(session=session, findings=found, scope=scope, as_of=as_of, run_id=run_id,
+                           thresholds=facts_list[-1].thresholds, summary=summary)  # fmt: skip
+        return summary
+    except Exception as exc:
+        _fail_run(db, run_id, repr(exc))
+        raise

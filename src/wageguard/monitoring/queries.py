@@ -1,0 +1,85 @@
+"""Reads: the inspector's inbox, one alert with its history, runs, and "does this project owe wages?"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from wageguard.auth.scope import Principal
+from wageguard.errors import NotFound
+from wageguard.monitoring.models import Alert, AlertEvent, MonitorRun
+from wageguard.registry.models import Project, Worker
+
+
+@dataclass(frozen=True)
+class AlertFilter:
+    level: str | None = None
+    rule: str | None = None
+    county: str | None = None
+    project_id: int | None = None
+    status: str | None = None
+    still_holds: bool | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def list_alerts(*, session: Session, principal: Principal, f: AlertFilter) -> tuple[int, list[Alert]]:
+    """Alerts in the caller's region, newest and most severe first."""
+    q = select(Alert).where(principal.region_clause(Alert.region_code))  # type: ignore[arg-type]
+    for column, value in ((Alert.level, f.level), (Alert.rule_code, f.rule), (Alert.region_code, f.county),
+                          (Alert.project_id, f.project_id), (Alert.status, f.status), (Alert.still_holds, f.still_holds)):  # fmt: skip
+        if value is not None and value != "":
+            q = q.where(column == value)
+    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rank = case((Alert.level == "red", 0), (Alert.level == "orange", 1), else_=2)
+    rows = session.scalars(q.order_by(rank, Alert.first_seen_on.desc(), Alert.id.desc()).limit(f.limit).offset(f.offset))
+    return total, list(rows)
+
+
+def get_alert(*, session: Session, principal: Principal, alert_id: int) -> tuple[Alert, list[AlertEvent], dict[str, Any]]:
+    """One alert in the caller's region, its history, and the names of its project and worker."""
+    alert = session.get(Alert, alert_id)
+    if alert is None or not principal.covers_region(alert.region_code):
+        raise NotFound(f"alert {alert_id} not found", message_zh="预警不存在")
+    events = list(session.scalars(select(AlertEvent).where(AlertEvent.alert_id == alert_id).order_by(AlertEvent.id)))
+    names: dict[str, Any] = {}
+    if alert.project_id is not None:
+        p = session.get(Project, alert.project_id)
+        names["project"] = {"code": p.project_code, "name": p.name} if p else None
+    if alert.worker_id is not None:
+        w = session.get(Worker, alert.worker_id)
+        names["worker"] = {"name": w.name, "id_masked": w.id_masked} if w else None
+    return alert, events, names
+
+
+def latest_runs(*, session: Session, limit: int = 20) -> list[MonitorRun]:
+    return list(session.scalars(select(MonitorRun).order_by(MonitorRun.id.desc()).limit(limit)))
+
+
+def project_owes(
+    *, db_engine: Any, session: Session, principal: Principal, project_id: int, months: list[date], as_of: date,
+    settings: Any,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Per month: attended workers and days, declared, paid, unpaid workers and the amount owed."""
+    project = session.get(Project, project_id)
+    if project is None or not principal.covers_region(project.region_code):
+        raise NotFound(f"project {project_id} not found", message_zh="项目不存在")
+    from wageguard.monitoring import facts as F
+    from wageguard.monitoring.engine import reconcile
+    from wageguard.monitoring.thresholds import resolve
+
+    out = []
+    thresholds = resolve(session, settings, [project.region_code])
+    projects = F.load_projects(db_engine, months[0], as_of).filter(F.pl.col("project_id") == project_id)
+    for month in months:
+        wm = F.load_worker_months(db_engine, month).filter(F.pl.col("project_id") == project_id)
+        facts = F.Facts(month=month, as_of=as_of, projects=projects, worker_months=wm, thresholds=thresholds)
+        _, pm = reconcile(facts)
+        row = pm.row(0, named=True) if pm.height else {}
+        out.append({"month": facts.period, **{k: row.get(k, 0) for k in (
+            "attended_workers", "attended_days", "declared_fen", "paid_fen", "unpaid_workers", "owed_fen")}})
+    return out

@@ -1,0 +1,192 @@
+"""Apply a run's findings to the alerts table: one alert per (rule, subject, period), set-based.
+
+Outcomes per key: new → raised; changed evidence or level → updated (or reopened when the alert was
+resolved/closed); held again after being cleared → holds_again (reopened when finished); an alert in scope
+with no finding → cleared_by_data. Unchanged keys are not touched, so a rerun on the same data writes
+nothing. Overdue unacknowledged alerts are escalated per level; W18 findings carry the referral flag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from wageguard.db import utcnow
+from wageguard.monitoring.choices import FINISHED, AlertStatus, EventAction
+from wageguard.monitoring.models import Alert, AlertEvent, MonitorRun
+from wageguard.monitoring.notifications import queue_digests
+
+if TYPE_CHECKING:
+    from wageguard.monitoring.engine import RunSummary
+
+KEY = ["rule_code", "subject_key", "period"]
+CHUNK = 5000
+
+
+def keyed(findings: pl.DataFrame) -> pl.DataFrame:
+    """Findings with ``subject_key`` and a content hash (level, amounts, evidence, flag)."""
+    worker = pl.col("subject_type") == "worker"
+    key = pl.concat_str(
+        pl.col("subject_type"), pl.lit(":"), pl.col("subject_id").cast(pl.String),
+        pl.when(worker).then(pl.lit("@p") + pl.col("project_id").cast(pl.String)).otherwise(pl.lit("")),
+    )  # fmt: skip
+    frame = findings.with_columns(key.alias("subject_key")).unique(subset=KEY, keep="first", maintain_order=True)
+    content = pl.concat_str(
+        [pl.col(c).cast(pl.String).fill_null("") for c in ("level", "amount_fen", "workers", "referral", "evidence")],
+        separator="|",
+    )
+    digests = [hashlib.blake2b(s.encode(), digest_size=16).hexdigest() for s in frame.select(content).to_series()]
+    return frame.with_columns(pl.Series("evidence_hash", digests, dtype=pl.String))
+
+
+def _existing(session: Session, scope: list[tuple[str, str]]) -> pl.DataFrame:
+    schema = {"id": pl.Int64, "rule_code": pl.String, "subject_key": pl.String, "period": pl.String,
+              "status": pl.String, "still_holds": pl.Boolean, "old_hash": pl.String}  # fmt: skip
+    codes = sorted({c for c, _ in scope})
+    periods = sorted({p for _, p in scope})
+    rows = session.execute(
+        select(Alert.id, Alert.rule_code, Alert.subject_key, Alert.period, Alert.status, Alert.still_holds,
+               Alert.evidence_hash).where(Alert.rule_code.in_(codes), Alert.period.in_(periods))
+    ).all()  # fmt: skip
+    frame = pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+    allowed = pl.DataFrame(scope, schema={"rule_code": pl.String, "period": pl.String}, orient="row")
+    return frame.join(allowed, on=["rule_code", "period"], how="semi")
+
+
+def _fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "level": row["level"], "amount_fen": row["amount_fen"], "workers": row["workers"],
+        "referral_flag": bool(row["referral"]), "evidence": json.loads(row["evidence"]),
+        "evidence_hash": row["evidence_hash"],
+    }  # fmt: skip
+
+
+def _events(ids: list[int], action: EventAction, as_of: date, detail: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    now = utcnow()
+    return [{"alert_id": i, "at": now, "as_of": as_of, "actor": "engine", "action": action.value, "detail": detail}
+            for i in ids]  # fmt: skip
+
+
+def _insert_new(session: Session, new: pl.DataFrame, as_of: date) -> list[int]:
+    now = utcnow()
+    rows = [
+        {**_fields(r), "rule_code": r["rule_code"], "subject_type": r["subject_type"], "subject_id": r["subject_id"],
+         "subject_key": r["subject_key"], "period": r["period"], "project_id": r["project_id"],
+         "worker_id": r["worker_id"], "region_code": r["region_code"] or "", "status": AlertStatus.OPEN.value,
+         "still_holds": True, "first_seen_on": as_of, "last_changed_on": as_of,
+         "escalated_on": as_of if r["referral"] else None, "reopened_count": 0, "created_at": now, "updated_at": now}
+        for r in new.iter_rows(named=True)
+    ]  # fmt: skip
+    for i in range(0, len(rows), CHUNK):
+        session.execute(insert(Alert), rows[i : i + CHUNK])
+    keys = [(r["rule_code"], r["subject_key"], r["period"]) for r in rows]
+    ids: list[int] = []
+    for i in range(0, len(keys), 500):
+        part = keys[i : i + 500]
+        ids += session.scalars(
+            select(Alert.id).where(tuple_(Alert.rule_code, Alert.subject_key, Alert.period).in_(part))
+        ).all()
+    return ids
+
+
+def _bulk_update(session: Session, rows: list[dict[str, Any]]) -> None:
+    for i in range(0, len(rows), CHUNK):
+        session.execute(update(Alert), rows[i : i + CHUNK])
+
+
+def _classify(both: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    finished = pl.col("status").is_in([s.value for s in FINISHED])
+    changed = pl.col("old_hash") != pl.col("evidence_hash")
+    cleared = ~pl.col("still_holds")
+    return {
+        "reopen": both.filter(finished & (changed | cleared)),
+        "holds_again": both.filter(~finished & cleared),
+        "update": both.filter(~finished & ~cleared & changed),
+    }
+
+
+def apply_findings(
+    *, session: Session, findings: pl.DataFrame, scope: list[tuple[str, str]], as_of: date, run_id: int,
+    thresholds: pl.DataFrame, summary: RunSummary,
+) -> None:  # fmt: skip
+    """Upsert the alerts for ``findings`` within ``scope`` (rule, period) pairs, escalate, queue digests."""
+    found = keyed(findings)
+    old = _existing(session, scope)
+    both = found.join(old, on=KEY, how="inner")
+    new = found.join(old, on=KEY, how="anti")
+    gone = old.join(found, on=KEY, how="anti").filter(pl.col("still_holds"))
+    events: list[dict[str, Any]] = []
+    raised_ids = _insert_new(session, new, as_of)
+    events += _events(raised_ids, EventAction.RAISED, as_of)
+    groups = _classify(both)
+    now = utcnow()
+    for name, action in (("reopen", EventAction.REOPENED), ("holds_again", EventAction.HOLDS_AGAIN),
+                         ("update", EventAction.UPDATED)):  # fmt: skip
+        rows = []
+        for r in groups[name].iter_rows(named=True):
+            row = {"id": r["id"], **_fields(r), "still_holds": True, "cleared_on": None, "last_changed_on": as_of,
+                   "updated_at": now}  # fmt: skip
+            if name == "reopen":
+                row.update(status=AlertStatus.OPEN.value, escalated_on=None, reopened_count=Alert.reopened_count + 1)
+            rows.append(row)
+        if name == "reopen":
+            for row in rows:
+                session.execute(update(Alert).where(Alert.id == row.pop("id")).values(**row))
+        else:
+            _bulk_update(session, rows)
+        events += _events(groups[name]["id"].to_list(), action, as_of)
+    cleared_ids = gone["id"].to_list()
+    _bulk_update(session, [{"id": i, "still_holds": False, "cleared_on": as_of, "updated_at": now} for i in cleared_ids])
+    events += _events(cleared_ids, EventAction.CLEARED_BY_DATA, as_of)
+    escalated = escalate_overdue(session=session, as_of=as_of, thresholds=thresholds)
+    events += _events(escalated, EventAction.ESCALATED, as_of)
+    for i in range(0, len(events), CHUNK):
+        session.execute(insert(AlertEvent), events[i : i + CHUNK])
+    summary.findings = found.height
+    summary.per_rule = dict(found.group_by("rule_code").len().sort("rule_code").iter_rows())
+    summary.raised, summary.cleared, summary.escalated = len(raised_ids), len(cleared_ids), len(escalated)
+    summary.reopened, summary.updated = groups["reopen"].height, groups["update"].height + groups["holds_again"].height
+    notify = raised_ids + groups["reopen"]["id"].to_list() + escalated
+    queue_digests(session=session, alert_ids=notify, run_id=run_id)
+    _finish_run(session, run_id, summary)
+
+
+def escalate_overdue(*, session: Session, as_of: date, thresholds: pl.DataFrame) -> list[int]:
+    """Mark open (unacknowledged) alerts older than their level's ``escalate_<level>_hours`` as escalated."""
+    rows = session.execute(
+        select(Alert.id, Alert.level, Alert.region_code, Alert.first_seen_on).where(
+            Alert.status == AlertStatus.OPEN.value, Alert.escalated_on.is_(None), Alert.still_holds.is_(True)
+        )
+    ).all()
+    if not rows:
+        return []
+    frame = pl.DataFrame([tuple(r) for r in rows], schema=["id", "level", "region_code", "first_seen_on"], orient="row")
+    hours = thresholds.select("region_code", "escalate_red_hours", "escalate_orange_hours", "escalate_yellow_hours")
+    frame = frame.join(hours, on="region_code", how="left")
+    limit = (
+        pl.when(pl.col("level") == "red").then(pl.col("escalate_red_hours"))
+        .when(pl.col("level") == "orange").then(pl.col("escalate_orange_hours"))
+        .otherwise(pl.col("escalate_yellow_hours")).fill_null(24)
+    )  # fmt: skip
+    start = pl.col("first_seen_on").cast(pl.Datetime("us"))
+    due = frame.filter(start + pl.duration(hours=limit) <= pl.lit(datetime.combine(as_of, time())))
+    ids = due["id"].to_list()
+    _bulk_update(session, [{"id": i, "escalated_on": as_of} for i in ids])
+    return [int(i) for i in ids]
+
+
+def _finish_run(session: Session, run_id: int, s: RunSummary) -> None:
+    run = session.get(MonitorRun, run_id)
+    assert run is not None
+    run.finished_at, run.status = utcnow(), "done"
+    run.facts_rows, run.findings, run.counts = s.facts_rows, s.findings, s.per_rule
+    run.raised, run.updated, run.cleared, run.reopened, run.escalated = (
+        s.raised, s.updated, s.cleared, s.reopened, s.escalated
+    )  # fmt: skip
+

@@ -1,0 +1,1 @@
+"""Money: wage accounts, labour-cost inflows, deposits, pay sheets, bank payment flows and matching."""

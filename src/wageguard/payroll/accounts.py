@@ -1,0 +1,75 @@
+"""Resolving wage accounts by number (blind index) and the projects each account pays for."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wageguard.errors import ImportRejected
+from wageguard.payroll.banks.records import normalise_card, problem
+from wageguard.payroll.models import WageAccount
+from wageguard.security.crypto import Protector, mask
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    id: int
+    region_code: str
+    project_id: int | None
+    project_ids: frozenset[int]
+    bank_code: str | None
+    masked: str
+
+
+class AccountBook:
+    """Every wage account, loaded once per import: by blind index, with the projects it pays for
+    (a real GC account pays for the projects of its virtual sub-accounts)."""
+
+    def __init__(self, session: Session, protector: Protector) -> None:
+        self.protector = protector
+        rows = session.execute(
+            select(
+                WageAccount.id,
+                WageAccount.account_bidx,
+                WageAccount.project_id,
+                WageAccount.parent_account_id,
+                WageAccount.region_code,
+                WageAccount.bank_code,
+                WageAccount.account_masked,
+            )
+        ).all()
+        children: dict[int, set[int]] = defaultdict(set)
+        for row in rows:
+            if row.parent_account_id is not None and row.project_id is not None:
+                children[row.parent_account_id].add(row.project_id)
+        self.by_bidx: dict[str, AccountInfo] = {}
+        for row in rows:
+            own = {row.project_id} if row.project_id is not None else set()
+            self.by_bidx[row.account_bidx] = AccountInfo(
+                id=row.id,
+                region_code=row.region_code,
+                project_id=row.project_id,
+                project_ids=frozenset(own | children[row.id]),
+                bank_code=row.bank_code,
+                masked=row.account_masked,
+            )
+
+    def get(self, account_no: str) -> AccountInfo | None:
+        return self.by_bidx.get(self.protector.blind_index(normalise_card(account_no)))
+
+    def require(self, account_no: str) -> AccountInfo:
+        """The account or an import rejection naming it (masked)."""
+        info = self.get(account_no)
+        if info is None:
+            prob = problem(
+                None,
+                "account",
+                "account_unknown",
+                f"账户 {mask(account_no)} 不是已登记的工资专用账户",
+                f"account {mask(account_no)} is not a registered wage account",
+            )
+            raise ImportRejected(prob.message_en, report={"problems": [prob.as_dict()]}, problems=[prob])
+        return info

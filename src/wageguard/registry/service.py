@@ -1,0 +1,284 @@
+"""Write use cases of the registry, in bulk: used by the importer (and anything else that saves registry rows).
+
+Every function takes an open ``Connection`` (the caller's transaction) and lists of plain row dicts, and uses
+SQLAlchemy Core ``insert()``/``update()`` with executemany: no ORM objects per row. A value of ``None`` in a
+row means "not given": it is stored on insert but never overwrites a stored value on update, so re-importing
+a file with blank optional cells changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from wageguard.db import utcnow
+from wageguard.registry.models import (
+    BankCard,
+    Enterprise,
+    LabourContract,
+    Project,
+    ProjectParticipant,
+    ProjectWorker,
+    Team,
+    Worker,
+    WorkerEntryExit,
+)
+
+INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
+Row = dict[str, Any]
+Extra = Callable[[Row, dict[str, Any] | None], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The stored id of a row and what happened to it."""
+
+    id: int
+    outcome: str
+
+
+def _key(row: Row, key_cols: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(row[c] for c in key_cols)
+
+
+def _existing(conn: Connection, table: Table, key_cols: Sequence[str], cols: set[str], keys: list[Any]) -> dict:
+    """Stored rows whose first key column is among the first values of ``keys``, by full key."""
+    wanted = set(keys)
+    columns = [table.c.id, *(table.c[c] for c in sorted(cols | set(key_cols)))]
+    firsts = list({k[0] for k in keys})
+    found: dict[tuple[Any, ...], Any] = {}
+    for start in range(0, len(firsts), 5000):
+        stmt = select(*columns).where(table.c[key_cols[0]].in_(firsts[start : start + 5000]))
+        for rec in conn.execute(stmt).mappings():
+            key = tuple(rec[c] for c in key_cols)
+            if key in wanted:
+                found[key] = rec
+    return found
+
+
+def _apply_updates(conn: Connection, table: Table, changes: list[tuple[int, dict[str, Any]]]) -> None:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row_id, diff in changes:
+        cols = tuple(sorted(diff))
+        groups.setdefault(cols, []).append({"_id": row_id, **{f"_{c}": diff[c] for c in cols}})
+    for cols, params in groups.items():
+        stmt = update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(f"_{c}") for c in cols})
+        conn.execute(stmt, params)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[Row]) -> None:
+    """Insert many rows at once; on SQLite straight through the driver's ``executemany`` (the hot path)."""
+    if not rows:
+        return
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [{c: row.get(c) for c in columns} for row in rows])
+        return
+    procs = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
+    active = [(i, p) for i, p in enumerate(procs) if p is not None]
+    data = []
+    for row in rows:
+        values = [row.get(c) for c in columns]
+        for i, proc in active:
+            if values[i] is not None:
+                values[i] = proc(values[i])
+        data.append(tuple(values))
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', data)  # noqa: S608
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    key_cols: Sequence[str],
+    rows: Iterable[Row],
+    *,
+    extra: Extra | None = None,
+    assume_new: Callable[[tuple[Any, ...]], bool] | None = None,
+    want_ids: bool = True,
+) -> dict[tuple[Any, ...], Saved]:
+    """Insert new rows, update changed ones (non-``None`` values only), leave equal ones alone.
+
+    ``extra(row, diff)`` adds columns that are not compared (ciphertexts, timestamps): ``diff`` is ``None``
+    for an insert and the changed columns for an update. Rows with the same key are merged, later wins.
+    Keys for which ``assume_new`` is true are not looked up (their parent was just inserted); with
+    ``want_ids=False`` inserted rows are reported with id 0 (saves a query).
+    """
+    merged: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        key = _key(row, key_cols)
+        previous = merged.get(key)
+        merged[key] = row if previous is None else {**previous, **{k: v for k, v in row.items() if v is not None}}
+    if not merged:
+        return {}
+    compare = {c for row in merged.values() for c in row} - set(key_cols)
+    lookup = [k for k in merged if assume_new is None or not assume_new(k)]
+    stored = _existing(conn, table, key_cols, compare, lookup) if lookup else {}
+    result: dict[tuple[Any, ...], Saved] = {}
+    inserts: list[Row] = []
+    changes: list[tuple[int, dict[str, Any]]] = []
+    for key, row in merged.items():
+        old = stored.get(key)
+        if old is None:
+            inserts.append({**row, **(extra(row, None) if extra else {})})
+            continue
+        diff = {c: v for c, v in row.items() if v is not None and c not in key_cols and old[c] != v}
+        if diff:
+            changes.append((old["id"], {**diff, **(extra(row, diff) if extra else {})}))
+        result[key] = Saved(old["id"], UPDATED if diff else UNCHANGED)
+    _apply_updates(conn, table, changes)
+    bulk_insert(conn, table, inserts)
+    new_keys = [_key(row, key_cols) for row in inserts]
+    if inserts and want_ids:
+        for key, rec in _existing(conn, table, key_cols, set(), new_keys).items():
+            result[key] = Saved(rec["id"], INSERTED)
+    elif inserts:
+        result.update((key, Saved(0, INSERTED)) for key in new_keys)
+    return result
+
+
+def _stamped(row: Row, diff: dict[str, Any] | None) -> dict[str, Any]:
+    now = utcnow()
+    return {"updated_at": now} if diff is not None else {"created_at": now, "updated_at": now}
+
+
+def save_enterprises(conn: Connection, rows: list[Row]) -> dict[tuple[Any, ...], Saved]:
+    """Enterprises by unified social credit code (``corp_code``)."""
+    return upsert(conn, Enterprise.__table__, ("corp_code",), rows, extra=_stamped)  # type: ignore[arg-type]
+
+
+def save_projects(
+    conn: Connection, rows: list[Row], *, defaults: dict[str, Any] | None = None
+) -> dict[tuple[Any, ...], Saved]:
+    """Projects by ``project_code``; ``defaults`` fill columns left blank when a project is inserted."""
+
+    def extra(row: Row, diff: dict[str, Any] | None) -> dict[str, Any]:
+        if diff is not None:
+            return _stamped(row, diff)
+        filled = {k: v for k, v in (defaults or {}).items() if row.get(k) is None}
+        return {**_stamped(row, diff), **filled}
+
+    return upsert(conn, Project.__table__, ("project_code",), rows, extra=extra)  # type: ignore[arg-type]
+
+
+def save_participants(conn: Connection, rows: list[Row], *, extra: Extra | None = None) -> dict:
+    """Project participants by (project, enterprise, corpType)."""
+    table: Table = ProjectParticipant.__table__  # type: ignore[assignment]
+    return upsert(conn, table, ("project_id", "enterprise_id", "corp_type"), rows, extra=extra)
+
+
+def save_teams(conn: Connection, rows: list[Row], *, extra: Extra | None = None) -> dict:
+    """Teams by ``team_sys_no``."""
+    return upsert(conn, Team.__table__, ("team_sys_no",), rows, extra=extra)  # type: ignore[arg-type]
+
+
+def save_workers(conn: Connection, rows: list[Row], *, extra: Extra) -> dict:
+    """Workers by blind index of the ID number; ``extra`` supplies ciphertext and masked form on insert."""
+    return upsert(conn, Worker.__table__, ("id_bidx",), rows, extra=extra)  # type: ignore[arg-type]
+
+
+def save_project_workers(conn: Connection, rows: list[Row], *, new_workers: set[int] | frozenset[int] = frozenset()) -> dict:
+    """Project workers by (worker, project); workers in ``new_workers`` were just inserted (no lookup)."""
+    table: Table = ProjectWorker.__table__  # type: ignore[assignment]
+    return upsert(
+        conn, table, ("worker_id", "project_id"), rows, assume_new=lambda k: k[0] in new_workers, want_ids=False
+    )
+
+
+def save_contracts(conn: Connection, rows: list[Row]) -> dict:
+    """Labour contracts by (worker, project, enterprise, start date)."""
+    table: Table = LabourContract.__table__  # type: ignore[assignment]
+    return upsert(conn, table, ("worker_id", "project_id", "enterprise_id", "start_date"), rows)
+
+
+def save_entry_exits(conn: Connection, rows: list[Row]) -> dict:
+    """Entry/exit events by (project worker, date, type)."""
+    table: Table = WorkerEntryExit.__table__  # type: ignore[assignment]
+    return upsert(conn, table, ("project_worker_id", "date", "type"), rows)
+
+
+def refresh_entry_exit_dates(conn: Connection, project_worker_ids: set[int]) -> None:
+    """Set each project worker's entry date to its latest entry and exit date to a later-or-equal exit."""
+    ids = sorted(project_worker_ids)
+    t = WorkerEntryExit.__table__
+    pw = ProjectWorker.__table__
+    for start in range(0, len(ids), 5000):
+        part = ids[start : start + 5000]
+        latest: dict[int, dict[str, date]] = {i: {} for i in part}
+        stmt = (
+            select(t.c.project_worker_id, t.c.type, func.max(t.c.date))
+            .where(t.c.project_worker_id.in_(part))
+            .group_by(t.c.project_worker_id, t.c.type)
+        )
+        for pw_id, kind, day in conn.execute(stmt):
+            latest[pw_id][kind] = day
+        current = {r.id: r for r in conn.execute(select(pw.c.id, pw.c.entry_date, pw.c.exit_date).where(pw.c.id.in_(part)))}
+        changes = []
+        for pw_id, days in latest.items():
+            entry, leave = days.get("1"), days.get("0")
+            if entry is not None and leave is not None and leave < entry:
+                leave = None
+            old = current[pw_id]
+            if (old.entry_date, old.exit_date) != (entry, leave):
+                changes.append((pw_id, {"entry_date": entry, "exit_date": leave}))
+        _apply_updates(conn, pw, changes)  # type: ignore[arg-type]
+
+
+def save_cards(
+    conn: Connection,
+    cards: dict[int, Row],
+    *,
+    encrypt: Callable[[str], dict[str, Any]],
+    new_workers: set[int] | frozenset[int] = frozenset(),
+) -> set[int]:
+    """Make each worker's given card current (inserting it if new, older cards kept non-current).
+
+    ``cards`` maps worker id to ``card_bidx``, ``card`` (clear, used only for a new card via ``encrypt``),
+    ``bank_name`` and ``top_bank_code``. Returns the worker ids whose cards changed.
+    """
+    t = BankCard.__table__
+    stored: dict[int, list[Any]] = {}
+    ids = [w for w in cards if w not in new_workers]
+    for start in range(0, len(ids), 5000):
+        stmt = select(t.c.id, t.c.worker_id, t.c.card_bidx, t.c.is_current, t.c.bank_name, t.c.top_bank_code)
+        for rec in conn.execute(stmt.where(t.c.worker_id.in_(ids[start : start + 5000]))):
+            stored.setdefault(rec.worker_id, []).append(rec)
+    changed: set[int] = set()
+    inserts: list[Row] = []
+    changes: list[tuple[int, dict[str, Any]]] = []
+    now = utcnow()
+    for worker_id, card in cards.items():
+        mine = stored.get(worker_id, [])
+        same = next((c for c in mine if c.card_bidx == card["card_bidx"]), None)
+        for other in mine:
+            if other is not same and other.is_current:
+                changes.append((other.id, {"is_current": False}))
+                changed.add(worker_id)
+        if same is None:
+            inserts.append({"worker_id": worker_id, "card_bidx": card["card_bidx"], "is_current": True,
+                            "bank_name": card.get("bank_name"), "top_bank_code": card.get("top_bank_code"),
+                            "created_at": now, **encrypt(card["card"])})
+            changed.add(worker_id)
+            continue
+        diff = {k: card[k] for k in ("bank_name", "top_bank_code") if card.get(k) is not None and getattr(same, k) != card[k]}
+        if not same.is_current:
+            diff["is_current"] = True
+        if diff:
+            changes.append((same.id, diff))
+            changed.add(worker_id)
+    _apply_updates(conn, t, changes)  # type: ignore[arg-type]
+    bulk_insert(conn, t, inserts)  # type: ignore[arg-type]
+    return changed
+
+
+def participant_project_ids(conn: Connection, enterprise_id: int) -> set[int]:
+    """Ids of the projects an enterprise takes part in."""
+    t = ProjectParticipant.__table__
+    return set(conn.execute(select(t.c.project_id).where(t.c.enterprise_id == enterprise_id)).scalars())
+

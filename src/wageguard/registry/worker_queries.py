@@ -1,0 +1,201 @@
+"""Reads of workers and project workers, scoped to the caller and masked.
+
+A worker is visible when they are engaged on a project the caller may see; only those engagements and
+contracts are shown. ID, card and phone numbers leave here masked; clear numbers come only from
+``registry/reveal.py``, which audits every read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from wageguard.auth.scope import Principal
+from wageguard.errors import NotFound
+from wageguard.registry.choices import WORK_TYPE
+from wageguard.registry.models import BankCard, LabourContract, Project, ProjectWorker, Team, Worker
+from wageguard.registry.queries import (
+    AnySelect,
+    contains,
+    ensure_project_visible,
+    ensure_reader,
+    in_region,
+    paginate,
+    phone_masked,
+    visible_projects,
+)
+from wageguard.registry.schemas import (
+    CardOut,
+    ContractOut,
+    EngagementOut,
+    Page,
+    WorkerDetail,
+    WorkerFilters,
+    WorkerOut,
+)
+from wageguard.security.crypto import Protector
+
+
+def visible_engagements(principal: Principal) -> ColumnElement[bool]:
+    """Project-worker rows of projects the caller may see."""
+    return principal.project_clause(ProjectWorker.project_id, ProjectWorker.region_code)
+
+
+def _engagement_conditions(f: WorkerFilters) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if f.region:
+        conds.append(in_region(ProjectWorker.region_code, f.region))
+    if f.project_id is not None:
+        conds.append(ProjectWorker.project_id == f.project_id)
+    if f.team_id is not None:
+        conds.append(ProjectWorker.team_id == f.team_id)
+    if f.enterprise_id is not None:
+        conds.append(ProjectWorker.enterprise_id == f.enterprise_id)
+    if f.work_type:
+        conds.append(ProjectWorker.work_type == f.work_type)
+    return conds
+
+
+def _person_conditions(f: WorkerFilters, protector: Protector | None) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if f.q:
+        conds.append(contains(Worker.name, f.q))
+    if f.id_number:
+        if protector is None:
+            raise ValueError("an ID-number filter needs the protector")
+        conds.append(Worker.id_bidx == protector.blind_index(f.id_number))
+    return conds
+
+
+def _current_cards(session: Session, worker_ids: list[int]) -> dict[int, BankCard]:
+    if not worker_ids:
+        return {}
+    stmt = (
+        select(BankCard)
+        .where(BankCard.worker_id.in_(worker_ids), BankCard.is_current.is_(True))
+        .order_by(BankCard.id)
+    )
+    return {card.worker_id: card for card in session.scalars(stmt)}
+
+
+def _worker_out(worker: Worker, card: BankCard | None) -> WorkerOut:
+    return WorkerOut(
+        id=worker.id,
+        name=worker.name,
+        id_card_type=worker.id_card_type,
+        id_masked=worker.id_masked,
+        gender=worker.gender,
+        phone_masked=phone_masked(worker.phone),
+        card_masked=card.card_masked if card else None,
+        bank_name=card.bank_name if card else None,
+    )
+
+
+def list_workers(
+    session: Session, principal: Principal, filters: WorkerFilters, *, protector: Protector | None = None
+) -> Page[WorkerOut]:
+    """Visible workers, one row each, filtered by their visible engagements and by name or ID number."""
+    ensure_reader(principal)
+    conds = _person_conditions(filters, protector)
+    engagement = _engagement_conditions(filters)
+    if engagement or not principal.is_admin:
+        engaged = select(ProjectWorker.worker_id).where(visible_engagements(principal), *engagement)
+        conds.append(Worker.id.in_(engaged))
+    stmt = select(Worker).where(*conds).order_by(Worker.id)
+    page = paginate(session, filters, stmt, lambda row: row[0])
+    cards = _current_cards(session, [w.id for w in page.items])
+    items = [_worker_out(w, cards.get(w.id)) for w in page.items]
+    return Page[WorkerOut](items=items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+def visible_worker(session: Session, principal: Principal, worker_id: int) -> Worker:
+    """The worker if the caller may see them, else ``NotFound``."""
+    ensure_reader(principal)
+    stmt = select(Worker).where(Worker.id == worker_id)
+    if not principal.is_admin:
+        engaged = select(ProjectWorker.worker_id).where(visible_engagements(principal))
+        stmt = stmt.where(Worker.id.in_(engaged))
+    worker = session.scalar(stmt)
+    if worker is None:
+        raise NotFound(f"worker {worker_id} not found", message_zh="未找到该工人")
+    return worker
+
+
+def current_card(session: Session, worker_id: int) -> BankCard | None:
+    return _current_cards(session, [worker_id]).get(worker_id)
+
+
+def get_worker(session: Session, principal: Principal, worker_id: int) -> WorkerDetail:
+    """One visible worker with the engagements and contracts the caller may see, and masked cards."""
+    worker = visible_worker(session, principal, worker_id)
+    engagements = session.execute(
+        _engagement_select().where(ProjectWorker.worker_id == worker_id, visible_engagements(principal))
+    ).all()
+    contracts = session.scalars(
+        select(LabourContract)
+        .join(Project, Project.id == LabourContract.project_id)
+        .where(LabourContract.worker_id == worker_id, visible_projects(principal))
+        .order_by(LabourContract.start_date)
+    ).all()
+    cards = session.scalars(
+        select(BankCard).where(BankCard.worker_id == worker_id).order_by(BankCard.id)
+    ).all()
+    current = next((c for c in cards if c.is_current), None)
+    return WorkerDetail(
+        **_worker_out(worker, current).model_dump(),
+        nation=worker.nation,
+        engagements=[_engagement_out(*row) for row in engagements],
+        contracts=[ContractOut.model_validate(c, from_attributes=True) for c in contracts],
+        cards=[
+            CardOut(card_masked=c.card_masked, bank_name=c.bank_name, is_current=c.is_current) for c in cards
+        ],
+    )
+
+
+def _engagement_select() -> AnySelect:
+    return (
+        select(ProjectWorker, Project.name, Worker, Team.name)
+        .join(Project, Project.id == ProjectWorker.project_id)
+        .join(Worker, Worker.id == ProjectWorker.worker_id)
+        .outerjoin(Team, Team.id == ProjectWorker.team_id)
+        .order_by(ProjectWorker.id)
+    )
+
+
+def _engagement_out(
+    pw: ProjectWorker, project_name: str, worker: Worker, team_name: str | None
+) -> EngagementOut:
+    return EngagementOut(
+        project_worker_id=pw.id,
+        project_id=pw.project_id,
+        project_name=project_name,
+        worker_id=worker.id,
+        worker_name=worker.name,
+        id_masked=worker.id_masked,
+        team_id=pw.team_id,
+        team_name=team_name,
+        enterprise_id=pw.enterprise_id,
+        work_type=pw.work_type,
+        work_type_name=WORK_TYPE.get(pw.work_type or ""),
+        work_role=pw.work_role,
+        is_team_leader=bool(pw.is_team_leader),
+        entry_date=pw.entry_date,
+        exit_date=pw.exit_date,
+    )
+
+
+def list_project_workers(
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    filters: WorkerFilters,
+    *,
+    protector: Protector | None = None,
+) -> Page[EngagementOut]:
+    """Workers of one visible project (项目工人) by team, enterprise, 工种, name or ID number."""
+    ensure_project_visible(session, principal, project_id)
+    narrowed = filters.model_copy(update={"project_id": project_id, "region": None})
+    conds = [ProjectWorker.project_id == project_id, *_engagement_conditions(narrowed)]
+    conds += _person_conditions(filters, protector)
+    stmt = _engagement_select().where(*conds)
+    return paginate(session, filters, stmt, lambda row: _engagement_out(*row))

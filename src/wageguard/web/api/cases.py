@@ -1,0 +1,123 @@
+"""Complaint cases for inspectors (JSON): list, escalations, detail, actions, audited reveal, photos."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy.orm import Session
+
+from wageguard.auth.scope import Principal
+from wageguard.complaints.calendar import china_today, load_calendar
+from wageguard.complaints.queries import case_photo, get_case, list_cases
+from wageguard.complaints.schemas import CaseActionIn, CaseListOut, CaseOut
+from wageguard.complaints.service import act_on_case, reveal_complainant
+from wageguard.config import Settings
+from wageguard.db import Database
+from wageguard.registry.choices import Role
+from wageguard.security.crypto import Protector
+from wageguard.web.deps import get_database, get_protector, get_session, get_settings_dep, require_roles
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+inspector = require_roles(Role.INSPECTOR)
+
+
+@router.get("", response_model=CaseListOut)
+def cases(
+    state: str | None = None,
+    escalated: bool = False,
+    project_id: int | None = None,
+    limit: int = Query(default=100, ge=1, le=500),
+    offset: int = Query(default=0, ge=0),
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings_dep),
+    principal: Principal = Depends(inspector),
+) -> CaseListOut:
+    """Cases in the caller's region; ``escalated=true`` keeps overdue and due-soon ones."""
+    return list_cases(
+        session,
+        principal,
+        today=china_today(),
+        calendar=load_calendar(session),
+        settings=settings,
+        state=state,
+        escalated_only=escalated,
+        project_id=project_id,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/escalations", response_model=CaseListOut)
+def escalations(
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings_dep),
+    principal: Principal = Depends(inspector),
+) -> CaseListOut:
+    """Open cases past (or within a few working days of) their accept / finish deadline."""
+    calendar = load_calendar(session)
+    return list_cases(
+        session, principal, today=china_today(), calendar=calendar, settings=settings, escalated_only=True
+    )
+
+
+@router.get("/{case_id}", response_model=CaseOut)
+def case_detail(
+    case_id: int,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings_dep),
+    principal: Principal = Depends(inspector),
+) -> CaseOut:
+    return get_case(
+        session, principal, case_id, today=china_today(), calendar=load_calendar(session), settings=settings
+    )
+
+
+@router.post("/{case_id}/actions", response_model=CaseOut)
+def case_action(
+    case_id: int,
+    body: CaseActionIn,
+    db: Database = Depends(get_database),
+    settings: Settings = Depends(get_settings_dep),
+    principal: Principal = Depends(inspector),
+) -> CaseOut:
+    """Move the case one step: accept, not_accept (reason), investigate, resolve (outcome), close,
+    withdraw, extend (reason; a prefecture-level or higher inspector approves)."""
+    act_on_case(
+        db=db,
+        principal=principal,
+        settings=settings,
+        case_id=case_id,
+        action=body.action,
+        reason=body.reason,
+        outcome=body.outcome,
+    )
+    with db.sessions() as session:
+        return get_case(
+            session,
+            principal,
+            case_id,
+            today=china_today(),
+            calendar=load_calendar(session),
+            settings=settings,
+        )
+
+
+@router.post("/{case_id}/reveal")
+def reveal(
+    case_id: int,
+    db: Database = Depends(get_database),
+    protector: Protector = Depends(get_protector),
+    principal: Principal = Depends(inspector),
+) -> dict[str, str | None]:
+    """The complainant's ID, phone and card in clear; every call is written to the audit log."""
+    return reveal_complainant(db=db, principal=principal, protector=protector, case_id=case_id)
+
+
+@router.get("/{case_id}/photos/{index}")
+def photo(
+    case_id: int,
+    index: int,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(inspector),
+) -> Response:
+    content_type, data = case_photo(session, principal, case_id, index)
+    return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
