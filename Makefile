@@ -9,7 +9,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO_DB := var/wageguard.db
 export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
 
-.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import clean
+.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance clean
 
 help:
 	@echo "make demo   - install, build assets, create the demo city and start the server"
@@ -52,11 +52,15 @@ test-pg: venv
 
 test: lint test-sqlite test-pg
 
-bench: bench-import
+bench: bench-import bench-attendance
 
 bench-import: venv
 	$(PY) benchmarks/bench_import.py --workers 58000 --json var/bench/import-58k.json
 	$(PY) benchmarks/bench_import.py --workers 1500000 --json var/bench/import-1500k.json
+
+bench-attendance: venv
+	$(PY) benchmarks/bench_attendance.py --json var/bench/attendance-sqlite.json
+	$(PY) benchmarks/bench_attendance.py --database-url $(PG_URL) --json var/bench/attendance-pg.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

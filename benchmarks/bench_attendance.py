@@ -4,8 +4,8 @@ the morning peak against a live server, and the 500-worker monthly sheet XLSX ex
     .venv/bin/python benchmarks/bench_attendance.py                 # SQLite (temporary file)
     .venv/bin/python benchmarks/bench_attendance.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
 
-A PostgreSQL database given with ``--database-url`` must exist and be empty. Figures go to stdout (and
-``--json``); record them in docs/benchmarks.md.
+With ``--database-url`` on PostgreSQL a throw-away database is created on that server and dropped after.
+Figures go to stdout (and ``--json``); record them in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from wageguard.attendance.models import Device, DeviceEnrolment
 from wageguard.attendance.devices import hash_secret
+from wageguard.attendance.models import Device, DeviceEnrolment
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.migrate import upgrade_database
@@ -54,7 +54,14 @@ def setup_registry(db: Database, protector: Protector, *, projects: int, per_pro
             pid = p + 1
             conn.execute(
                 insert(Project),
-                [{"id": pid, "project_code": f"BENCH{pid:04d}", "name": f"基准项目{pid}", "region_code": "520602"}],
+                [
+                    {
+                        "id": pid,
+                        "project_code": f"BENCH{pid:04d}",
+                        "name": f"基准项目{pid}",
+                        "region_code": "520602",
+                    }
+                ],
             )
             base = p * per_project
             workers = [
@@ -113,7 +120,11 @@ def bench_json(client: TestClient, roster: list[int], project: int, days: int, b
             t_in, t_out = _times(w, day)
             for t, direction in ((t_in, "01"), (t_out, "02")):
                 records.append(
-                    {"idCardNumber": _id_number(w), "date": t.strftime("%Y-%m-%d %H:%M:%S"), "direction": direction}
+                    {
+                        "idCardNumber": _id_number(w),
+                        "date": t.strftime("%Y-%m-%d %H:%M:%S"),
+                        "direction": direction,
+                    }
                 )
     for i in range(0, len(records), batch):
         bodies.append(json.dumps({"projectCode": f"BENCH{project:04d}", "dataList": records[i : i + batch]}))
@@ -124,10 +135,17 @@ def bench_json(client: TestClient, roster: list[int], project: int, days: int, b
         r = client.post("/api/v1/attendance/batch", content=body, headers=headers)
         assert r.status_code == 200, r.text
     seconds = time.perf_counter() - started
-    return {"punches": len(records), "requests": len(bodies), "seconds": round(seconds, 2), "per_s": round(len(records) / seconds)}
+    return {
+        "punches": len(records),
+        "requests": len(bodies),
+        "seconds": round(seconds, 2),
+        "per_s": round(len(records) / seconds),
+    }
 
 
-def bench_zkteco(client: TestClient, roster: list[int], project: int, days: int, batch: int) -> dict[str, Any]:
+def bench_zkteco(
+    client: TestClient, roster: list[int], project: int, days: int, batch: int
+) -> dict[str, Any]:
     lines = []
     for d in range(days):
         day = DAY0 + timedelta(days=d)
@@ -141,7 +159,12 @@ def bench_zkteco(client: TestClient, roster: list[int], project: int, days: int,
         r = client.post("/iclock/cdata", params=params, content=body)
         assert r.status_code == 200 and r.text.startswith("OK:"), r.text
     seconds = time.perf_counter() - started
-    return {"punches": len(lines), "requests": len(bodies), "seconds": round(seconds, 2), "per_s": round(len(lines) / seconds)}
+    return {
+        "punches": len(lines),
+        "requests": len(bodies),
+        "seconds": round(seconds, 2),
+        "per_s": round(len(lines) / seconds),
+    }
 
 
 def bench_export(client: TestClient, project: int) -> dict[str, Any]:
@@ -151,19 +174,32 @@ def bench_export(client: TestClient, project: int) -> dict[str, Any]:
     for _ in range(3):
         started = time.perf_counter()
         r = client.get(
-            "/api/v1/attendance/sheet.xlsx", params={"project": f"BENCH{project:04d}", "month": "2026-09"}, headers=headers
+            "/api/v1/attendance/sheet.xlsx",
+            params={"project": f"BENCH{project:04d}", "month": "2026-09"},
+            headers=headers,
         )
         runs.append(time.perf_counter() - started)
         assert r.status_code == 200
     return {"best_s": round(min(runs), 3), "worst_s": round(max(runs), 3), "bytes": len(r.content)}
 
 
-def bench_peak(url: str, database_url: str, roster: list[list[int]], *, rate: float, seconds: int, per_request: int) -> dict[str, Any]:
+def bench_peak(
+    url: str,
+    database_url: str,
+    roster: list[list[int]],
+    *,
+    rate: float,
+    seconds: int,
+    per_request: int,
+    server_workers: int,
+) -> dict[str, Any]:
     """Open-loop load: ATTLOG posts of ``per_request`` punches from many gates at ``rate`` punches/s against
     ``wageguard serve`` in a child process; latency is measured from each request's scheduled send time."""
-    env = {**os.environ, "WAGEGUARD_DATABASE_URL": database_url, "WAGEGUARD_PORT": url.rsplit(":", 1)[1]}
-    server = subprocess.Popen([sys.executable, "-m", "wageguard.cli.main", "serve"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    env = {**os.environ, "WAGEGUARD_DATABASE_URL": database_url}
+    port = url.rsplit(":", 1)[1]
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "wageguard.web.app:create_app", "--port", port,
+           "--workers", str(server_workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:
@@ -181,7 +217,9 @@ def bench_peak(url: str, database_url: str, roster: list[list[int]], *, rate: fl
             pins = [workers[(n // len(roster) * per_request + k) % len(workers)] for k in range(per_request)]
             at = datetime(day.year, day.month, day.day, 7, 0) + timedelta(seconds=n // len(roster))
             body = "".join(f"{w}\t{at:%Y-%m-%d %H:%M:%S}\t0\t15\t0\t0\n" for w in pins)
-            jobs.append((n / requests_per_s, {"SN": f"ZKB{project + 1:04d}", "key": KEY, "table": "ATTLOG"}, body))
+            jobs.append(
+                (n / requests_per_s, {"SN": f"ZKB{project + 1:04d}", "key": KEY, "table": "ATTLOG"}, body)
+            )
         latencies: list[float] = []
         errors = [0]
         local = threading.local()
@@ -207,6 +245,7 @@ def bench_peak(url: str, database_url: str, roster: list[list[int]], *, rate: fl
         return {
             "target_punches_per_s": rate,
             "punches_per_request": per_request,
+            "server_processes": server_workers,
             "requests": total,
             "achieved_punches_per_s": round(total * per_request / elapsed),
             "p50_ms": round(statistics.median(latencies) * 1000, 1),
@@ -229,10 +268,43 @@ def main() -> None:
     parser.add_argument("--peak-seconds", type=int, default=30)
     parser.add_argument("--peak-rate", type=float, default=830)
     parser.add_argument("--skip-peak", action="store_true")
+    parser.add_argument("--peak-only", action="store_true")
+    parser.add_argument("--peak-per-request", type=int, default=1, help="punches per ATTLOG post at the peak")
+    parser.add_argument("--server-workers", type=int, default=1, help="uvicorn processes at the peak")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="wg-bench-att-")
     url = args.database_url or f"sqlite:///{tmp}/bench.db"
+    drop = None
+    if url.startswith("postgresql"):
+        url, drop = _fresh_pg(url)
+    try:
+        run(args, url)
+    finally:
+        if drop is not None:
+            drop()
+
+
+def _fresh_pg(server_url: str) -> tuple[str, Any]:
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"wg_bench_att_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def run(args: argparse.Namespace, url: str) -> None:
     upgrade_database(url)
     settings = Settings(environment="test", database_url=url, attendance_past_days=3650)
     db = Database(url)
@@ -245,22 +317,34 @@ def main() -> None:
         create_user(session=s, username="bench", password="pw-bench", role=Role.ADMIN)
     results: dict[str, Any] = {"database": db.engine.dialect.name, "workers_per_project": args.workers}
     with TestClient(create_app(settings, db=db)) as client:
-        results["json_batch"] = bench_json(client, roster[0], 1, args.days, args.batch)
-        print("json batch", results["json_batch"], flush=True)
-        results["zkteco"] = bench_zkteco(client, roster[1], 2, args.days, args.batch)
-        print("zkteco", results["zkteco"], flush=True)
-        results["xlsx_export_500"] = bench_export(client, 1)
-        print("xlsx export", results["xlsx_export_500"], flush=True)
+        if not args.peak_only:
+            _throughput(client, roster, args, results)
     if not args.skip_peak:
-        env_url = url
         results["morning_peak"] = bench_peak(
-            "http://127.0.0.1:8765", env_url, roster, rate=args.peak_rate, seconds=args.peak_seconds, per_request=1
+            "http://127.0.0.1:8765",
+            url,
+            roster,
+            rate=args.peak_rate,
+            seconds=args.peak_seconds,
+            per_request=args.peak_per_request,
+            server_workers=args.server_workers,
         )
         print("morning peak", results["morning_peak"], flush=True)
     db.dispose()
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2))
+
+
+def _throughput(
+    client: TestClient, roster: list[list[int]], args: argparse.Namespace, results: dict[str, Any]
+) -> None:
+    results["json_batch"] = bench_json(client, roster[0], 1, args.days, args.batch)
+    print("json batch", results["json_batch"], flush=True)
+    results["zkteco"] = bench_zkteco(client, roster[1], 2, args.days, args.batch)
+    print("zkteco", results["zkteco"], flush=True)
+    results["xlsx_export_500"] = bench_export(client, 1)
+    print("xlsx export", results["xlsx_export_500"], flush=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from tests.attendance.conftest import OPTIONS, ZK_SN, Site, count, punches, worker_days, worker_months
-from wageguard.attendance.devices import device_by_serial
+from wageguard.attendance.devices import device_ref
 from wageguard.attendance.models import Punch, WorkerDay
 from wageguard.attendance.schemas import AttendanceRecordIn, DevicePunch, WorkerAttendanceIn
 from wageguard.attendance.service import ingest_device_punches, ingest_worker_attendance
@@ -34,7 +34,7 @@ def _ingest(db: Database, protector: Protector, batch: WorkerAttendanceIn, optio
 
 def _device(db: Database, rows: list[DevicePunch], options: IngestOptions = OPTIONS):
     with db.transaction() as s:
-        device = device_by_serial(s, ZK_SN)
+        device = device_ref(s, ZK_SN)
         return ingest_device_punches(session=s, device=device, punches=rows, options=options)
 
 
@@ -158,7 +158,7 @@ def test_clock_skew_is_flagged_and_kept_out_of_worker_days(db, site):
         DevicePunch("1001", datetime(2026, 10, 8, 7, 55)),  # now in UTC+8 is 08:00
     ]
     with db.transaction() as s:
-        ingest_device_punches(session=s, device=device_by_serial(s, ZK_SN), punches=rows, options=strict, now=now)
+        ingest_device_punches(session=s, device=device_ref(s, ZK_SN), punches=rows, options=strict, now=now)
     assert sorted(p.flag for p in punches(db)) == ["", "future", "past"]
     assert [(d.work_date, d.punch_count) for d in worker_days(db)] == [(date(2026, 10, 8), 1)]
     assert count(db, WorkerDay) == 1

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.complaints.conftest import SiteProject, token, valid_form
 from tests.factories import make_enterprise
@@ -354,3 +355,27 @@ def test_case_pages_of_another_county_do_not_exist(
     client.cookies.set(COOKIE_NAME, issue_token(settings.session_secret, ws.user_id))
     assert receipt.tracking_code not in client.get("/cases").text
     assert client.get(f"/cases/{receipt.complaint_id}").status_code == 404
+
+
+def test_concurrent_resends_of_one_form_store_one_complaint(
+    db: Database, protector: Protector, settings: Settings, site: SiteProject
+) -> None:
+    form, idem = _form(), token()
+
+    def send() -> Receipt:
+        return submit_complaint(
+            db=db,
+            protector=protector,
+            settings=settings,
+            form=form,
+            photos=[],
+            idem_token=idem,
+            project_code=site.code,
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        receipts = list(pool.map(lambda _i: send(), range(8)))
+    assert len({r.tracking_code for r in receipts}) == 1
+    assert sum(r.created for r in receipts) == 1
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Complaint)) == 1

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
-
 from tests.complaints.conftest import SiteProject
 from tests.factories import make_region_project
+from typer.testing import CliRunner
+
 from wageguard.cli import context
 from wageguard.cli.main import app
 from wageguard.complaints.models import CalendarOverride, Complaint

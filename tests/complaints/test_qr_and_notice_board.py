@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-
 from tests.complaints.conftest import SiteProject
+
 from wageguard.auth.scope import Principal
 from wageguard.complaints.noticeboard import build_notice_board, minimum_wage_yuan
 from wageguard.complaints.qr import complaint_url, qr_png, qr_svg
@@ -50,13 +50,19 @@ def test_the_notice_board_names_every_party_and_channel(
 
 
 def test_the_minimum_wage_comes_from_the_region_tier_or_its_parent(db: Database, settings: Settings) -> None:
-    with db.transaction() as session:
-        region = session.get(Region, "520600")
-        assert region is not None
-        region.min_wage_tier = 3
-    with db.sessions() as session:
-        assert minimum_wage_yuan(session, settings, "520602") == (1660, 3)
-        assert minimum_wage_yuan(session, settings, "520102") == (1760, 2)
+    def set_tier(tier: int | None) -> None:
+        with db.transaction() as session:
+            region = session.get(Region, "520600")
+            assert region is not None
+            region.min_wage_tier = tier
+
+    set_tier(3)
+    try:  # regions are seed data shared by every test on PostgreSQL: put the tier back
+        with db.sessions() as session:
+            assert minimum_wage_yuan(session, settings, "520602") == (1660, 3)
+            assert minimum_wage_yuan(session, settings, "520102") == (1760, 2)
+    finally:
+        set_tier(None)
 
 
 def test_the_notice_board_pdf_embeds_chinese_fonts_and_the_content(

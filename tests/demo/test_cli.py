@@ -15,6 +15,7 @@ from wageguard.db import Database
 from wageguard.registry.models import ProjectWorker
 
 SMALL = ["--projects", "3", "--workers", "60", "--seed", "3"]
+TINY = ["--projects", "1", "--workers", "5"]
 
 
 @pytest.fixture
@@ -52,31 +53,31 @@ def test_demo_builds_the_city_and_prints_url_and_logins(cli_env: Path, settings:
         assert pair in result.output
     assert "演示账号" in result.output and "demo logins" in result.output
     assert (cli_env / "registry" / "ProjectWorker.csv").exists()
-    assert _workers(settings.database_url) == 60
+    assert _workers(settings.database_url) >= 60  # later stages may plant a few more
 
 
 def test_reset_rebuilds_sqlite_but_never_overwrites_a_filled_postgresql(
     cli_env: Path, settings: Settings, backend: str
 ) -> None:
     runner = CliRunner()
-    assert runner.invoke(app, ["demo", "--reset", *SMALL, "--out", str(cli_env)]).exit_code == 0
-    again = runner.invoke(
-        app, ["demo", "--reset", "--projects", "2", "--workers", "20", "--out", str(cli_env)]
-    )
+    build = ["demo", "--reset", "--projects", "2", "--workers", "12", "--out", str(cli_env)]
+    assert runner.invoke(app, build).exit_code == 0
+    first = _workers(settings.database_url)
+    again = runner.invoke(app, ["demo", "--reset", *TINY, "--out", str(cli_env)])
     if backend == "sqlite":
         assert again.exit_code == 0, again.output
-        assert _workers(settings.database_url) == 20
+        assert 5 <= _workers(settings.database_url) < first
     else:
         assert again.exit_code == 2
         assert "refusing" in again.output
-        assert _workers(settings.database_url) == 60
+        assert _workers(settings.database_url) == first
 
 
 def test_postgresql_needs_reset_even_when_empty(cli_env: Path, settings: Settings, backend: str) -> None:
-    result = CliRunner().invoke(app, ["demo", *SMALL, "--out", str(cli_env)])
+    result = CliRunner().invoke(app, ["demo", *TINY, "--out", str(cli_env)])
     if backend == "sqlite":  # without --reset SQLite keeps its data and adds the demo to it
         assert result.exit_code == 0, result.output
-        assert _workers(settings.database_url) == 60
+        assert _workers(settings.database_url) >= 5
     else:
         assert result.exit_code == 2
         assert _workers(settings.database_url) == 0

@@ -48,8 +48,16 @@ def corp_row(n: int, **kw: Any) -> dict[str, Any]:
 
 
 def project_row(code: str, contractor: str, **kw: Any) -> dict[str, Any]:
-    return {"projectCode": code, "name": f"项目{code}", "areaCode": AREA, "contractorCorpCode": contractor,
-            "category": "01", "invest": "1,234,567.80", "payDay": "10", **kw}
+    return {
+        "projectCode": code,
+        "name": f"项目{code}",
+        "areaCode": AREA,
+        "contractorCorpCode": contractor,
+        "category": "01",
+        "invest": "1,234,567.80",
+        "payDay": "10",
+        **kw,
+    }
 
 
 def team_row(project: str, corp: str, sys_no: str, **kw: Any) -> dict[str, Any]:

@@ -20,24 +20,50 @@ REGION = "520602"
 
 def project(**kw: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "project_id": 1, "project_code": "P1", "name": "项目一", "region_code": REGION, "status": "003",
-        "pay_day": 15, "grace_days": 4, "start_date": date(2026, 1, 5), "contract_signed_date": date(2026, 1, 1),
-        "invest_fen": 500_000_000, "labour_officer_name": "王专管", "notice_board_date": date(2026, 1, 3),
-        "accounts": 1, "account_opened_on": date(2026, 1, 10), "tripartite_on": date(2026, 1, 10),
-        "inflow_count": 1, "inflow_fen": 1_000_000, "progress_fen": 0, "progress_inflow_fen": 0,
-        "deposit_fen": 5_000_000, "deposit_first_on": date(2026, 1, 20),
-    }  # fmt: skip
+        "project_id": 1,
+        "project_code": "P1",
+        "name": "项目一",
+        "region_code": REGION,
+        "status": "003",
+        "pay_day": 15,
+        "grace_days": 4,
+        "start_date": date(2026, 1, 5),
+        "contract_signed_date": date(2026, 1, 1),
+        "invest_fen": 500_000_000,
+        "labour_officer_name": "王专管",
+        "notice_board_date": date(2026, 1, 3),
+        "accounts": 1,
+        "account_opened_on": date(2026, 1, 10),
+        "tripartite_on": date(2026, 1, 10),
+        "inflow_count": 1,
+        "inflow_fen": 1_000_000,
+        "progress_fen": 0,
+        "progress_inflow_fen": 0,
+        "deposit_fen": 5_000_000,
+        "deposit_first_on": date(2026, 1, 20),
+    }
     row.update(kw)
     return row
 
 
 def worker(worker_id: int = 1, **kw: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "project_id": 1, "worker_id": worker_id, "region_code": REGION, "team_id": 1, "attended_days": 22,
-        "attended_minutes": 22 * 540, "sheet_gross_fen": 650_000, "sheet_net_fen": 600_000, "sheet_lines": 1,
-        "received_fen": 600_000, "other_card_fen": 0, "failed_fen": 0, "paid_count": 1,
-        "last_paid_on": date(2026, 10, 15), "year_paid_fen": 600_000,
-    }  # fmt: skip
+        "project_id": 1,
+        "worker_id": worker_id,
+        "region_code": REGION,
+        "team_id": 1,
+        "attended_days": 22,
+        "attended_minutes": 22 * 540,
+        "sheet_gross_fen": 650_000,
+        "sheet_net_fen": 600_000,
+        "sheet_lines": 1,
+        "received_fen": 600_000,
+        "other_card_fen": 0,
+        "failed_fen": 0,
+        "paid_count": 1,
+        "last_paid_on": date(2026, 10, 15),
+        "year_paid_fen": 600_000,
+    }
     row.update(kw)
     return row
 
@@ -54,7 +80,9 @@ def facts(
     w = pl.DataFrame(workers if workers is not None else [worker()])
     extra = {k: pl.DataFrame(v) if v else pl.DataFrame() for k, v in frames.items()}
     thresholds = resolve_values(Settings(environment="test"), p["region_code"].to_list(), overrides)
-    return Facts(month=MONTH, as_of=as_of, projects=p, worker_months=w, thresholds=thresholds, **extra).conformed()
+    return Facts(
+        month=MONTH, as_of=as_of, projects=p, worker_months=w, thresholds=thresholds, **extra
+    ).conformed()
 
 
 def run(f: Facts, code: str | None = None) -> pl.DataFrame:
@@ -63,7 +91,13 @@ def run(f: Facts, code: str | None = None) -> pl.DataFrame:
 
 
 def device(**kw: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {"device_id": 7, "serial": "ZK001", "project_id": 1, "region_code": REGION,
-                           "last_seen_at": datetime(2026, 10, 19, 18, 0), "created_at": datetime(2026, 1, 1)}  # fmt: skip
+    row: dict[str, Any] = {
+        "device_id": 7,
+        "serial": "ZK001",
+        "project_id": 1,
+        "region_code": REGION,
+        "last_seen_at": datetime(2026, 10, 19, 18, 0),
+        "created_at": datetime(2026, 1, 1),
+    }
     row.update(kw)
     return row

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-
 from tests.monitoring.seed import AS_OF, plant, set_payment
+
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.monitoring.calendar import parse_month
@@ -19,10 +19,14 @@ SEPT = [parse_month("2026-09")]
 
 def _alerts(db: Database) -> set[tuple[str, str, str]]:
     with db.sessions() as s:
-        return {(a.rule_code, a.subject_key, a.period) for a in s.scalars(select(Alert).where(Alert.still_holds))}
+        return {
+            (a.rule_code, a.subject_key, a.period) for a in s.scalars(select(Alert).where(Alert.still_holds))
+        }
 
 
-def test_planted_faults_raise_exactly_the_expected_alerts(db: Database, settings: Settings, protector: Protector) -> None:
+def test_planted_faults_raise_exactly_the_expected_alerts(
+    db: Database, settings: Settings, protector: Protector
+) -> None:
     with db.transaction() as s:
         ids = plant(s, protector)
     summary = run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
@@ -43,29 +47,41 @@ def test_planted_faults_raise_exactly_the_expected_alerts(db: Database, settings
         assert w06.evidence["status"] == "unpaid"
 
 
-def test_rerun_on_the_same_data_changes_nothing(db: Database, settings: Settings, protector: Protector) -> None:
+def test_rerun_on_the_same_data_changes_nothing(
+    db: Database, settings: Settings, protector: Protector
+) -> None:
     with db.transaction() as s:
         plant(s, protector)
     run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
     with db.sessions() as s:
-        before = [(a.id, a.evidence_hash, a.updated_at, a.status) for a in s.scalars(select(Alert).order_by(Alert.id))]
+        before = [
+            (a.id, a.evidence_hash, a.updated_at, a.status)
+            for a in s.scalars(select(Alert).order_by(Alert.id))
+        ]
         events = s.scalar(select(func.count()).select_from(AlertEvent))
     again = run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
     assert (again.raised, again.updated, again.cleared, again.reopened, again.escalated) == (0, 0, 0, 0, 0)
     with db.sessions() as s:
-        after = [(a.id, a.evidence_hash, a.updated_at, a.status) for a in s.scalars(select(Alert).order_by(Alert.id))]
+        after = [
+            (a.id, a.evidence_hash, a.updated_at, a.status)
+            for a in s.scalars(select(Alert).order_by(Alert.id))
+        ]
         assert after == before
         assert s.scalar(select(func.count()).select_from(AlertEvent)) == events
         assert s.scalar(select(func.count()).select_from(MonitorRun)) == 2
 
 
-def test_later_payment_clears_the_alert_by_data(db: Database, settings: Settings, protector: Protector) -> None:
+def test_later_payment_clears_the_alert_by_data(
+    db: Database, settings: Settings, protector: Protector
+) -> None:
     with db.transaction() as s:
         ids = plant(s, protector)
     run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
     with db.transaction() as s:
         proj = s.merge(ids["project"])
-        set_payment(s, protector, s.merge(ids["acct"]), proj, s.merge(ids["unpaid_worker"]), 600_000, key="late")
+        set_payment(
+            s, protector, s.merge(ids["acct"]), proj, s.merge(ids["unpaid_worker"]), 600_000, key="late"
+        )
     summary = run_monitoring(db=db, settings=settings, as_of=date(2026, 10, 21), months=SEPT)
     assert summary.cleared >= 1
     with db.sessions() as s:
@@ -75,7 +91,9 @@ def test_later_payment_clears_the_alert_by_data(db: Database, settings: Settings
         assert actions == ["raised", "cleared_by_data"]
 
 
-def test_unacknowledged_red_alert_escalates_after_its_limit(db: Database, settings: Settings, protector: Protector) -> None:
+def test_unacknowledged_red_alert_escalates_after_its_limit(
+    db: Database, settings: Settings, protector: Protector
+) -> None:
     with db.transaction() as s:
         plant(s, protector)
     run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-
 from tests.factories import card_number, id_number, make_region_project, make_team, make_worker
+
 from wageguard.auth.scope import SYSTEM
 from wageguard.db import Database
 from wageguard.payroll.models import BankPayment

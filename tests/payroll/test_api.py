@@ -5,9 +5,9 @@ from __future__ import annotations
 from io import BytesIO
 
 import openpyxl
-
 from tests.factories import make_region_project
 from tests.payroll.conftest import ACCOUNT, World, payment_count, payroll
+
 from wageguard.registry.choices import Role
 
 

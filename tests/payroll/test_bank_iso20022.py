@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-
 from tests.payroll.conftest import ACCOUNT, OTHER_ACCOUNT, World, payment_count, payments
+
 from wageguard.db import Database
 from wageguard.errors import ImportRejected
 from wageguard.payroll.banks.writers import CreditOut, PaymentOut, write_camt053, write_camt054, write_pain001
@@ -85,7 +85,8 @@ def test_camt053_statement_books_credits_balance_and_warns_on_lump_batches(
     assert [b.balance_fen for b in balances] == [19_500_000, 19_020_000]
     lump = tmp_path / "lump.xml"
     lump.write_text(
-        '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        '<?xml version="1.0"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
         f"<GrpHdr><MsgId>L</MsgId></GrpHdr><Stmt><Acct><Id><Othr><Id>{ACCOUNT}</Id></Othr></Id></Acct>"
         '<Ntry><Amt Ccy="CNY">9800.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
         "<ValDt><Dt>2026-11-12</Dt></ValDt><NtryDtls><Btch><NbOfTxs>2</NbOfTxs></Btch></NtryDtls></Ntry>"

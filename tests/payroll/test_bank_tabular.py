@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import select
-
 from tests.payroll.conftest import ACCOUNT, World, payment_count, payments, write_icbc
+
 from wageguard.db import Database
 from wageguard.errors import ImportRejected, NotFound
 from wageguard.ingest.models import ImportBatch

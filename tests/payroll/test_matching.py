@@ -6,6 +6,7 @@ from datetime import date
 
 from tests.factories import card_number
 from tests.payroll.conftest import ACCOUNT, World, payments, payroll, submit
+
 from wageguard.db import Database
 from wageguard.payroll.banks.writers import PaymentOut, write_icbc_csv
 from wageguard.payroll.choices import PaymentStatus

@@ -6,9 +6,9 @@ import csv
 
 import pytest
 from sqlalchemy import select
-
 from tests.factories import id_number
 from tests.payroll.conftest import World, payroll, submit
+
 from wageguard.auth.scope import SYSTEM
 from wageguard.errors import ImportRejected
 from wageguard.payroll.models import PaySheet, PaySheetLine

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from wageguard.attendance.choices import CommandStatus
 from wageguard.attendance.models import Device, DeviceCommand, DeviceEnrolment, DeviceRejection, SerialGap
 from wageguard.attendance.protocols import zkteco
-from wageguard.attendance.schemas import DeviceIn
+from wageguard.attendance.schemas import DeviceIn, DeviceRef
 from wageguard.attendance.store import zone
 from wageguard.db import utcnow
 from wageguard.errors import Conflict, Forbidden, NotFound, Unauthenticated
@@ -126,27 +126,78 @@ def request_missed_punches(*, session: Session, serial: str, start: datetime, en
     return cmd.id
 
 
-def _ip_allowed(device: Device, remote_ip: str | None) -> bool:
-    if not device.ip_allow or not remote_ip:
+REF_COLUMNS = (
+    Device.id,
+    Device.serial,
+    Device.vendor,
+    Device.project_id,
+    Device.region_code,
+    Device.gate,
+    Device.default_direction,
+    Device.tz,
+    Device.att_stamp,
+    Device.op_stamp,
+    Device.last_serial_no,
+    Device.last_seen_at,
+    Device.last_seen_ip,
+    Device.last_punch_at,
+)
+AUTH_QUERY = select(Device.active, Device.secret_hash, Device.ip_allow, *REF_COLUMNS).where(
+    Device.serial == bindparam("serial")
+)
+# Contact times are refreshed at most this often, so busy gates do not rewrite their row on every punch.
+SEEN_RESOLUTION = timedelta(seconds=30)
+
+
+def device_ref(session: Session, serial: str) -> DeviceRef:
+    """The device's request-time view, or ``NotFound``."""
+    row = session.execute(select(*REF_COLUMNS).where(Device.serial == serial)).first()
+    if row is None:
+        raise NotFound(f"device {serial} not found", message_zh=f"设备 {serial} 未登记")
+    return DeviceRef(*tuple(row))
+
+
+def _ip_allowed(ip_allow: str | None, remote_ip: str | None) -> bool:
+    if not ip_allow or not remote_ip:
         return False
-    return remote_ip in {ip.strip() for ip in device.ip_allow.split(",")}
+    return remote_ip in {ip.strip() for ip in ip_allow.split(",")}
 
 
 def authenticate_device(
     *, session: Session, serial: str | None, key: str | None, remote_ip: str | None
-) -> Device:
-    """The registered device making this request; it is marked as seen now."""
+) -> DeviceRef:
+    """The registered device making this request; its last contact is refreshed."""
     if not serial:
         raise Unauthenticated("device serial (SN) missing", message_zh="缺少设备序列号 SN")
-    device = session.scalar(select(Device).where(Device.serial == serial))
-    if device is None or not device.active:
+    row = session.execute(AUTH_QUERY, {"serial": serial}).first()
+    if row is None or not row[0]:
         raise Unauthenticated(f"unknown device {serial}", message_zh=f"未登记的设备 {serial}")
-    key_ok = key is not None and hmac.compare_digest(hash_secret(key), device.secret_hash)
-    if not key_ok and not _ip_allowed(device, remote_ip):
+    key_ok = key is not None and hmac.compare_digest(hash_secret(key), row[1])
+    if not key_ok and not _ip_allowed(row[2], remote_ip):
         raise Forbidden(f"device {serial}: bad key or address", message_zh=f"设备 {serial} 密钥或地址不符")
-    device.last_seen_at = utcnow()
-    device.last_seen_ip = remote_ip
-    return device
+    ref = DeviceRef(*tuple(row)[3:])
+    touch_device(session, ref, last_seen_ip=remote_ip)
+    return ref
+
+
+def touch_device(
+    session: Session,
+    ref: DeviceRef,
+    *,
+    last_seen_ip: str | None = None,
+    punched: bool = False,
+    values: dict[str, object] | None = None,
+) -> None:
+    """Record contact (at most every ``SEEN_RESOLUTION``), punches, stamps: one UPDATE, or none."""
+    now = utcnow()
+    changes: dict[str, object] = dict(values or {})
+    stale = ref.last_seen_at is None or now - ref.last_seen_at > SEEN_RESOLUTION
+    if stale or (last_seen_ip is not None and last_seen_ip != ref.last_seen_ip):
+        changes.update(last_seen_at=now, last_seen_ip=last_seen_ip or ref.last_seen_ip)
+    if punched and (ref.last_punch_at is None or now - ref.last_punch_at > SEEN_RESOLUTION):
+        changes["last_punch_at"] = now
+    if changes:
+        session.execute(update(Device).where(Device.id == ref.id).values(**changes))
 
 
 def record_rejection(
@@ -160,7 +211,7 @@ def record_rejection(
     )
 
 
-def next_commands(*, session: Session, device: Device, limit: int = 50) -> list[tuple[int, str]]:
+def next_commands(*, session: Session, device: DeviceRef, limit: int = 50) -> list[tuple[int, str]]:
     """Queued commands for the device, oldest first, marked as sent."""
     rows = session.execute(
         select(DeviceCommand.id, DeviceCommand.command)
@@ -177,7 +228,9 @@ def next_commands(*, session: Session, device: Device, limit: int = 50) -> list[
     return [(r[0], r[1]) for r in rows]
 
 
-def record_command_results(*, session: Session, device: Device, results: list[zkteco.CommandResult]) -> int:
+def record_command_results(
+    *, session: Session, device: DeviceRef, results: list[zkteco.CommandResult]
+) -> int:
     """Store each command's return code (0 done, anything else failed); unknown ids are ignored."""
     done = 0
     for res in results:
@@ -191,7 +244,7 @@ def record_command_results(*, session: Session, device: Device, results: list[zk
     return done
 
 
-def note_serial(*, session: Session, device: Device, serial_no: int | None, current: bool) -> int:
+def note_serial(*, session: Session, device: DeviceRef, serial_no: int | None, current: bool) -> int:
     """Track Hikvision ``serialNo``: record a gap when real-time events skip numbers; returns missing."""
     if serial_no is None or not current:
         return 0
@@ -209,11 +262,11 @@ def note_serial(*, session: Session, device: Device, serial_no: int | None, curr
                 SerialGap(device_id=device.id, after_serial=last, before_serial=serial_no, missing=missing)
             )
     if last is None or serial_no > last:
-        device.last_serial_no = serial_no
+        session.execute(update(Device).where(Device.id == device.id).values(last_serial_no=serial_no))
     return missing
 
 
-def tz_hours(device: Device) -> int:
+def tz_hours(device: DeviceRef) -> int:
     """The device zone's current UTC offset in whole hours (the ``TimeZone`` option)."""
     offset = datetime.now(zone(device.tz)).utcoffset()
     return int(offset.total_seconds() // 3600) if offset is not None else 8

@@ -21,6 +21,26 @@ class DevicePunch:
     stranger_ref: str | None = None  # distinguishes stranger events (e.g. Hikvision serialNo)
 
 
+@dataclass(frozen=True, slots=True)
+class DeviceRef:
+    """What a device request needs of its device row (read once per request, no ORM object)."""
+
+    id: int
+    serial: str
+    vendor: str
+    project_id: int
+    region_code: str
+    gate: str
+    default_direction: str
+    tz: str
+    att_stamp: int
+    op_stamp: int
+    last_serial_no: int | None
+    last_seen_at: datetime | None
+    last_seen_ip: str | None
+    last_punch_at: datetime | None
+
+
 class DeviceIn(BaseModel):
     """Registration of a gate device."""
 

@@ -10,15 +10,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from wageguard.attendance.choices import ATTEND_TYPE, DIRECTION, PunchKind
-from wageguard.attendance.models import Device, DeviceEnrolment
-from wageguard.attendance.schemas import DevicePunch, WorkerAttendanceIn
-from wageguard.attendance.store import IngestOptions, PunchIn, StoreResult, store_punches
+from wageguard.attendance.devices import touch_device
+from wageguard.attendance.models import DeviceEnrolment
+from wageguard.attendance.schemas import DevicePunch, DeviceRef, WorkerAttendanceIn
+from wageguard.attendance.store import IngestOptions, PunchIn, StoreResult, parse_local_time, store_punches
 from wageguard.auth.scope import SYSTEM, Principal
-from wageguard.db import utcnow
 from wageguard.errors import Forbidden, NotFound, Problem, ValidationFailed
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, ProjectParticipant, ProjectWorker, Team, Worker
@@ -59,7 +59,7 @@ def _parse_records(batch: WorkerAttendanceIn, max_rows: int) -> list[datetime]:
     problems: list[Problem] = []
     for row, rec in enumerate(batch.dataList, start=1):
         try:
-            times.append(datetime.strptime(rec.date.strip(), DATE_FORMAT))
+            times.append(parse_local_time(rec.date))
         except ValueError:
             problems.append(
                 _problem(
@@ -164,20 +164,25 @@ def ingest_worker_attendance(
     return store_punches(session, punches, options=options, now=now)
 
 
+ENROLLED = select(DeviceEnrolment.pin, DeviceEnrolment.worker_id).where(
+    DeviceEnrolment.device_id == bindparam("device_id"),
+    DeviceEnrolment.pin.in_(bindparam("pins", expanding=True)),
+)
+
+
 def _enrolled(session: Session, device_id: int, pins: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for part in _chunks(pins):
-        q = select(DeviceEnrolment.pin, DeviceEnrolment.worker_id).where(
-            DeviceEnrolment.device_id == device_id, DeviceEnrolment.pin.in_(part)
+        found.update(
+            {pin: wid for pin, wid in session.execute(ENROLLED, {"device_id": device_id, "pins": part})}
         )
-        found.update({pin: wid for pin, wid in session.execute(q)})
     return found
 
 
 def ingest_device_punches(
     *,
     session: Session,
-    device: Device,
+    device: DeviceRef,
     punches: Sequence[DevicePunch],
     options: IngestOptions,
     stamp: int | None = None,
@@ -187,40 +192,47 @@ def ingest_device_punches(
     if len(punches) > options.batch_max:
         raise ValidationFailed(f"too many punches: {len(punches)}", message_zh="单次上传的打卡过多")
     pins = sorted({p.pin for p in punches if p.pin is not None})
-    enrolled = _enrolled(session, device.id, pins)
+    enrolled = _enrolled(session, device.id, pins) if pins else {}
+    serial, project_id, region, device_id, tz = (
+        device.serial,
+        device.project_id,
+        device.region_code,
+        device.id,
+        device.tz,
+    )
+    default_direction, channel = device.default_direction, device.gate or None
+    worker, unknown, stranger = PunchKind.WORKER.value, PunchKind.UNKNOWN_PIN.value, PunchKind.STRANGER.value
     rows = []
     for p in punches:
         wid = enrolled.get(p.pin) if p.pin is not None else None
         if p.pin is None:
-            kind, key = PunchKind.STRANGER, f"stranger:{p.stranger_ref or p.local_time.isoformat()}"
+            kind, key = stranger, f"stranger:{p.stranger_ref or p.local_time.isoformat()}"
         else:
-            kind, key = (PunchKind.WORKER if wid is not None else PunchKind.UNKNOWN_PIN), p.pin
+            kind, key = (worker if wid is not None else unknown), p.pin
         rows.append(
             PunchIn(
-                source=device.serial,
-                person_key=key,
-                local_time=p.local_time,
-                project_id=device.project_id,
-                region_code=device.region_code,
-                kind=kind.value,
-                worker_id=wid,
-                device_id=device.id,
-                tz=device.tz,
-                direction=p.direction or device.default_direction,
-                attend_type=p.attend_type,
-                channel=device.gate or None,
+                serial,
+                key,
+                p.local_time,
+                project_id,
+                region,
+                kind,
+                wid,
+                device_id,
+                tz,
+                p.direction or default_direction,
+                p.attend_type,
+                channel,
             )
         )
     result = store_punches(session, rows, options=options, now=now)
-    if rows:
-        device.last_punch_at = now or utcnow()
-    if stamp is not None and stamp > device.att_stamp:
-        device.att_stamp = stamp
+    stamps: dict[str, object] = {"att_stamp": stamp} if stamp is not None and stamp > device.att_stamp else {}
+    touch_device(session, device, punched=bool(rows), values=stamps)
     return result
 
 
-def note_operlog(*, device: Device, records: int, stamp: int | None) -> int:
+def note_operlog(*, session: Session, device: DeviceRef, records: int, stamp: int | None) -> int:
     """Acknowledge an OPERLOG upload (user, fingerprint, photo records are not attendance)."""
     if stamp is not None and stamp > device.op_stamp:
-        device.op_stamp = stamp
+        touch_device(session, device, values={"op_stamp": stamp})
     return records

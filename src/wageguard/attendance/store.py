@@ -18,12 +18,11 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from wageguard.attendance.choices import PunchFlag, PunchKind
-from wageguard.attendance.models import Punch, WorkerDay, WorkerMonth
+from wageguard.attendance.models import Punch
 from wageguard.config import Settings
 from wageguard.db import utcnow
 
@@ -100,45 +99,101 @@ def work_date_of(local_time: datetime, boundary: time) -> date:
     return (local_time - shift).date()
 
 
+def parse_local_time(text: str) -> datetime:
+    """``YYYY-MM-DD HH:MM:SS`` exactly (the national and ZKTeco format), else ``ValueError``."""
+    text = text.strip()
+    if len(text) != 19 or text[4] != "-" or text[7] != "-" or text[10] != " " or text[13] != ":":
+        raise ValueError(f"not YYYY-MM-DD HH:MM:SS: {text!r}")
+    if text[16] != ":":
+        raise ValueError(f"not YYYY-MM-DD HH:MM:SS: {text!r}")
+    return datetime.fromisoformat(text)
+
+
 def to_utc(local_time: datetime, tz: str) -> datetime:
     """A naive local time in zone ``tz`` as a naive UTC time."""
     return local_time.replace(tzinfo=zone(tz)).astimezone(UTC).replace(tzinfo=None)
 
 
-def _rows(punches: Sequence[PunchIn], options: IngestOptions, now: datetime) -> list[dict[str, Any]]:
+PUNCH_COLUMNS = (
+    "source, person_key, punched_at, project_id, region_code, device_id, worker_id, kind, flag, "
+    "local_time, tz, work_date, direction, attend_type, channel, received_at"
+)
+WORKER = PunchKind.WORKER.value
+FUTURE, PAST = PunchFlag.FUTURE.value, PunchFlag.PAST.value
+
+
+class Bulk:
+    """Multi-row statements straight through the DB-API cursor of the session's connection.
+
+    Values are converted once to what the driver stores (on SQLite: SQLAlchemy's text forms of datetime
+    and date, so ORM reads and SQL comparisons see the same values), skipping per-value SQLAlchemy
+    processing on the hot path. Both dialects accept the same ``ON CONFLICT`` SQL.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+        self.mark = "?" if self.sqlite else "%s"
+        self.cursor = session.connection().connection.cursor()
+
+    def dt(self, value: datetime) -> Any:
+        return value.isoformat(" ", "microseconds") if self.sqlite else value
+
+    def day(self, value: date) -> Any:
+        return value.isoformat() if self.sqlite else value
+
+    def run(self, head: str, rows: Sequence[Sequence[Any]], tail: str = "", fetch: bool = False) -> list[Any]:
+        """``head VALUES (…), (…) tail`` for ``rows`` in chunks; returns fetched rows when asked."""
+        out: list[Any] = []
+        if not rows:
+            return out
+        width = len(rows[0])
+        group = "(" + ", ".join([self.mark] * width) + ")"
+        step = max(1, min(CHUNK, 32_000 // width))
+        for start in range(0, len(rows), step):
+            part = rows[start : start + step]
+            sql = f"{head} VALUES {', '.join([group] * len(part))} {tail}"
+            self.cursor.execute(sql, [v for row in part for v in row])
+            if fetch:
+                out.extend(self.cursor.fetchall())
+        return out
+
+
+def as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _rows(
+    bulk: Bulk, punches: Sequence[PunchIn], options: IngestOptions, now: datetime
+) -> list[tuple[Any, ...]]:
     future = now + options.future_tolerance
     past = now - options.past_window
+    shift = timedelta(hours=options.day_boundary.hour, minutes=options.day_boundary.minute)
+    received = bulk.dt(now)
     rows = []
     for p in punches:
         utc = to_utc(p.local_time, p.tz)
-        flag = PunchFlag.FUTURE if utc > future else PunchFlag.PAST if utc < past else PunchFlag.OK
+        flag = FUTURE if utc > future else PAST if utc < past else ""
         rows.append(
-            {
-                "source": p.source,
-                "person_key": p.person_key,
-                "punched_at": utc,
-                "project_id": p.project_id,
-                "region_code": p.region_code,
-                "device_id": p.device_id,
-                "worker_id": p.worker_id,
-                "kind": p.kind,
-                "flag": flag.value,
-                "local_time": p.local_time,
-                "tz": p.tz,
-                "work_date": work_date_of(p.local_time, options.day_boundary),
-                "direction": p.direction,
-                "attend_type": p.attend_type,
-                "channel": p.channel,
-                "received_at": now,
-            }
+            (
+                p.source,
+                p.person_key,
+                bulk.dt(utc),
+                p.project_id,
+                p.region_code,
+                p.device_id,
+                p.worker_id,
+                p.kind,
+                flag,
+                bulk.dt(p.local_time),
+                p.tz,
+                bulk.day((p.local_time - shift).date()),
+                p.direction,
+                p.attend_type,
+                p.channel,
+                received,
+            )
         )
     return rows
-
-
-def _insert(session: Session, table: Table) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def lock_projects(session: Session, project_ids: Iterable[int]) -> None:
@@ -154,40 +209,33 @@ def store_punches(
 ) -> StoreResult:
     """Store punches idempotently and fold the new ones into worker-days and worker-months."""
     now = now or utcnow()
-    rows = _rows(punches, options, now)
+    bulk = Bulk(session)
+    rows = _rows(bulk, punches, options, now)
     kinds: dict[str, int] = {}
     for r in rows:
-        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
+        kinds[r[7]] = kinds.get(r[7], 0) + 1
     result = StoreResult(received=len(rows), by_kind=kinds)
-    result.flagged = sum(1 for r in rows if r["flag"])
+    result.flagged = sum(1 for r in rows if r[8])
     if not rows:
         return result
-    lock_projects(session, {r["project_id"] for r in rows})
-    table: Table = Punch.__table__  # type: ignore[assignment]
-    stmt = (
-        _insert(session, table)
-        .on_conflict_do_nothing(index_elements=["source", "person_key", "punched_at"])
-        .returning(table.c.project_id, table.c.worker_id, table.c.work_date, table.c.punched_at)
+    lock_projects(session, {r[3] for r in rows})
+    head = f"INSERT INTO punches ({PUNCH_COLUMNS})"
+    tail = "ON CONFLICT (source, person_key, punched_at) DO NOTHING"
+    countable = [r for r in rows if r[7] == WORKER and not r[8]]
+    others = [r for r in rows if r[7] != WORKER or r[8]]
+    new = bulk.run(
+        head, countable, tail + " RETURNING project_id, worker_id, work_date, punched_at", fetch=True
     )
-    new: list[tuple[int, int, date, datetime]] = []
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        countable = [r for r in chunk if r["kind"] == PunchKind.WORKER and not r["flag"]]
-        others = [r for r in chunk if r["kind"] != PunchKind.WORKER or r["flag"]]
-        if countable:
-            new.extend(session.execute(stmt, countable))
-        if others:
-            result.inserted += len(session.execute(stmt, others).all())
-    result.inserted += len(new)
+    result.inserted = len(new) + len(bulk.run(head, others, tail + " RETURNING id", fetch=True))
     result.duplicates = result.received - result.inserted
-    region = {r["project_id"]: r["region_code"] for r in rows}
-    fold_into_days(session, new, region)
+    region = {r[3]: r[4] for r in rows}
+    fold_into_days(bulk, new, region)
     return result
 
 
-def _delta(new: Iterable[tuple[int, int, date, datetime]]) -> dict[tuple[int, int, date], list[Any]]:
+def _delta(new: Iterable[Sequence[Any]]) -> dict[tuple[int, int, Any], list[Any]]:
     """Per (project, worker, work_date): [earliest, latest, count] of the newly stored punches."""
-    acc: dict[tuple[int, int, date], list[Any]] = {}
+    acc: dict[tuple[int, int, Any], list[Any]] = {}
     for project_id, worker_id, work_date, at in new:
         key = (project_id, worker_id, work_date)
         cur = acc.get(key)
@@ -196,46 +244,51 @@ def _delta(new: Iterable[tuple[int, int, date, datetime]]) -> dict[tuple[int, in
         else:
             if at < cur[0]:
                 cur[0] = at
-            if at > cur[1]:
+            elif at > cur[1]:
                 cur[1] = at
             cur[2] += 1
     return acc
 
 
 def _existing_days(
-    session: Session, keys: Iterable[tuple[int, int, date]]
-) -> dict[tuple[int, int, date], tuple[datetime, datetime, int, int]]:
+    bulk: Bulk, keys: Iterable[tuple[int, int, Any]]
+) -> dict[tuple[int, int, Any], tuple[Any, ...]]:
     """Current (first_in, last_out, minutes, punch_count) of the worker-days about to change."""
-    by_project: dict[int, tuple[set[int], set[date]]] = {}
+    by_project: dict[int, tuple[set[int], set[Any]]] = {}
     for project_id, worker_id, work_date in keys:
         workers, dates = by_project.setdefault(project_id, (set(), set()))
         workers.add(worker_id)
         dates.add(work_date)
-    wd = WorkerDay
-    cols = (wd.project_id, wd.worker_id, wd.work_date, wd.first_in, wd.last_out, wd.minutes, wd.punch_count)
-    found: dict[tuple[int, int, date], tuple[datetime, datetime, int, int]] = {}
+    found: dict[tuple[int, int, Any], tuple[Any, ...]] = {}
+    m = bulk.mark
     for project_id, (workers, dates) in by_project.items():
-        ids = sorted(workers)
-        for start in range(0, len(ids), CHUNK):
-            q = select(*cols).where(
-                wd.project_id == project_id,
-                wd.work_date.in_(sorted(dates)),
-                wd.worker_id.in_(ids[start : start + CHUNK]),
+        ids, day_list = sorted(workers), sorted(dates)
+        step = max(100, CHUNK - len(day_list))
+        for start in range(0, len(ids), step):
+            part = ids[start : start + step]
+            sql = (
+                "SELECT project_id, worker_id, work_date, first_in, last_out, minutes, punch_count "
+                f"FROM worker_days WHERE project_id = {m} "
+                f"AND work_date IN ({', '.join([m] * len(day_list))}) "
+                f"AND worker_id IN ({', '.join([m] * len(part))})"
             )
-            for p, w, d, first, last, minutes, count in session.execute(q):
+            bulk.cursor.execute(sql, [project_id, *day_list, *part])
+            for p, w, d, first, last, minutes, count in bulk.cursor.fetchall():
                 found[(p, w, d)] = (first, last, minutes, count)
     return found
 
 
-def fold_into_days(
-    session: Session, new: Sequence[tuple[int, int, date, datetime]], region: dict[int, str]
-) -> None:
+def _month_of(work_date: Any) -> str:
+    return work_date[:7] if isinstance(work_date, str) else str(work_date.strftime("%Y-%m"))
+
+
+def fold_into_days(bulk: Bulk, new: Sequence[Sequence[Any]], region: dict[int, str]) -> None:
     """Merge newly stored worker punches into worker_days, and the changes into worker_months."""
     if not new:
         return
     delta = _delta(new)
-    old = _existing_days(session, delta.keys())
-    day_rows: list[dict[str, Any]] = []
+    old = _existing_days(bulk, delta.keys())
+    day_rows: list[tuple[Any, ...]] = []
     months: dict[tuple[int, int, str], list[int]] = {}
     for key, (first, last, count) in delta.items():
         prev = old.get(key)
@@ -243,60 +296,26 @@ def fold_into_days(
         if prev is not None:
             first, last = min(first, prev[0]), max(last, prev[1])
             old_minutes, count = prev[2], count + prev[3]
-        minutes = int((last - first).total_seconds() // 60)
+        minutes = int((as_datetime(last) - as_datetime(first)).total_seconds() // 60)
         project_id, worker_id, work_date = key
-        day_rows.append(
-            {
-                "project_id": project_id,
-                "worker_id": worker_id,
-                "work_date": work_date,
-                "region_code": region[project_id],
-                "first_in": first,
-                "last_out": last,
-                "minutes": minutes,
-                "punch_count": count,
-            }
-        )
-        m = months.setdefault((project_id, worker_id, work_date.strftime("%Y-%m")), [0, 0])
+        day_rows.append((project_id, worker_id, work_date, region[project_id], first, last, minutes, count))
+        m = months.setdefault((project_id, worker_id, _month_of(work_date)), [0, 0])
         m[0] += 0 if prev is not None else 1
         m[1] += minutes - old_minutes
-    _upsert_days(session, day_rows)
-    _upsert_months(session, months, region)
-
-
-def _upsert_days(session: Session, rows: list[dict[str, Any]]) -> None:
-    table: Table = WorkerDay.__table__  # type: ignore[assignment]
-    stmt = _insert(session, table)
-    ex = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["project_id", "worker_id", "work_date"],
-        set_={
-            "first_in": ex.first_in,
-            "last_out": ex.last_out,
-            "minutes": ex.minutes,
-            "punch_count": ex.punch_count,
-        },
+    bulk.run(
+        "INSERT INTO worker_days "
+        "(project_id, worker_id, work_date, region_code, first_in, last_out, minutes, punch_count)",
+        day_rows,
+        "ON CONFLICT (project_id, worker_id, work_date) DO UPDATE SET first_in = excluded.first_in, "
+        "last_out = excluded.last_out, minutes = excluded.minutes, punch_count = excluded.punch_count",
     )
-    for start in range(0, len(rows), CHUNK):
-        session.execute(stmt, rows[start : start + CHUNK])
-
-
-def _upsert_months(
-    session: Session, months: dict[tuple[int, int, str], list[int]], region: dict[int, str]
-) -> None:
-    table: Table = WorkerMonth.__table__  # type: ignore[assignment]
-    rows = [
-        {"project_id": p, "worker_id": w, "month": m, "region_code": region[p], "days": d, "minutes": mins}
-        for (p, w, m), (d, mins) in months.items()
-    ]
-    stmt = _insert(session, table)
-    ex = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["project_id", "worker_id", "month"],
-        set_={"days": table.c.days + ex.days, "minutes": table.c.minutes + ex.minutes},
+    month_rows = [(p, w, mo, region[p], d, mins) for (p, w, mo), (d, mins) in months.items()]
+    bulk.run(
+        "INSERT INTO worker_months (project_id, worker_id, month, region_code, days, minutes)",
+        month_rows,
+        "ON CONFLICT (project_id, worker_id, month) DO UPDATE SET days = worker_months.days + excluded.days, "
+        "minutes = worker_months.minutes + excluded.minutes",
     )
-    for start in range(0, len(rows), CHUNK):
-        session.execute(stmt, rows[start : start + CHUNK])
 
 
 def count_punches(session: Session) -> int:

@@ -8,19 +8,26 @@ from wageguard.cli import attendance as attendance_cli
 from wageguard.cli import complaints as complaints_cli
 from wageguard.cli import db, serve, users
 from wageguard.cli import demo as demo_cli
+from wageguard.cli import imports as imports_cli
+from wageguard.cli import money as money_cli
 from wageguard.cli import monitor as monitor_cli
+from wageguard.cli import registry as registry_cli
 
 app = typer.Typer(help="薪盾 WageGuard", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
+app.command("import")(imports_cli.import_command)
 app.add_typer(users.app, name="user")
 app.add_typer(complaints_cli.app, name="complaints")
 app.add_typer(serve.app, name="serve")
 app.add_typer(attendance_cli.device_app, name="device")
 app.add_typer(attendance_cli.attendance_app, name="attendance")
 app.add_typer(attendance_cli.export_app, name="export")
+attendance_cli.export_app.add_typer(money_cli.export_app, name="money")
+app.add_typer(money_cli.bank_app, name="bank")
 app.add_typer(attendance_cli.emulate_app, name="emulate")
 app.add_typer(demo_cli.app, name="demo")
 app.add_typer(monitor_cli.app, name="monitor")
+app.add_typer(registry_cli.app, name="registry")
 
 if __name__ == "__main__":
     app()

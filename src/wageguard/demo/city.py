@@ -10,6 +10,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from itertools import accumulate
 
 from wageguard.demo import names
 from wageguard.demo.people import PeopleFactory, Person
@@ -102,6 +104,12 @@ def _round_robin(counties: list[Region]) -> list[Region]:
     for k in range(max(len(g) for g in groups.values())):
         ordered.extend(g[k] for g in groups.values() if k < len(g))
     return ordered
+
+
+@lru_cache(maxsize=8)
+def _zipf(n: int) -> list[float]:
+    """Cumulative Zipf weights (1, 1/2, 1/3 …) for ``n`` items."""
+    return list(accumulate(1 / (k + 1) for k in range(n)))
 
 
 def _team_sizes(rng: random.Random, headcount: int) -> list[int]:
@@ -213,7 +221,7 @@ class CityPlanner:
             category=category,
             county=county,
             owner=rng.choice([c for c in pools["owner"] if c.area_code == county.code]),
-            gc=gc_pool[min(int(rng.paretovariate(1.2)) - 1, len(gc_pool) - 1)],
+            gc=rng.choices(gc_pool, cum_weights=_zipf(len(gc_pool)))[0],  # a few big GCs, a long tail
             subs=rng.sample(pools["sub"], k=min(len(pools["sub"]), rng.randint(1, 3))),
             labour=rng.sample(pools["labour"], k=min(len(pools["labour"]), rng.randint(1, 3))),
             invest=int(rng.lognormvariate(18.2, 1.0)) // 10_000 * 10_000 + 1_000_000,

@@ -173,11 +173,14 @@ def complaints_stage(ctx: DemoContext) -> None:
             }
         )
     spike = projects[0][0]
+    window_start = (ctx.as_of - timedelta(days=29)).isoformat()
     ctx.truth["complaints"] = {
         "cases": cases,
         "spike": {
             "project_code": spike,
-            "count_30d": sum(1 for p in PLANS if p.project == 0 and p.days_ago <= 30),
+            "count_30d": sum(
+                1 for c in cases if c["project_code"] == spike and c["received"] >= window_start
+            ),
         },
         "overdue_accept": [
             c["tracking_code"] for c, p in zip(cases, PLANS, strict=True) if not p.steps and p.days_ago > 7

@@ -41,11 +41,15 @@ Stage = Callable[[DemoContext], None]
 
 def all_stages() -> list[tuple[str, Stage]]:
     """Every demo stage, in the order they run. Each slice adds one import and one entry here."""
+    from wageguard.demo.attendance_stage import attendance_stage
     from wageguard.demo.complaints_stage import complaints_stage
+    from wageguard.demo.money_stage import money_stage
     from wageguard.demo.registry_stage import registry_stage
 
     stages: list[tuple[str, Stage]] = [
         ("registry", registry_stage),
+        ("attendance", attendance_stage),
+        ("money", money_stage),
         ("complaints", complaints_stage),
     ]
     return stages

@@ -41,7 +41,9 @@ CORP_MISSING = Notice("ref.enterprise_missing", "企业未登记", "enterprise i
 TEAM_MISSING = Notice("ref.team_missing", "班组未登记", "team is not registered")
 REGION_UNKNOWN = Notice("ref.region_unknown", "行政区划代码未知", "unknown region code")
 WORKER_MISSING = Notice(
-    "ref.worker_missing", "该工人未在此项目登记（请先导入 ProjectWorker）", "worker is not registered on this project"
+    "ref.worker_missing",
+    "该工人未在此项目登记（请先导入 ProjectWorker）",
+    "worker is not registered on this project",
 )
 
 
@@ -72,7 +74,9 @@ class ImportContext:
         return not self.report.errors
 
     def error(self, notice: Notice, *, row: int | str, field: str, value: Any = None) -> None:
-        self.report.errors.append(notice.problem(field=field, row=row, value=None if value is None else str(value)))
+        self.report.errors.append(
+            notice.problem(field=field, row=row, value=None if value is None else str(value))
+        )
 
     def add_problems(self, problems: list[Problem]) -> None:
         self.report.errors.extend(problems)
@@ -82,7 +86,9 @@ class ImportContext:
         missing = [c for c in set(codes) if c not in self._projects]
         for part in _chunks(missing):
             self._projects.update(dict.fromkeys(part))
-            stmt = select(Project.id, Project.project_code, Project.region_code).where(Project.project_code.in_(part))
+            stmt = select(Project.id, Project.project_code, Project.region_code).where(
+                Project.project_code.in_(part)
+            )
             for pid, pcode, region in self.conn.execute(stmt):
                 self._projects[pcode] = ProjectRef(pid, region)
         return self._projects

@@ -35,7 +35,11 @@ def guess_format(source: Source, declared: str | None) -> str:
     if declared:
         fmt = declared.lower().lstrip(".")
         if fmt not in FORMATS:
-            raise Invalid("file.format", "不支持的文件格式（仅 JSON、CSV、XLSX）", "unsupported format (JSON, CSV, XLSX)")
+            raise Invalid(
+                "file.format",
+                "不支持的文件格式（仅 JSON、CSV、XLSX）",
+                "unsupported format (JSON, CSV, XLSX)",
+            )
         return fmt
     ext = source.filename.rsplit(".", 1)[-1].lower() if "." in source.filename else ""
     if ext in FORMATS:
@@ -144,7 +148,9 @@ def read_json(source: Source, list_key: str | None) -> tuple[list[str], Iterator
     try:
         document = json.loads(source.stream.read().decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
-        raise Invalid("json.invalid", "JSON 无法解析（须为 UTF-8）", "JSON cannot be parsed (must be UTF-8)") from None
+        raise Invalid(
+            "json.invalid", "JSON 无法解析（须为 UTF-8）", "JSON cannot be parsed (must be UTF-8)"
+        ) from None
     items = document if isinstance(document, list) else [document]
     columns: list[str] = []
     for item in items:

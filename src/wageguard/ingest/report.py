@@ -47,8 +47,8 @@ class ImportReport:
     def message_en(self) -> str:
         if self.accepted:
             return (
-                f"{self.object_name}: {self.rows} rows accepted ({self.inserted} inserted, {self.updated} updated, "
-                f"{self.unchanged} unchanged, {self.warning_count} warnings)"
+                f"{self.object_name}: {self.rows} rows accepted ({self.inserted} inserted, "
+                f"{self.updated} updated, {self.unchanged} unchanged, {self.warning_count} warnings)"
             )
         return f"{self.object_name}: file rejected, {len(self.errors)} problems, nothing stored"
 

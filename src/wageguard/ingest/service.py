@@ -1,9 +1,10 @@
 """Import use case: one file of one exchange-format object, accepted whole or rejected whole.
 
-The file is streamed in chunks of ``settings.import_batch_rows``; each chunk is parsed, checked for duplicates,
-references and scope, and written with bulk Core statements inside ONE transaction. Once a bad row is seen,
-writing stops but validation goes on to the end, so the report lists every bad row; then the transaction
-is rolled back and the batch is recorded (with its audit entry) in a transaction of its own.
+The file is streamed in chunks of ``settings.import_batch_rows``; each chunk is parsed, checked for
+duplicates, references and scope, and written with bulk Core statements inside ONE transaction.
+Once a bad row is seen, writing stops but validation goes on to the end, so the report lists every
+bad row; then the transaction is rolled back and the batch is recorded (with its audit
+entry) in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import io
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from wageguard.audit.service import record_audit
 from wageguard.auth.scope import Principal
@@ -23,7 +27,15 @@ from wageguard.errors import Forbidden, ImportRejected, Problem, ValidationFaile
 from wageguard.ingest.context import ImportContext
 from wageguard.ingest.handlers import HANDLERS, Handler, handler_for
 from wageguard.ingest.models import ImportBatch
-from wageguard.ingest.readers import Row, Source, detect_encoding, guess_format, read_csv, read_json, read_xlsx
+from wageguard.ingest.readers import (
+    Row,
+    Source,
+    detect_encoding,
+    guess_format,
+    read_csv,
+    read_json,
+    read_xlsx,
+)
 from wageguard.ingest.report import ImportReport
 from wageguard.ingest.spec import ParsedRow, parse_row
 from wageguard.registry.choices import Role
@@ -31,7 +43,9 @@ from wageguard.security.crypto import Protector
 from wageguard.validation import Invalid, Notice
 
 MAX_STORED_ERRORS = 1000
-DUPLICATE = Notice("duplicate", "文件内重复（与第 {first} 行相同的记录）", "duplicate in file (same record as row {first})")
+DUPLICATE = Notice(
+    "duplicate", "文件内重复（与第 {first} 行相同的记录）", "duplicate in file (same record as row {first})"
+)
 UNKNOWN_COLUMN = Notice("column.unknown", "未知字段，已忽略", "unknown field, ignored", "warning")
 
 
@@ -50,7 +64,7 @@ def import_file(
     encoding: str | None = None,
     settings: Settings | None = None,
 ) -> ImportReport:
-    """Import ``path`` as ``object_name`` for ``actor``; raises ``ImportRejected`` (nothing stored) on bad rows."""
+    """Import ``path`` as ``object_name`` for ``actor``; ``ImportRejected`` (nothing stored) on bad rows."""
     with open(path, "rb") as stream:
         return import_stream(
             db=db,
@@ -117,7 +131,7 @@ def import_stream(
         columns, rows = _open(source, report, handler)
     except Invalid as exc:
         report.errors.append(exc.problem(field="(file)", row=None, value=filename))
-        return _finish_rejected(db, actor, report)
+        _finish_rejected(db, actor, report)
     _warn_unknown_columns(handler, columns, report)
     try:
         with db.transaction() as session:
@@ -127,8 +141,21 @@ def import_stream(
                 raise _Rejected
             _record(session, actor, report)
     except _Rejected:
-        return _finish_rejected(db, actor, report)
+        _finish_rejected(db, actor, report)
+    except IntegrityError as exc:
+        report.errors.append(_conflict(exc))
+        _finish_rejected(db, actor, report)
     return report
+
+
+def _conflict(exc: IntegrityError) -> Problem:
+    """A constraint the checks did not foresee (e.g. a concurrent import): reject the file, explain."""
+    return Problem(
+        field="(file)",
+        code="db.conflict",
+        message_zh="数据与已登记记录冲突（可能有并发导入），请重试",
+        message_en=f"conflicts with stored records (concurrent import?), retry: {type(exc.orig).__name__}",
+    )
 
 
 def _handler(object_name: str) -> Handler:
@@ -142,7 +169,9 @@ def _handler(object_name: str) -> Handler:
             message_en=f"unknown object (one of: {names})",
             value=object_name,
         )
-        raise ValidationFailed(f"unknown import object {object_name!r}", [problem], message_zh="未知的导入对象")
+        raise ValidationFailed(
+            f"unknown import object {object_name!r}", [problem], message_zh="未知的导入对象"
+        )
     return handler
 
 
@@ -168,7 +197,9 @@ def _open(source: Source, report: ImportReport, handler: Handler) -> tuple[list[
 
 def _warn_unknown_columns(handler: Handler, columns: list[str], report: ImportReport) -> None:
     unknown = [c for c in columns if c and not handler.spec.known(c)]
-    report.add_warnings([UNKNOWN_COLUMN.problem(field=c, row=1 if report.file_format != "json" else "$") for c in unknown])
+    report.add_warnings(
+        [UNKNOWN_COLUMN.problem(field=c, row=1 if report.file_format != "json" else "$") for c in unknown]
+    )
 
 
 def _run(ctx: ImportContext, handler: Handler, rows: Iterator[Row], size: int) -> None:
@@ -177,7 +208,11 @@ def _run(ctx: ImportContext, handler: Handler, rows: Iterator[Row], size: int) -
         while chunk := list(islice(rows, size)):
             ctx.report.rows += len(chunk)
             warnings: list[Problem] = []
-            parsed = [p for label, raw in chunk if (p := parse_row(handler.spec, label, raw, ctx.report.errors, warnings))]
+            parsed = [
+                p
+                for label, raw in chunk
+                if (p := parse_row(handler.spec, label, raw, ctx.report.errors, warnings))
+            ]
             ctx.report.add_warnings(warnings)
             good = handler.check(ctx, _unique(ctx, handler, parsed)) if parsed else []
             if ctx.writing and good:
@@ -213,7 +248,7 @@ def _unique(ctx: ImportContext, handler: Handler, rows: list[ParsedRow]) -> list
     return good
 
 
-def _finish_rejected(db: Database, actor: Principal, report: ImportReport) -> ImportReport:
+def _finish_rejected(db: Database, actor: Principal, report: ImportReport) -> NoReturn:
     report.status = "rejected"
     report.inserted = report.updated = report.unchanged = 0
     with db.transaction() as session:
@@ -221,11 +256,8 @@ def _finish_rejected(db: Database, actor: Principal, report: ImportReport) -> Im
     raise ImportRejected(report.message_en(), report.as_dict(), report.errors)
 
 
-def _record(session: object, actor: Principal, report: ImportReport) -> None:
+def _record(session: Session, actor: Principal, report: ImportReport) -> None:
     """The ``import_batches`` row and the audit entry of this import (in ``session``'s transaction)."""
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
     batch = ImportBatch(
         object_name=report.object_name,
         filename=report.filename[:300],

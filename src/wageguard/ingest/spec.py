@@ -53,7 +53,9 @@ class FieldSpec:
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
-def text(name: str, doc: str, *, required: bool = False, max_len: int = 200, cached: bool = False) -> FieldSpec:
+def text(
+    name: str, doc: str, *, required: bool = False, max_len: int = 200, cached: bool = False
+) -> FieldSpec:
     return FieldSpec(name, "text", lambda v: parse_text(v, max_len=max_len), required, doc, cached=cached)
 
 
@@ -137,7 +139,11 @@ def _memo_parse(fs: FieldSpec, value: Any) -> Any:
 
 
 def parse_row(
-    spec: ObjectSpec, label: int | str, raw: Mapping[str, Any], problems: list[Problem], warnings: list[Problem]
+    spec: ObjectSpec,
+    label: int | str,
+    raw: Mapping[str, Any],
+    problems: list[Problem],
+    warnings: list[Problem],
 ) -> ParsedRow | None:
     """Validate every field of one row; errors go to ``problems``, warnings to ``warnings``."""
     values: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy.engine import Engine, make_url
 
 
@@ -49,7 +49,7 @@ def _adbc_uri(engine: Engine) -> tuple[str, str] | None:
 
 @contextmanager
 def _adbc_connection(kind: str, uri: str) -> Iterator[Any]:
-    import adbc_driver_postgresql.dbapi as pg_dbapi
+    import adbc_driver_postgresql.dbapi as pg_dbapi  # type: ignore[import-untyped]
 
     conn = pg_dbapi.connect(uri)
     try:
@@ -74,7 +74,7 @@ def read_arrow(engine: Engine, sql: str) -> pa.Table:
         result = conn.exec_driver_sql(sql)
         names = list(result.keys())
         rows = result.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     return pa.table({n: pa.array(list(c)) for n, c in zip(names, columns, strict=True)})
 
 

@@ -32,7 +32,7 @@ def months_back(as_of: date, count: int) -> list[date]:
 def working_day_calendar(start: date, end: date) -> pl.DataFrame:
     """One row per day in [start, end]: ``day``, ``is_working``, ``wd_index`` (working days up to it)."""
     years = list(range(start.year, end.year + 1))
-    cn = holidays.China(years=years)
+    cn = holidays.China(years=years)  # type: ignore[attr-defined]
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     working = [bool(cn.is_working_day(d)) for d in days]
     return pl.DataFrame({"day": days, "is_working": working}).with_columns(
@@ -42,7 +42,8 @@ def working_day_calendar(start: date, end: date) -> pl.DataFrame:
 
 def join_working_days(frame: pl.DataFrame, calendar: pl.DataFrame, column: str, alias: str) -> pl.DataFrame:
     """Add ``alias`` = working-day index of the date in ``column`` (null where the date is null)."""
-    lo, hi = calendar["day"].min(), calendar["day"].max()
+    lo: date = calendar["day"].min()  # type: ignore[assignment]
+    hi: date = calendar["day"].max()  # type: ignore[assignment]
     lookup = calendar.select(pl.col("day").alias("__day"), pl.col("wd_index").alias(alias))
     clipped = frame.with_columns(pl.col(column).clip(lo, hi).alias("__day"))
     return clipped.join(lookup, on="__day", how="left").drop("__day")

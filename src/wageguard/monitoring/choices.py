@@ -18,7 +18,7 @@ LEVEL_RANK = {Level.RED: 3, Level.ORANGE: 2, Level.YELLOW: 1}
 
 
 class AlertStatus(StrEnum):
-    """Lifecycle of an alert: open → acknowledged → in_hand → resolved / closed (reopened if it comes back)."""
+    """Alert lifecycle: open → acknowledged → in_hand → resolved / closed (reopened if it comes back)."""
 
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"

@@ -64,13 +64,19 @@ def reconcile(facts: F.Facts) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _arrears(found: pl.DataFrame, facts: F.Facts, months: list[str]) -> pl.DataFrame:
     current = found.filter(pl.col("rule_code").is_in(["W06", "W08"])).select(
-        "project_id", "worker_id", "region_code", "period", pl.col("amount_fen").fill_null(0).alias("owed_fen")
+        "project_id",
+        "worker_id",
+        "region_code",
+        "period",
+        pl.col("amount_fen").fill_null(0).alias("owed_fen"),
     )
     older = facts.open_arrears.filter(~pl.col("period").is_in(months))
     return pl.concat([F.conform(current, F.ARREARS_SCHEMA), F.conform(older, F.ARREARS_SCHEMA)])
 
 
-def evaluate(facts_list: list[F.Facts], *, evidence_rows: int = 50, rules: list[Rule] | None = None) -> pl.DataFrame:
+def evaluate(
+    facts_list: list[F.Facts], *, evidence_rows: int = 50, rules: list[Rule] | None = None
+) -> pl.DataFrame:
     """Every rule over the given months (oldest first): periodic rules per month, state rules once."""
     rules = rules or all_rules()
     calendar = calendar_for(facts_list)
@@ -85,7 +91,9 @@ def evaluate(facts_list: list[F.Facts], *, evidence_rows: int = 50, rules: list[
     found = pl.concat([F.conform(p, FINDING_SCHEMA) for p in parts])
     months = [f.period for f in facts_list]
     arrears = _arrears(found, facts_list[-1], months)
-    with_arrears = RuleInput(latest.facts, latest.recon, latest.project_month, calendar, evidence_rows, arrears)
+    with_arrears = RuleInput(
+        latest.facts, latest.recon, latest.project_month, calendar, evidence_rows, arrears
+    )
     extra = [F.conform(r.evaluate(with_arrears), FINDING_SCHEMA) for r in rules if r.uses_arrears]
     return pl.concat([found, *extra])
 
@@ -142,10 +150,19 @@ def run_monitoring(
         found = evaluate(facts_list, evidence_rows=settings.monitor_evidence_rows)
         summary = RunSummary(run_id, as_of, keys, facts_rows=sum(f.worker_months.height for f in facts_list))
         periodic = {r.code for r in all_rules() if r.periodic}
-        scope = [(r.code, "") for r in all_rules() if not r.periodic] + [(c, k) for c in periodic for k in keys]
+        scope = [(r.code, "") for r in all_rules() if not r.periodic] + [
+            (c, k) for c in periodic for k in keys
+        ]
         with db.transaction() as session:
-            apply_findings(session=session, findings=found, scope=scope, as_of=as_of, run_id=run_id,
-                           thresholds=facts_list[-1].thresholds, summary=summary)  # fmt: skip
+            apply_findings(
+                session=session,
+                findings=found,
+                scope=scope,
+                as_of=as_of,
+                run_id=run_id,
+                thresholds=facts_list[-1].thresholds,
+                summary=summary,
+            )
         return summary
     except Exception as exc:
         _fail_run(db, run_id, repr(exc))

@@ -25,34 +25,85 @@ from wageguard.monitoring.models import Alert
 I64, STR, DATE, F64 = pl.Int64, pl.String, pl.Date, pl.Float64
 
 PROJECT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "project_id": I64, "project_code": STR, "name": STR, "region_code": STR, "status": STR,
-    "pay_day": I64, "grace_days": I64, "start_date": DATE, "contract_signed_date": DATE,
-    "invest_fen": I64, "labour_officer_name": STR, "notice_board_date": DATE,
-    "accounts": I64, "account_opened_on": DATE, "tripartite_on": DATE, "labour_cost_ratio_bp": I64,
-    "deposit_ratio_bp": I64, "contract_value_fen": I64, "inflow_count": I64, "inflow_fen": I64,
-    "progress_fen": I64, "progress_inflow_fen": I64, "deposit_fen": I64, "deposit_first_on": DATE,
-}  # fmt: skip
+    "project_id": I64,
+    "project_code": STR,
+    "name": STR,
+    "region_code": STR,
+    "status": STR,
+    "pay_day": I64,
+    "grace_days": I64,
+    "start_date": DATE,
+    "contract_signed_date": DATE,
+    "invest_fen": I64,
+    "labour_officer_name": STR,
+    "notice_board_date": DATE,
+    "accounts": I64,
+    "account_opened_on": DATE,
+    "tripartite_on": DATE,
+    "labour_cost_ratio_bp": I64,
+    "deposit_ratio_bp": I64,
+    "contract_value_fen": I64,
+    "inflow_count": I64,
+    "inflow_fen": I64,
+    "progress_fen": I64,
+    "progress_inflow_fen": I64,
+    "deposit_fen": I64,
+    "deposit_first_on": DATE,
+}
 WORKER_MONTH_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "project_id": I64, "worker_id": I64, "region_code": STR, "team_id": I64, "enterprise_id": I64,
-    "attended_days": I64, "attended_minutes": I64, "sheet_gross_fen": I64, "sheet_net_fen": I64,
-    "sheet_lines": I64, "contract_basis": STR, "contract_rate_fen": I64, "received_fen": I64,
-    "other_card_fen": I64, "failed_fen": I64, "paid_count": I64, "last_paid_on": DATE,
-    "year_paid_fen": I64, "entry_date": DATE, "exit_date": DATE,
-}  # fmt: skip
+    "project_id": I64,
+    "worker_id": I64,
+    "region_code": STR,
+    "team_id": I64,
+    "enterprise_id": I64,
+    "attended_days": I64,
+    "attended_minutes": I64,
+    "sheet_gross_fen": I64,
+    "sheet_net_fen": I64,
+    "sheet_lines": I64,
+    "contract_basis": STR,
+    "contract_rate_fen": I64,
+    "received_fen": I64,
+    "other_card_fen": I64,
+    "failed_fen": I64,
+    "paid_count": I64,
+    "last_paid_on": DATE,
+    "year_paid_fen": I64,
+    "entry_date": DATE,
+    "exit_date": DATE,
+}
 OTHER_CARD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "payment_id": I64, "project_id": I64, "worker_id": I64, "region_code": STR, "payee_name": STR,
-    "payee_card_masked": STR, "amount_fen": I64, "value_date": DATE,
-}  # fmt: skip
+    "payment_id": I64,
+    "project_id": I64,
+    "worker_id": I64,
+    "region_code": STR,
+    "payee_name": STR,
+    "payee_card_masked": STR,
+    "amount_fen": I64,
+    "value_date": DATE,
+}
 DEVICE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "device_id": I64, "serial": STR, "project_id": I64, "region_code": STR,
-    "last_seen_at": pl.Datetime, "last_punch_at": pl.Datetime, "created_at": pl.Datetime,
-}  # fmt: skip
+    "device_id": I64,
+    "serial": STR,
+    "project_id": I64,
+    "region_code": STR,
+    "last_seen_at": pl.Datetime,
+    "last_punch_at": pl.Datetime,
+    "created_at": pl.Datetime,
+}
 MOVEMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "project_id": I64, "kind": STR, "movement_date": DATE, "amount_fen": I64,
+    "project_id": I64,
+    "kind": STR,
+    "movement_date": DATE,
+    "amount_fen": I64,
 }
 UNKNOWN_PUNCH_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"project_id": I64, "kind": STR, "n": I64}
 ARREARS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "project_id": I64, "worker_id": I64, "region_code": STR, "period": STR, "owed_fen": I64,
+    "project_id": I64,
+    "worker_id": I64,
+    "region_code": STR,
+    "period": STR,
+    "owed_fen": I64,
 }
 
 
@@ -104,46 +155,79 @@ def _lit(d: date) -> str:
     return f"'{d.isoformat()}'"
 
 
-def load_projects(engine: Engine, month: date, as_of: date) -> pl.DataFrame:
-    """One row per project with its account, money terms, the month's inflows and its deposits."""
-    d = lambda c: date_days(engine, c)  # noqa: E731
+def _only(column: str, project_id: int | None, glue: str = "AND") -> str:
+    """SQL restricting ``column`` to one project (empty when ``project_id`` is None)."""
+    return "" if project_id is None else f" {glue} {column} = {int(project_id)}"
+
+
+def load_projects(engine: Engine, month: date, as_of: date, project_id: int | None = None) -> pl.DataFrame:
+    """One row per project (or only ``project_id``) with its account, money terms, the month's inflows and
+    its deposits."""
+
+    def d(c: str) -> str:
+        return date_days(engine, c)
+
     nxt, asof = _lit(add_months(month, 1)), _lit(as_of)
-    base = read_frame(engine, f"""
+    one, inflow_project = project_id, "COALESCE(i.project_id, a.project_id)"
+    base = read_frame(
+        engine,
+        f"""
         SELECT p.id AS project_id, p.project_code, p.name, p.region_code, COALESCE(p.status, '') AS status,
                p.pay_day, p.grace_days, {d("p.start_date")} AS start_date,
                {d("p.contract_signed_date")} AS contract_signed_date, p.invest_fen,
                COALESCE(p.labour_officer_name, '') AS labour_officer_name,
                {d("p.notice_board_date")} AS notice_board_date
-        FROM projects p""", PROJECT_SCHEMA | {})  # fmt: skip
-    accounts = read_frame(engine, f"""
+        FROM projects p{_only("p.id", one, "WHERE")}""",
+        PROJECT_SCHEMA | {},
+    )
+    accounts = read_frame(
+        engine,
+        f"""
         SELECT a.project_id, COUNT(*) AS accounts, MIN({d("a.opened_date")}) AS account_opened_on,
                MIN({d("COALESCE(a.tripartite_date, pa.tripartite_date)")}) AS tripartite_on
         FROM wage_accounts a LEFT JOIN wage_accounts pa ON pa.id = a.parent_account_id
         WHERE a.project_id IS NOT NULL AND (a.opened_date IS NULL OR a.opened_date <= {asof})
-          AND (a.closed_date IS NULL OR a.closed_date > {asof})
+          AND (a.closed_date IS NULL OR a.closed_date > {asof}){_only("a.project_id", one)}
         GROUP BY a.project_id""",
-        {"project_id": I64, "accounts": I64, "account_opened_on": DATE, "tripartite_on": DATE})  # fmt: skip
-    terms = read_frame(engine, """
+        {"project_id": I64, "accounts": I64, "account_opened_on": DATE, "tripartite_on": DATE},
+    )
+    terms = read_frame(
+        engine,
+        f"""
         SELECT project_id, labour_cost_ratio_bp, deposit_ratio_bp, contract_value_fen
-        FROM project_money_terms""",
-        {"project_id": I64, "labour_cost_ratio_bp": I64, "deposit_ratio_bp": I64, "contract_value_fen": I64})  # fmt: skip
-    inflows = read_frame(engine, f"""
+        FROM project_money_terms{_only("project_id", one, "WHERE")}""",
+        {"project_id": I64, "labour_cost_ratio_bp": I64, "deposit_ratio_bp": I64, "contract_value_fen": I64},
+    )
+    inflows = read_frame(
+        engine,
+        f"""
         SELECT COALESCE(i.project_id, a.project_id) AS project_id, COUNT(*) AS inflow_count,
                {as_bigint(engine, "SUM(i.amount_fen)")} AS inflow_fen,
                {as_bigint(engine, "SUM(COALESCE(i.progress_amount_fen, 0))")} AS progress_fen,
-               {as_bigint(engine, "SUM(CASE WHEN i.progress_amount_fen IS NOT NULL THEN i.amount_fen ELSE 0 END)")}
+               {as_bigint(engine, "SUM(CASE WHEN i.progress_amount_fen IS NOT NULL THEN i.amount_fen END)")}
                  AS progress_inflow_fen
         FROM labour_cost_inflows i JOIN wage_accounts a ON a.id = i.account_id
-        WHERE i.value_date >= {_lit(month)} AND i.value_date < {nxt}
+        WHERE i.value_date >= {_lit(month)} AND i.value_date < {nxt}{_only(inflow_project, one)}
         GROUP BY COALESCE(i.project_id, a.project_id)""",
-        {"project_id": I64, "inflow_count": I64, "inflow_fen": I64, "progress_fen": I64,
-         "progress_inflow_fen": I64})  # fmt: skip
-    deposits = read_frame(engine, f"""
+        {
+            "project_id": I64,
+            "inflow_count": I64,
+            "inflow_fen": I64,
+            "progress_fen": I64,
+            "progress_inflow_fen": I64,
+        },
+    )
+    deposits = read_frame(
+        engine,
+        f"""
         SELECT project_id, {as_bigint(engine, "SUM(amount_fen)")} AS deposit_fen,
                MIN({d("deposit_date")}) AS deposit_first_on
         FROM wage_deposits
         WHERE deposit_date <= {asof} AND (expiry_date IS NULL OR expiry_date >= {asof})
-        GROUP BY project_id""", {"project_id": I64, "deposit_fen": I64, "deposit_first_on": DATE})  # fmt: skip
+          {_only("project_id", one)}
+        GROUP BY project_id""",
+        {"project_id": I64, "deposit_fen": I64, "deposit_first_on": DATE},
+    )
     frame = base.drop([c for c in base.columns if c not in _BASE_COLS])
     for extra in (accounts, terms, inflows, deposits):
         frame = frame.join(extra, on="project_id", how="left")
@@ -151,55 +235,108 @@ def load_projects(engine: Engine, month: date, as_of: date) -> pl.DataFrame:
     return conform(frame, PROJECT_SCHEMA)
 
 
-_BASE_COLS = (
-    "project_id project_code name region_code status pay_day grace_days start_date contract_signed_date "
-    "invest_fen labour_officer_name notice_board_date"
-).split()
+_BASE_COLS = [
+    "project_id",
+    "project_code",
+    "name",
+    "region_code",
+    "status",
+    "pay_day",
+    "grace_days",
+    "start_date",
+    "contract_signed_date",
+    "invest_fen",
+    "labour_officer_name",
+    "notice_board_date",
+]
 
 
-def load_worker_months(engine: Engine, month: date) -> pl.DataFrame:
-    """One row per (project, worker) with attendance, current pay-sheet lines or payments in the month."""
-    d = lambda c: date_days(engine, c)  # noqa: E731
-    m, big = month_key(month), lambda e: as_bigint(engine, e)  # noqa: E731
-    att = read_frame(engine, f"""
+def load_worker_months(engine: Engine, month: date, project_id: int | None = None) -> pl.DataFrame:
+    """One row per (project, worker) with attendance, current pay-sheet lines or payments in the month
+    (of every project, or only of ``project_id``)."""
+
+    def d(c: str) -> str:
+        return date_days(engine, c)
+
+    m, one = month_key(month), project_id
+
+    def big(x: str) -> str:
+        return as_bigint(engine, x)
+
+    att = read_frame(
+        engine,
+        f"""
         SELECT wm.project_id, wm.worker_id, wm.region_code, pw.team_id, pw.enterprise_id,
                wm.days AS attended_days, wm.minutes AS attended_minutes,
                {d("pw.entry_date")} AS entry_date, {d("pw.exit_date")} AS exit_date
         FROM worker_months wm
         LEFT JOIN project_workers pw ON pw.project_id = wm.project_id AND pw.worker_id = wm.worker_id
-        WHERE wm.month = '{m}'""", WORKER_MONTH_SCHEMA)  # fmt: skip
-    sheets = read_frame(engine, f"""
+        WHERE wm.month = '{m}'{_only("wm.project_id", one)}""",
+        WORKER_MONTH_SCHEMA,
+    )
+    sheets = read_frame(
+        engine,
+        f"""
         SELECT l.project_id, l.worker_id, MIN(l.region_code) AS region_code, MIN(s.team_id) AS team_id,
                {big("SUM(l.gross_fen)")} AS sheet_gross_fen, {big("SUM(l.net_fen)")} AS sheet_net_fen,
                COUNT(*) AS sheet_lines
         FROM pay_sheet_lines l JOIN pay_sheets s ON s.id = l.sheet_id
-        WHERE l.pay_month = '{m}' AND s.is_current = TRUE
-        GROUP BY l.project_id, l.worker_id""", WORKER_MONTH_SCHEMA)  # fmt: skip
+        WHERE l.pay_month = '{m}' AND s.is_current = TRUE{_only("l.project_id", one)}
+        GROUP BY l.project_id, l.worker_id""",
+        WORKER_MONTH_SCHEMA,
+    )
     ok = "status = 'success'"
-    pays = read_frame(engine, f"""
+    pays = read_frame(
+        engine,
+        f"""
         SELECT project_id, worker_id, MIN(region_code) AS region_code,
-               {big(f"SUM(CASE WHEN {ok} AND outcome = 'matched' THEN amount_fen ELSE 0 END)")} AS received_fen,
+               {big(f"SUM(CASE WHEN {ok} AND outcome = 'matched' THEN amount_fen ELSE 0 END)")}
+                 AS received_fen,
                {big(f"SUM(CASE WHEN {ok} AND outcome = 'other_card' THEN amount_fen ELSE 0 END)")}
                  AS other_card_fen,
-               {big("SUM(CASE WHEN status IN ('failed', 'returned') THEN amount_fen ELSE 0 END)")} AS failed_fen,
+               {big("SUM(CASE WHEN status IN ('failed', 'returned') THEN amount_fen ELSE 0 END)")}
+                 AS failed_fen,
                SUM(CASE WHEN {ok} THEN 1 ELSE 0 END) AS paid_count,
                MAX(CASE WHEN {ok} THEN {d("value_date")} END) AS last_paid_on
         FROM bank_payments
-        WHERE pay_month = '{m}' AND worker_id IS NOT NULL AND project_id IS NOT NULL
-        GROUP BY project_id, worker_id""", WORKER_MONTH_SCHEMA)  # fmt: skip
-    year = read_frame(engine, f"""
+        WHERE pay_month = '{m}' AND worker_id IS NOT NULL AND project_id IS NOT NULL{_only("project_id", one)}
+        GROUP BY project_id, worker_id""",
+        WORKER_MONTH_SCHEMA,
+    )
+    year = read_frame(
+        engine,
+        f"""
         SELECT worker_id, {big("SUM(amount_fen)")} AS year_paid_fen FROM bank_payments
         WHERE pay_month >= '{month.year:04d}-01' AND pay_month <= '{m}' AND status = 'success'
-          AND outcome IN ('matched', 'other_card') AND worker_id IS NOT NULL
-        GROUP BY worker_id""", {"worker_id": I64, "year_paid_fen": I64})  # fmt: skip
-    contracts = read_frame(engine, f"""
-        SELECT project_id, worker_id, COALESCE(wage_basis, '') AS contract_basis, rate_fen AS contract_rate_fen,
+          AND outcome IN ('matched', 'other_card') AND worker_id IS NOT NULL{_workers_of(one)}
+        GROUP BY worker_id""",
+        {"worker_id": I64, "year_paid_fen": I64},
+    )
+    contracts = read_frame(
+        engine,
+        f"""
+        SELECT project_id, worker_id, COALESCE(wage_basis, '') AS contract_basis,
+               rate_fen AS contract_rate_fen,
                {d("start_date")} AS start_date
         FROM labour_contracts
-        WHERE start_date < {_lit(add_months(month, 1))} AND (end_date IS NULL OR end_date >= {_lit(month)})""",
-        {"project_id": I64, "worker_id": I64, "contract_basis": STR, "contract_rate_fen": I64,
-         "start_date": DATE})  # fmt: skip
+        WHERE start_date < {_lit(add_months(month, 1))}
+          AND (end_date IS NULL OR end_date >= {_lit(month)}){_only("project_id", one)}""",
+        {
+            "project_id": I64,
+            "worker_id": I64,
+            "contract_basis": STR,
+            "contract_rate_fen": I64,
+            "start_date": DATE,
+        },
+    )
     return combine_worker_months(att, sheets, pays, year, contracts)
+
+
+def _workers_of(project_id: int | None) -> str:
+    """SQL restricting ``worker_id`` to the workers engaged on one project (empty when None)."""
+    if project_id is None:
+        return ""
+    return f" AND worker_id IN (SELECT worker_id FROM project_workers WHERE project_id = {int(project_id)})"
 
 
 def combine_worker_months(
@@ -218,7 +355,9 @@ def combine_worker_months(
             [f"{c}__r" for c in cols]
         )
     latest = contracts.sort("start_date").unique(subset=key, keep="last").drop("start_date")
-    frame = frame.drop(["contract_basis", "contract_rate_fen", "year_paid_fen"]).join(latest, on=key, how="left")
+    frame = frame.drop(["contract_basis", "contract_rate_fen", "year_paid_fen"]).join(
+        latest, on=key, how="left"
+    )
     frame = frame.join(year, on="worker_id", how="left")
     zero = ["attended_days", "attended_minutes", "received_fen", "other_card_fen", "failed_fen", "paid_count"]
     frame = frame.with_columns([pl.col(c).fill_null(0) for c in [*zero, "sheet_lines", "year_paid_fen"]])
@@ -227,43 +366,64 @@ def combine_worker_months(
 
 def load_other_card_payments(engine: Engine, month: date) -> pl.DataFrame:
     """Successful payments of the month that went to a card not the worker's own (W11 evidence)."""
-    return read_frame(engine, f"""
+    return read_frame(
+        engine,
+        f"""
         SELECT id AS payment_id, project_id, worker_id, region_code, payee_name, payee_card_masked,
                amount_fen, {date_days(engine, "value_date")} AS value_date
         FROM bank_payments
         WHERE pay_month = '{month_key(month)}' AND status = 'success' AND outcome = 'other_card'
-          AND project_id IS NOT NULL""", OTHER_CARD_SCHEMA)  # fmt: skip
+          AND project_id IS NOT NULL""",
+        OTHER_CARD_SCHEMA,
+    )
 
 
 def load_devices(engine: Engine) -> pl.DataFrame:
     """Active gate devices with when each was last heard from."""
-    e = lambda c: epoch_seconds(engine, c)  # noqa: E731
-    return read_frame(engine, f"""
+
+    def e(c: str) -> str:
+        return epoch_seconds(engine, c)
+
+    return read_frame(
+        engine,
+        f"""
         SELECT id AS device_id, serial, project_id, region_code, {e("last_seen_at")} AS last_seen_at,
                {e("last_punch_at")} AS last_punch_at, {e("created_at")} AS created_at
-        FROM devices WHERE active = TRUE""", DEVICE_SCHEMA)  # fmt: skip
+        FROM devices WHERE active = TRUE""",
+        DEVICE_SCHEMA,
+    )
 
 
 def load_deposit_movements(engine: Engine, as_of: date) -> pl.DataFrame:
-    return read_frame(engine, f"""
+    return read_frame(
+        engine,
+        f"""
         SELECT d.project_id, m.kind, {date_days(engine, "m.movement_date")} AS movement_date, m.amount_fen
         FROM wage_deposit_movements m JOIN wage_deposits d ON d.id = m.deposit_id
-        WHERE m.movement_date <= {_lit(as_of)}""", MOVEMENT_SCHEMA)  # fmt: skip
+        WHERE m.movement_date <= {_lit(as_of)}""",
+        MOVEMENT_SCHEMA,
+    )
 
 
 def load_unknown_punches(engine: Engine, month: date) -> pl.DataFrame:
     """Punches of the month by anyone not on the project's roster, counted per project and kind."""
-    return read_frame(engine, f"""
+    return read_frame(
+        engine,
+        f"""
         SELECT project_id, kind, COUNT(*) AS n FROM punches
         WHERE work_date >= {_lit(month)} AND work_date < {_lit(add_months(month, 1))} AND kind <> 'worker'
-        GROUP BY project_id, kind""", UNKNOWN_PUNCH_SCHEMA)  # fmt: skip
+        GROUP BY project_id, kind""",
+        UNKNOWN_PUNCH_SCHEMA,
+    )
 
 
 def load_open_arrears(session: Session, exclude_periods: list[str]) -> pl.DataFrame:
     """Unpaid worker-months still holding from earlier runs (W06/W08 alerts), for W18."""
     rows = session.execute(
         select(Alert.project_id, Alert.worker_id, Alert.region_code, Alert.period, Alert.amount_fen).where(
-            Alert.rule_code.in_(["W06", "W08"]), Alert.still_holds.is_(True), Alert.period.not_in(exclude_periods)
+            Alert.rule_code.in_(["W06", "W08"]),
+            Alert.still_holds.is_(True),
+            Alert.period.not_in(exclude_periods),
         )
     ).all()
     data = [dict(zip(ARREARS_SCHEMA, r, strict=True)) for r in rows]

@@ -66,14 +66,16 @@ def notifier_for(settings: Settings) -> Notifier:
 
 
 def queue_digests(*, session: Session, alert_ids: list[int], run_id: int | None) -> int:
-    """Queue one digest per region for the given (new, reopened, escalated) alerts; returns messages queued."""
+    """Queue one digest per region for new, reopened and escalated alerts; returns messages queued."""
     if not alert_ids:
         return 0
     ids = sorted(set(alert_ids))
     by_region: dict[str, list[tuple[int, str, str]]] = {}
     for i in range(0, len(ids), 1000):
         rows = session.execute(
-            select(Alert.id, Alert.region_code, Alert.rule_code, Alert.level).where(Alert.id.in_(ids[i : i + 1000]))
+            select(Alert.id, Alert.region_code, Alert.rule_code, Alert.level).where(
+                Alert.id.in_(ids[i : i + 1000])
+            )
         ).all()
         for aid, region, rule, level in rows:
             by_region.setdefault(region, []).append((aid, rule, level))
@@ -84,8 +86,11 @@ def queue_digests(*, session: Session, alert_ids: list[int], run_id: int | None)
         body = "\n".join(f"{rule}: {n}" for rule, n in sorted(rules.items()))
         session.add(
             NotificationOutbox(
-                region_code=region, run_id=run_id, subject=f"[薪盾] {region} 新预警 {len(items)} 条({head})",
-                body=body, alert_ids=[a for a, _, _ in items][:DIGEST_IDS],
+                region_code=region,
+                run_id=run_id,
+                subject=f"[薪盾] {region} 新预警 {len(items)} 条({head})",
+                body=body,
+                alert_ids=[a for a, _, _ in items][:DIGEST_IDS],
             )
         )
     session.flush()
@@ -97,9 +102,11 @@ def dispatch_outbox(*, db: Database, notifier: Notifier, limit: int = 200) -> in
     sent = 0
     with db.transaction() as session:
         pending = session.scalars(
-            select(NotificationOutbox).where(NotificationOutbox.status == "pending").order_by(NotificationOutbox.id)
+            select(NotificationOutbox)
+            .where(NotificationOutbox.status == "pending")
+            .order_by(NotificationOutbox.id)
             .limit(limit)
-        ).all()  # fmt: skip
+        ).all()
         for message in pending:
             message.attempts += 1
             try:

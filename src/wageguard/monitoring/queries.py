@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from wageguard.auth.scope import Principal
 from wageguard.errors import NotFound
 from wageguard.monitoring.models import Alert, AlertEvent, MonitorRun
-from wageguard.registry.models import Project, Worker
+from wageguard.registry.models import Project, Region, Worker
 
 
 @dataclass(frozen=True)
@@ -29,23 +29,35 @@ class AlertFilter:
 
 def list_alerts(*, session: Session, principal: Principal, f: AlertFilter) -> tuple[int, list[Alert]]:
     """Alerts in the caller's region, newest and most severe first."""
-    q = select(Alert).where(principal.region_clause(Alert.region_code))  # type: ignore[arg-type]
-    for column, value in ((Alert.level, f.level), (Alert.rule_code, f.rule), (Alert.region_code, f.county),
-                          (Alert.project_id, f.project_id), (Alert.status, f.status), (Alert.still_holds, f.still_holds)):  # fmt: skip
+    q = select(Alert).where(principal.region_clause(Alert.region_code))
+    for column, value in (
+        (Alert.level, f.level),
+        (Alert.rule_code, f.rule),
+        (Alert.region_code, f.county),
+        (Alert.project_id, f.project_id),
+        (Alert.status, f.status),
+        (Alert.still_holds, f.still_holds),
+    ):
         if value is not None and value != "":
             q = q.where(column == value)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rank = case((Alert.level == "red", 0), (Alert.level == "orange", 1), else_=2)
-    rows = session.scalars(q.order_by(rank, Alert.first_seen_on.desc(), Alert.id.desc()).limit(f.limit).offset(f.offset))
+    rows = session.scalars(
+        q.order_by(rank, Alert.first_seen_on.desc(), Alert.id.desc()).limit(f.limit).offset(f.offset)
+    )
     return total, list(rows)
 
 
-def get_alert(*, session: Session, principal: Principal, alert_id: int) -> tuple[Alert, list[AlertEvent], dict[str, Any]]:
+def get_alert(
+    *, session: Session, principal: Principal, alert_id: int
+) -> tuple[Alert, list[AlertEvent], dict[str, Any]]:
     """One alert in the caller's region, its history, and the names of its project and worker."""
     alert = session.get(Alert, alert_id)
     if alert is None or not principal.covers_region(alert.region_code):
         raise NotFound(f"alert {alert_id} not found", message_zh="预警不存在")
-    events = list(session.scalars(select(AlertEvent).where(AlertEvent.alert_id == alert_id).order_by(AlertEvent.id)))
+    events = list(
+        session.scalars(select(AlertEvent).where(AlertEvent.alert_id == alert_id).order_by(AlertEvent.id))
+    )
     names: dict[str, Any] = {}
     if alert.project_id is not None:
         p = session.get(Project, alert.project_id)
@@ -60,11 +72,22 @@ def latest_runs(*, session: Session, limit: int = 20) -> list[MonitorRun]:
     return list(session.scalars(select(MonitorRun).order_by(MonitorRun.id.desc()).limit(limit)))
 
 
+OWES_COLUMNS = ("attended_workers", "attended_days", "declared_fen", "paid_fen", "unpaid_workers", "owed_fen")
+
+
 def project_owes(
-    *, db_engine: Any, session: Session, principal: Principal, project_id: int, months: list[date], as_of: date,
+    *,
+    db_engine: Any,
+    session: Session,
+    principal: Principal,
+    project_id: int,
+    months: list[date],
+    as_of: date,
     settings: Any,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """Per month: attended workers and days, declared, paid, unpaid workers and the amount owed."""
+) -> list[dict[str, Any]]:
+    """Per month: attended workers and days, declared, paid, unpaid workers and the amount owed.
+
+    Only this project's rows are read (the project filter is part of each fact query)."""
     project = session.get(Project, project_id)
     if project is None or not principal.covers_region(project.region_code):
         raise NotFound(f"project {project_id} not found", message_zh="项目不存在")
@@ -74,12 +97,39 @@ def project_owes(
 
     out = []
     thresholds = resolve(session, settings, [project.region_code])
-    projects = F.load_projects(db_engine, months[0], as_of).filter(F.pl.col("project_id") == project_id)
+    projects = F.load_projects(db_engine, months[0], as_of, project_id=project_id)
     for month in months:
-        wm = F.load_worker_months(db_engine, month).filter(F.pl.col("project_id") == project_id)
+        wm = F.load_worker_months(db_engine, month, project_id=project_id)
         facts = F.Facts(month=month, as_of=as_of, projects=projects, worker_months=wm, thresholds=thresholds)
         _, pm = reconcile(facts)
         row = pm.row(0, named=True) if pm.height else {}
-        out.append({"month": facts.period, **{k: row.get(k, 0) for k in (
-            "attended_workers", "attended_days", "declared_fen", "paid_fen", "unpaid_workers", "owed_fen")}})
+        figures = {k: row.get(k) or 0 for k in OWES_COLUMNS}
+        out.append({"month": facts.period, "due": bool(row.get("due")), **figures})
     return out
+
+
+def region_names(*, session: Session, codes: list[str]) -> dict[str, str]:
+    """Names of the given region codes."""
+    if not codes:
+        return {}
+    rows = session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all()
+    return {code: name for code, name in rows}
+
+
+def alert_counties(*, session: Session, principal: Principal) -> list[tuple[str, str]]:
+    """(code, name) of the counties that have alerts in the caller's region, for the inbox filter."""
+    codes = session.scalars(
+        select(Alert.region_code).where(principal.region_clause(Alert.region_code)).distinct()
+    ).all()
+    names = region_names(session=session, codes=list(codes))
+    return sorted((c, names.get(c, c)) for c in codes)
+
+
+def project_names(*, session: Session, project_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(code, name) of the given projects, for inbox rows."""
+    if not project_ids:
+        return {}
+    rows = session.execute(
+        select(Project.id, Project.project_code, Project.name).where(Project.id.in_(project_ids))
+    ).all()
+    return {pid: (code, name) for pid, code, name in rows}

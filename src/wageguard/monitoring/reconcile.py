@@ -26,7 +26,9 @@ from wageguard.monitoring.calendar import add_months
 from wageguard.monitoring.choices import PayStatus
 
 
-def project_deadlines(projects: pl.DataFrame, thresholds: pl.DataFrame, month: date, as_of: date) -> pl.DataFrame:
+def project_deadlines(
+    projects: pl.DataFrame, thresholds: pl.DataFrame, month: date, as_of: date
+) -> pl.DataFrame:
     """Per project: ``deadline`` for paying month ``month``, ``due`` (as_of past it), ``red_phase``."""
     nxt = add_months(month, 1)
     last_day = (add_months(nxt, 1) - nxt).days
@@ -149,7 +151,14 @@ def region_month_rollup(project_month: pl.DataFrame) -> pl.DataFrame:
             (pl.col("unpaid_workers") > 0).sum().alias("projects_owing"),
             *[
                 pl.col(c).sum()
-                for c in ("attended_workers", "attended_days", "declared_fen", "paid_fen", "unpaid_workers", "owed_fen")
+                for c in (
+                    "attended_workers",
+                    "attended_days",
+                    "declared_fen",
+                    "paid_fen",
+                    "unpaid_workers",
+                    "owed_fen",
+                )
             ],
         )
         .sort("region_code")

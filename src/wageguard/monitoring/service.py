@@ -15,7 +15,12 @@ ALLOWED = {
     EventAction.ASSIGNED: {AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.IN_HAND},
     EventAction.IN_HAND: {AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED},
     EventAction.RESOLVED: {AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.IN_HAND},
-    EventAction.CLOSED: {AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.IN_HAND, AlertStatus.RESOLVED},
+    EventAction.CLOSED: {
+        AlertStatus.OPEN,
+        AlertStatus.ACKNOWLEDGED,
+        AlertStatus.IN_HAND,
+        AlertStatus.RESOLVED,
+    },
 }
 TARGET = {
     EventAction.ACKNOWLEDGED: AlertStatus.ACKNOWLEDGED,
@@ -33,9 +38,15 @@ def _load(session: Session, alert_id: int, principal: Principal) -> Alert:
 
 
 def act_on_alert(
-    *, session: Session, principal: Principal, alert_id: int, action: EventAction, note: str | None = None,
-    assignee_user_id: int | None = None, assignee_name: str | None = None,
-) -> Alert:  # fmt: skip
+    *,
+    session: Session,
+    principal: Principal,
+    alert_id: int,
+    action: EventAction,
+    note: str | None = None,
+    assignee_user_id: int | None = None,
+    assignee_name: str | None = None,
+) -> Alert:
     """Move an alert along its lifecycle; resolving and closing need a note (why, what was done)."""
     alert = _load(session, alert_id, principal)
     if action not in ALLOWED:
@@ -51,8 +62,15 @@ def act_on_alert(
     else:
         alert.status = TARGET[action].value
     alert.updated_at = utcnow()
-    session.add(AlertEvent(alert_id=alert.id, actor=principal.username, action=action.value, note=note,
-                           detail={"assignee": assignee_name} if assignee_name else None))  # fmt: skip
+    session.add(
+        AlertEvent(
+            alert_id=alert.id,
+            actor=principal.username,
+            action=action.value,
+            note=note,
+            detail={"assignee": assignee_name} if assignee_name else None,
+        )
+    )
     session.flush()
     return alert
 

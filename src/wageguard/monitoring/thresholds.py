@@ -31,30 +31,96 @@ class ThresholdSpec:
 
 SPECS: tuple[ThresholdSpec, ...] = (
     ThresholdSpec("pay_day", int, 15, "发薪日(项目未填时)", "pay day of month where the project has none"),
-    ThresholdSpec("grace_days", int, 4, "宽限天数(项目未填时)", "grace days after pay day where the project has none"),
+    ThresholdSpec(
+        "grace_days", int, 4, "宽限天数(项目未填时)", "grace days after pay day where the project has none"
+    ),
     ThresholdSpec("min_wage_tier", int, 2, "最低工资档次", "minimum-wage tier of the region"),
-    ThresholdSpec("min_wage_fen", int, 0, "月最低工资(分,0=按档次)", "monthly minimum wage in fen (0 = from tier)"),
-    ThresholdSpec("full_month_days", float, 21.75, "满月出勤天数", "attended days that count as a full month"),
-    ThresholdSpec("labour_cost_ratio", float, 0.20, "人工费用拨付比例", "default labour-cost share of progress payments"),
-    ThresholdSpec("account_due_days", int, 30, "开设专户期限(天)", "days after contract signing to open the wage account"),
-    ThresholdSpec("deposit_ratio", float, 0.01, "工资保证金比例", "required deposit as a share of contract value"),
-    ThresholdSpec("deposit_due_working_days", int, 20, "保证金存储期限(工作日)", "working days after start to lodge"),
-    ThresholdSpec("deposit_exempt_below_fen", int, 300_000_000, "免存保证金合同额(分)", "contract value below which no deposit is due"),
-    ThresholdSpec("deposit_topup_working_days", int, 10, "保证金补足期限(工作日)", "working days to top up after a use"),
+    ThresholdSpec(
+        "min_wage_fen", int, 0, "月最低工资(分,0=按档次)", "monthly minimum wage in fen (0 = from tier)"
+    ),
+    ThresholdSpec(
+        "full_month_days", float, 21.75, "满月出勤天数", "attended days that count as a full month"
+    ),
+    ThresholdSpec(
+        "labour_cost_ratio", float, 0.20, "人工费用拨付比例", "default labour-cost share of progress payments"
+    ),
+    ThresholdSpec(
+        "account_due_days",
+        int,
+        30,
+        "开设专户期限(天)",
+        "days after contract signing to open the wage account",
+    ),
+    ThresholdSpec(
+        "deposit_ratio", float, 0.01, "工资保证金比例", "required deposit as a share of contract value"
+    ),
+    ThresholdSpec(
+        "deposit_due_working_days", int, 20, "保证金存储期限(工作日)", "working days after start to lodge"
+    ),
+    ThresholdSpec(
+        "deposit_exempt_below_fen",
+        int,
+        300_000_000,
+        "免存保证金合同额(分)",
+        "contract value below which no deposit is due",
+    ),
+    ThresholdSpec(
+        "deposit_topup_working_days", int, 10, "保证金补足期限(工作日)", "working days to top up after a use"
+    ),
     ThresholdSpec("underpay_tolerance_fen", int, 100, "少发容差(分)", "shortfall tolerated before W08 fires"),
-    ThresholdSpec("unpaid_share_red", float, 0.10, "未发人数占比红色线", "share of attendees unpaid that makes W07 red"),
-    ThresholdSpec("outlier_month_fen", int, 5_000_000, "单人月发放上限(分)", "one worker's pay in a month above which W10 fires"),
-    ThresholdSpec("outlier_year_fen", int, 30_000_000, "单人年发放上限(分)", "one worker's pay in a year above which W10 fires"),
-    ThresholdSpec("unknown_punches_min", int, 1, "陌生人打卡次数", "unknown punches in a month that fire W13"),
-    ThresholdSpec("device_silence_hours", int, 24, "设备静默小时数", "hours without punches or heartbeat (W16)"),
-    ThresholdSpec("group_arrears_workers", int, 10, "群体性欠薪人数", "unpaid workers of one project-month (W17)"),
+    ThresholdSpec(
+        "unpaid_share_red", float, 0.10, "未发人数占比红色线", "share of attendees unpaid that makes W07 red"
+    ),
+    ThresholdSpec(
+        "outlier_month_fen",
+        int,
+        5_000_000,
+        "单人月发放上限(分)",
+        "one worker's pay in a month above which W10 fires",
+    ),
+    ThresholdSpec(
+        "outlier_year_fen",
+        int,
+        30_000_000,
+        "单人年发放上限(分)",
+        "one worker's pay in a year above which W10 fires",
+    ),
+    ThresholdSpec(
+        "unknown_punches_min", int, 1, "陌生人打卡次数", "unknown punches in a month that fire W13"
+    ),
+    ThresholdSpec(
+        "device_silence_hours", int, 24, "设备静默小时数", "hours without punches or heartbeat (W16)"
+    ),
+    ThresholdSpec(
+        "group_arrears_workers", int, 10, "群体性欠薪人数", "unpaid workers of one project-month (W17)"
+    ),
     ThresholdSpec("criminal_single_months", int, 3, "个人欠薪月数(刑事)", "months one worker is owed (W18)"),
-    ThresholdSpec("criminal_single_fen", int, 1_000_000, "个人欠薪金额(分,刑事)", "amount one worker is owed (W18)"),
-    ThresholdSpec("criminal_group_workers", int, 10, "群体欠薪人数(刑事)", "workers owed on one project (W18)"),
-    ThresholdSpec("criminal_group_fen", int, 5_000_000, "群体欠薪金额(分,刑事)", "total owed on one project (W18)"),
-    ThresholdSpec("escalate_red_hours", int, 24, "红色预警升级时限(小时)", "hours a red alert may stay unacknowledged"),
-    ThresholdSpec("escalate_orange_hours", int, 72, "橙色预警升级时限(小时)", "hours an orange alert may stay unacknowledged"),
-    ThresholdSpec("escalate_yellow_hours", int, 168, "黄色预警升级时限(小时)", "hours a yellow alert may stay unacknowledged"),
+    ThresholdSpec(
+        "criminal_single_fen", int, 1_000_000, "个人欠薪金额(分,刑事)", "amount one worker is owed (W18)"
+    ),
+    ThresholdSpec(
+        "criminal_group_workers", int, 10, "群体欠薪人数(刑事)", "workers owed on one project (W18)"
+    ),
+    ThresholdSpec(
+        "criminal_group_fen", int, 5_000_000, "群体欠薪金额(分,刑事)", "total owed on one project (W18)"
+    ),
+    ThresholdSpec(
+        "escalate_red_hours", int, 24, "红色预警升级时限(小时)", "hours a red alert may stay unacknowledged"
+    ),
+    ThresholdSpec(
+        "escalate_orange_hours",
+        int,
+        72,
+        "橙色预警升级时限(小时)",
+        "hours an orange alert may stay unacknowledged",
+    ),
+    ThresholdSpec(
+        "escalate_yellow_hours",
+        int,
+        168,
+        "黄色预警升级时限(小时)",
+        "hours a yellow alert may stay unacknowledged",
+    ),
 )
 SPEC_BY_KEY = {s.key: s for s in SPECS}
 
@@ -82,7 +148,10 @@ def _chain(code: str) -> list[str]:
 
 
 def resolve(
-    session: Session, settings: Settings, region_codes: Iterable[str], region_tiers: dict[str, int] | None = None
+    session: Session,
+    settings: Settings,
+    region_codes: Iterable[str],
+    region_tiers: dict[str, int] | None = None,
 ) -> pl.DataFrame:
     """Effective thresholds per region code from the stored overrides (see ``resolve_values``)."""
     overrides: dict[str, dict[str, str]] = {}
@@ -116,14 +185,18 @@ def resolve_values(
     return pl.DataFrame(rows, schema=schema)
 
 
-def set_threshold(*, session: Session, region_code: str, key: str, value: float, note: str | None = None) -> None:
+def set_threshold(
+    *, session: Session, region_code: str, key: str, value: float, note: str | None = None
+) -> None:
     """Store (or replace) one regional override."""
     if key not in SPEC_BY_KEY:
         from wageguard.errors import ValidationFailed
 
         raise ValidationFailed(f"unknown threshold {key}")
     row = session.scalar(
-        select(MonitorThreshold).where(MonitorThreshold.region_code == region_code, MonitorThreshold.key == key)
+        select(MonitorThreshold).where(
+            MonitorThreshold.region_code == region_code, MonitorThreshold.key == key
+        )
     )
     if row is None:
         row = MonitorThreshold(region_code=region_code, key=key, value=str(value), note=note)

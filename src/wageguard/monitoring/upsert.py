@@ -33,27 +33,50 @@ def keyed(findings: pl.DataFrame) -> pl.DataFrame:
     """Findings with ``subject_key`` and a content hash (level, amounts, evidence, flag)."""
     worker = pl.col("subject_type") == "worker"
     key = pl.concat_str(
-        pl.col("subject_type"), pl.lit(":"), pl.col("subject_id").cast(pl.String),
+        pl.col("subject_type"),
+        pl.lit(":"),
+        pl.col("subject_id").cast(pl.String),
         pl.when(worker).then(pl.lit("@p") + pl.col("project_id").cast(pl.String)).otherwise(pl.lit("")),
-    )  # fmt: skip
-    frame = findings.with_columns(key.alias("subject_key")).unique(subset=KEY, keep="first", maintain_order=True)
+    )
+    frame = findings.with_columns(key.alias("subject_key")).unique(
+        subset=KEY, keep="first", maintain_order=True
+    )
     content = pl.concat_str(
-        [pl.col(c).cast(pl.String).fill_null("") for c in ("level", "amount_fen", "workers", "referral", "evidence")],
+        [
+            pl.col(c).cast(pl.String).fill_null("")
+            for c in ("level", "amount_fen", "workers", "referral", "evidence")
+        ],
         separator="|",
     )
-    digests = [hashlib.blake2b(s.encode(), digest_size=16).hexdigest() for s in frame.select(content).to_series()]
+    digests = [
+        hashlib.blake2b(s.encode(), digest_size=16).hexdigest() for s in frame.select(content).to_series()
+    ]
     return frame.with_columns(pl.Series("evidence_hash", digests, dtype=pl.String))
 
 
 def _existing(session: Session, scope: list[tuple[str, str]]) -> pl.DataFrame:
-    schema = {"id": pl.Int64, "rule_code": pl.String, "subject_key": pl.String, "period": pl.String,
-              "status": pl.String, "still_holds": pl.Boolean, "old_hash": pl.String}  # fmt: skip
+    schema = {
+        "id": pl.Int64,
+        "rule_code": pl.String,
+        "subject_key": pl.String,
+        "period": pl.String,
+        "status": pl.String,
+        "still_holds": pl.Boolean,
+        "old_hash": pl.String,
+    }
     codes = sorted({c for c, _ in scope})
     periods = sorted({p for _, p in scope})
     rows = session.execute(
-        select(Alert.id, Alert.rule_code, Alert.subject_key, Alert.period, Alert.status, Alert.still_holds,
-               Alert.evidence_hash).where(Alert.rule_code.in_(codes), Alert.period.in_(periods))
-    ).all()  # fmt: skip
+        select(
+            Alert.id,
+            Alert.rule_code,
+            Alert.subject_key,
+            Alert.period,
+            Alert.status,
+            Alert.still_holds,
+            Alert.evidence_hash,
+        ).where(Alert.rule_code.in_(codes), Alert.period.in_(periods))
+    ).all()
     frame = pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
     allowed = pl.DataFrame(scope, schema={"rule_code": pl.String, "period": pl.String}, orient="row")
     return frame.join(allowed, on=["rule_code", "period"], how="semi")
@@ -61,28 +84,56 @@ def _existing(session: Session, scope: list[tuple[str, str]]) -> pl.DataFrame:
 
 def _fields(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "level": row["level"], "amount_fen": row["amount_fen"], "workers": row["workers"],
-        "referral_flag": bool(row["referral"]), "evidence": json.loads(row["evidence"]),
+        "level": row["level"],
+        "amount_fen": row["amount_fen"],
+        "workers": row["workers"],
+        "referral_flag": bool(row["referral"]),
+        "evidence": json.loads(row["evidence"]),
         "evidence_hash": row["evidence_hash"],
-    }  # fmt: skip
+    }
 
 
-def _events(ids: list[int], action: EventAction, as_of: date, detail: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def _events(
+    ids: list[int], action: EventAction, as_of: date, detail: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     now = utcnow()
-    return [{"alert_id": i, "at": now, "as_of": as_of, "actor": "engine", "action": action.value, "detail": detail}
-            for i in ids]  # fmt: skip
+    return [
+        {
+            "alert_id": i,
+            "at": now,
+            "as_of": as_of,
+            "actor": "engine",
+            "action": action.value,
+            "detail": detail,
+        }
+        for i in ids
+    ]
 
 
 def _insert_new(session: Session, new: pl.DataFrame, as_of: date) -> list[int]:
     now = utcnow()
     rows = [
-        {**_fields(r), "rule_code": r["rule_code"], "subject_type": r["subject_type"], "subject_id": r["subject_id"],
-         "subject_key": r["subject_key"], "period": r["period"], "project_id": r["project_id"],
-         "worker_id": r["worker_id"], "region_code": r["region_code"] or "", "status": AlertStatus.OPEN.value,
-         "still_holds": True, "first_seen_on": as_of, "last_changed_on": as_of,
-         "escalated_on": as_of if r["referral"] else None, "reopened_count": 0, "created_at": now, "updated_at": now}
+        {
+            **_fields(r),
+            "rule_code": r["rule_code"],
+            "subject_type": r["subject_type"],
+            "subject_id": r["subject_id"],
+            "subject_key": r["subject_key"],
+            "period": r["period"],
+            "project_id": r["project_id"],
+            "worker_id": r["worker_id"],
+            "region_code": r["region_code"] or "",
+            "status": AlertStatus.OPEN.value,
+            "still_holds": True,
+            "first_seen_on": as_of,
+            "last_changed_on": as_of,
+            "escalated_on": as_of if r["referral"] else None,
+            "reopened_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
         for r in new.iter_rows(named=True)
-    ]  # fmt: skip
+    ]
     for i in range(0, len(rows), CHUNK):
         session.execute(insert(Alert), rows[i : i + CHUNK])
     keys = [(r["rule_code"], r["subject_key"], r["period"]) for r in rows]
@@ -112,9 +163,15 @@ def _classify(both: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
 
 def apply_findings(
-    *, session: Session, findings: pl.DataFrame, scope: list[tuple[str, str]], as_of: date, run_id: int,
-    thresholds: pl.DataFrame, summary: RunSummary,
-) -> None:  # fmt: skip
+    *,
+    session: Session,
+    findings: pl.DataFrame,
+    scope: list[tuple[str, str]],
+    as_of: date,
+    run_id: int,
+    thresholds: pl.DataFrame,
+    summary: RunSummary,
+) -> None:
     """Upsert the alerts for ``findings`` within ``scope`` (rule, period) pairs, escalate, queue digests."""
     found = keyed(findings)
     old = _existing(session, scope)
@@ -126,14 +183,25 @@ def apply_findings(
     events += _events(raised_ids, EventAction.RAISED, as_of)
     groups = _classify(both)
     now = utcnow()
-    for name, action in (("reopen", EventAction.REOPENED), ("holds_again", EventAction.HOLDS_AGAIN),
-                         ("update", EventAction.UPDATED)):  # fmt: skip
+    for name, action in (
+        ("reopen", EventAction.REOPENED),
+        ("holds_again", EventAction.HOLDS_AGAIN),
+        ("update", EventAction.UPDATED),
+    ):
         rows = []
         for r in groups[name].iter_rows(named=True):
-            row = {"id": r["id"], **_fields(r), "still_holds": True, "cleared_on": None, "last_changed_on": as_of,
-                   "updated_at": now}  # fmt: skip
+            row = {
+                "id": r["id"],
+                **_fields(r),
+                "still_holds": True,
+                "cleared_on": None,
+                "last_changed_on": as_of,
+                "updated_at": now,
+            }
             if name == "reopen":
-                row.update(status=AlertStatus.OPEN.value, escalated_on=None, reopened_count=Alert.reopened_count + 1)
+                row.update(
+                    status=AlertStatus.OPEN.value, escalated_on=None, reopened_count=Alert.reopened_count + 1
+                )
             rows.append(row)
         if name == "reopen":
             for row in rows:
@@ -142,7 +210,10 @@ def apply_findings(
             _bulk_update(session, rows)
         events += _events(groups[name]["id"].to_list(), action, as_of)
     cleared_ids = gone["id"].to_list()
-    _bulk_update(session, [{"id": i, "still_holds": False, "cleared_on": as_of, "updated_at": now} for i in cleared_ids])
+    _bulk_update(
+        session,
+        [{"id": i, "still_holds": False, "cleared_on": as_of, "updated_at": now} for i in cleared_ids],
+    )
     events += _events(cleared_ids, EventAction.CLEARED_BY_DATA, as_of)
     escalated = escalate_overdue(session=session, as_of=as_of, thresholds=thresholds)
     events += _events(escalated, EventAction.ESCALATED, as_of)
@@ -151,7 +222,10 @@ def apply_findings(
     summary.findings = found.height
     summary.per_rule = dict(found.group_by("rule_code").len().sort("rule_code").iter_rows())
     summary.raised, summary.cleared, summary.escalated = len(raised_ids), len(cleared_ids), len(escalated)
-    summary.reopened, summary.updated = groups["reopen"].height, groups["update"].height + groups["holds_again"].height
+    summary.reopened, summary.updated = (
+        groups["reopen"].height,
+        groups["update"].height + groups["holds_again"].height,
+    )
     notify = raised_ids + groups["reopen"]["id"].to_list() + escalated
     queue_digests(session=session, alert_ids=notify, run_id=run_id)
     _finish_run(session, run_id, summary)
@@ -166,14 +240,21 @@ def escalate_overdue(*, session: Session, as_of: date, thresholds: pl.DataFrame)
     ).all()
     if not rows:
         return []
-    frame = pl.DataFrame([tuple(r) for r in rows], schema=["id", "level", "region_code", "first_seen_on"], orient="row")
-    hours = thresholds.select("region_code", "escalate_red_hours", "escalate_orange_hours", "escalate_yellow_hours")
+    frame = pl.DataFrame(
+        [tuple(r) for r in rows], schema=["id", "level", "region_code", "first_seen_on"], orient="row"
+    )
+    hours = thresholds.select(
+        "region_code", "escalate_red_hours", "escalate_orange_hours", "escalate_yellow_hours"
+    )
     frame = frame.join(hours, on="region_code", how="left")
     limit = (
-        pl.when(pl.col("level") == "red").then(pl.col("escalate_red_hours"))
-        .when(pl.col("level") == "orange").then(pl.col("escalate_orange_hours"))
-        .otherwise(pl.col("escalate_yellow_hours")).fill_null(24)
-    )  # fmt: skip
+        pl.when(pl.col("level") == "red")
+        .then(pl.col("escalate_red_hours"))
+        .when(pl.col("level") == "orange")
+        .then(pl.col("escalate_orange_hours"))
+        .otherwise(pl.col("escalate_yellow_hours"))
+        .fill_null(24)
+    )
     start = pl.col("first_seen_on").cast(pl.Datetime("us"))
     due = frame.filter(start + pl.duration(hours=limit) <= pl.lit(datetime.combine(as_of, time())))
     ids = due["id"].to_list()
@@ -187,6 +268,9 @@ def _finish_run(session: Session, run_id: int, s: RunSummary) -> None:
     run.finished_at, run.status = utcnow(), "done"
     run.facts_rows, run.findings, run.counts = s.facts_rows, s.findings, s.per_rule
     run.raised, run.updated, run.cleared, run.reopened, run.escalated = (
-        s.raised, s.updated, s.cleared, s.reopened, s.escalated
-    )  # fmt: skip
-
+        s.raised,
+        s.updated,
+        s.cleared,
+        s.reopened,
+        s.escalated,
+    )

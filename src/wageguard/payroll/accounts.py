@@ -46,6 +46,7 @@ class AccountBook:
             if row.parent_account_id is not None and row.project_id is not None:
                 children[row.parent_account_id].add(row.project_id)
         self.by_bidx: dict[str, AccountInfo] = {}
+        self._seen: dict[str, AccountInfo | None] = {}
         for row in rows:
             own = {row.project_id} if row.project_id is not None else set()
             self.by_bidx[row.account_bidx] = AccountInfo(
@@ -58,7 +59,9 @@ class AccountBook:
             )
 
     def get(self, account_no: str) -> AccountInfo | None:
-        return self.by_bidx.get(self.protector.blind_index(normalise_card(account_no)))
+        if account_no not in self._seen:
+            self._seen[account_no] = self.by_bidx.get(self.protector.blind_index(normalise_card(account_no)))
+        return self._seen[account_no]
 
     def require(self, account_no: str) -> AccountInfo:
         """The account or an import rejection naming it (masked)."""

@@ -100,6 +100,12 @@ def drafts_from_file(path: Path) -> list[SheetDraft]:
     return list(drafts.values())
 
 
+def _parts(values: list[Any], size: int = 5000) -> Iterator[list[Any]]:
+    """Slices small enough for one ``IN (...)`` on every backend."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 class _Validator:
     """Checks every draft against the registry with bulk lookups and collects problems."""
 
@@ -134,21 +140,25 @@ class _Validator:
         }
 
     def _workers(self, drafts: list[SheetDraft]) -> dict[str, int]:
-        bidxs = {
-            self.protector.blind_index(str(v.get("idCardNumber") or "")) for d in drafts for _, v in d.lines
-        }
-        rows = self.session.execute(select(Worker.id_bidx, Worker.id).where(Worker.id_bidx.in_(bidxs)))
-        return {b: i for b, i in rows}
+        bidxs = sorted(
+            {self.protector.blind_index(str(v.get("idCardNumber") or "")) for d in drafts for _, v in d.lines}
+        )
+        found: dict[str, int] = {}
+        for part in _parts(bidxs):
+            rows = self.session.execute(select(Worker.id_bidx, Worker.id).where(Worker.id_bidx.in_(part)))
+            found.update({bidx: worker_id for bidx, worker_id in rows})
+        return found
 
     def _members(self, project_ids: set[int], worker_ids: set[int]) -> set[tuple[int, int]]:
-        if not project_ids or not worker_ids:
-            return set()
-        rows = self.session.execute(
-            select(ProjectWorker.project_id, ProjectWorker.worker_id).where(
-                ProjectWorker.project_id.in_(project_ids), ProjectWorker.worker_id.in_(worker_ids)
+        found: set[tuple[int, int]] = set()
+        for part in _parts(sorted(worker_ids)):
+            rows = self.session.execute(
+                select(ProjectWorker.project_id, ProjectWorker.worker_id).where(
+                    ProjectWorker.project_id.in_(project_ids), ProjectWorker.worker_id.in_(part)
+                )
             )
-        )
-        return {(p, w) for p, w in rows}
+            found.update((p, w) for p, w in rows)
+        return found
 
     def _check_head(self, d: SheetDraft, project: Project | None, team: Team | None) -> bool:
         before = len(self.problems)

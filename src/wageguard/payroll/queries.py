@@ -216,7 +216,7 @@ def account_summary(session: Session, principal: Principal, account_id: int) -> 
             select(month_in, func.sum(LabourCostInflow.amount_fen))
             .where(LabourCostInflow.account_id.in_(ids))
             .group_by(month_in)
-        ).tuples()
+        ).all()
     )
     month_out = func.substr(func.cast(BankPayment.value_date, String()), 1, 7)
     outflows: dict[str, int] = dict(
@@ -224,7 +224,7 @@ def account_summary(session: Session, principal: Principal, account_id: int) -> 
             select(month_out, func.sum(BankPayment.amount_fen))
             .where(BankPayment.account_id.in_(ids), BankPayment.status == PaymentStatus.SUCCESS.value)
             .group_by(month_out)
-        ).tuples()
+        ).all()
     )
     balance = session.execute(
         select(AccountBalance.as_of, AccountBalance.balance_fen)

@@ -9,7 +9,7 @@ Personal numbers leave here masked only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -149,6 +149,25 @@ def get_region(session: Session, principal: Principal, code: str) -> RegionNode:
     raise NotFound(f"region {code} not found", message_zh="未找到该地区")
 
 
+def _worker_counts_by_county(session: Session, principal: Principal) -> dict[str, tuple[int, int]]:
+    """(registered, on-site) engagements per county: grouped per project along the project index."""
+    visible = select(Project.id, Project.region_code).where(visible_projects(principal))
+    county_of = {project_id: code for project_id, code in session.execute(visible)}
+    on_site = func.count().filter(ProjectWorker.exit_date.is_(None))
+    stmt = (
+        select(ProjectWorker.project_id, func.count(), on_site)
+        .where(ProjectWorker.project_id.in_(visible_project_ids(principal)))
+        .group_by(ProjectWorker.project_id)
+    )
+    totals: dict[str, tuple[int, int]] = {}
+    for project_id, n, active in session.execute(stmt):
+        code = county_of.get(project_id)
+        if code is not None:
+            before = totals.get(code, (0, 0))
+            totals[code] = (before[0] + n, before[1] + active)
+    return totals
+
+
 def county_summaries(session: Session, principal: Principal) -> list[CountySummary]:
     """Counties of the caller's scope with visible project, worker and on-site worker counts.
 
@@ -157,13 +176,7 @@ def county_summaries(session: Session, principal: Principal) -> list[CountySumma
     """
     regions = _visible_regions(session, principal)
     projects = _project_counts(session, principal)
-    on_site = func.count(ProjectWorker.id).filter(ProjectWorker.exit_date.is_(None))
-    stmt = (
-        select(ProjectWorker.region_code, func.count(ProjectWorker.id), on_site)
-        .where(principal.project_clause(ProjectWorker.project_id, ProjectWorker.region_code))
-        .group_by(ProjectWorker.region_code)
-    )
-    workers = {code: (n, active) for code, n, active in session.execute(stmt)}
+    workers = _worker_counts_by_county(session, principal)
     keep_empty = principal.role is Role.INSPECTOR and len(region_prefix(principal.region_code or "00")) >= 4
     out = []
     for code in sorted(regions):
@@ -412,9 +425,3 @@ def get_team(session: Session, principal: Principal, team_id: int) -> TeamOut:
     if row is None:
         raise NotFound(f"team {team_id} not found", message_zh="未找到该班组")
     return _team_out(*row)
-
-
-def names_of(session: Session, codes: Sequence[str]) -> dict[str, str]:
-    """Region names by code (for labels)."""
-    rows = session.execute(select(Region.code, Region.name).where(Region.code.in_(codes)))
-    return dict(rows)

@@ -1,4 +1,4 @@
-"""Write use cases of the registry, in bulk: used by the importer (and anything else that saves registry rows).
+"""Write use cases of the registry, in bulk: used by the importer (and anything else saving registry rows).
 
 Every function takes an open ``Connection`` (the caller's transaction) and lists of plain row dicts, and uses
 SQLAlchemy Core ``insert()``/``update()`` with executemany: no ORM objects per row. A value of ``None`` in a
@@ -32,6 +32,7 @@ from wageguard.registry.models import (
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 Row = dict[str, Any]
 Extra = Callable[[Row, dict[str, Any] | None], dict[str, Any]]
+Key = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ def _key(row: Row, key_cols: Sequence[str]) -> tuple[Any, ...]:
     return tuple(row[c] for c in key_cols)
 
 
-def _existing(conn: Connection, table: Table, key_cols: Sequence[str], cols: set[str], keys: list[Any]) -> dict:
+def _existing(
+    conn: Connection, table: Table, key_cols: Sequence[str], cols: set[str], keys: list[Any]
+) -> dict[Key, Any]:
     """Stored rows whose first key column is among the first values of ``keys``, by full key."""
     wanted = set(keys)
     columns = [table.c.id, *(table.c[c] for c in sorted(cols | set(key_cols)))]
@@ -67,7 +70,9 @@ def _apply_updates(conn: Connection, table: Table, changes: list[tuple[int, dict
         cols = tuple(sorted(diff))
         groups.setdefault(cols, []).append({"_id": row_id, **{f"_{c}": diff[c] for c in cols}})
     for cols, params in groups.items():
-        stmt = update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(f"_{c}") for c in cols})
+        stmt = (
+            update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(f"_{c}") for c in cols})
+        )
         conn.execute(stmt, params)
 
 
@@ -90,7 +95,7 @@ def bulk_insert(conn: Connection, table: Table, rows: list[Row]) -> None:
         data.append(tuple(values))
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', data)  # noqa: S608
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', data)
 
 
 def upsert(
@@ -102,7 +107,7 @@ def upsert(
     extra: Extra | None = None,
     assume_new: Callable[[tuple[Any, ...]], bool] | None = None,
     want_ids: bool = True,
-) -> dict[tuple[Any, ...], Saved]:
+) -> dict[Key, Saved]:
     """Insert new rows, update changed ones (non-``None`` values only), leave equal ones alone.
 
     ``extra(row, diff)`` adds columns that are not compared (ciphertexts, timestamps): ``diff`` is ``None``
@@ -114,7 +119,9 @@ def upsert(
     for row in rows:
         key = _key(row, key_cols)
         previous = merged.get(key)
-        merged[key] = row if previous is None else {**previous, **{k: v for k, v in row.items() if v is not None}}
+        merged[key] = (
+            row if previous is None else {**previous, **{k: v for k, v in row.items() if v is not None}}
+        )
     if not merged:
         return {}
     compare = {c for row in merged.values() for c in row} - set(key_cols)
@@ -148,14 +155,14 @@ def _stamped(row: Row, diff: dict[str, Any] | None) -> dict[str, Any]:
     return {"updated_at": now} if diff is not None else {"created_at": now, "updated_at": now}
 
 
-def save_enterprises(conn: Connection, rows: list[Row]) -> dict[tuple[Any, ...], Saved]:
+def save_enterprises(conn: Connection, rows: list[Row]) -> dict[Key, Saved]:
     """Enterprises by unified social credit code (``corp_code``)."""
     return upsert(conn, Enterprise.__table__, ("corp_code",), rows, extra=_stamped)  # type: ignore[arg-type]
 
 
 def save_projects(
     conn: Connection, rows: list[Row], *, defaults: dict[str, Any] | None = None
-) -> dict[tuple[Any, ...], Saved]:
+) -> dict[Key, Saved]:
     """Projects by ``project_code``; ``defaults`` fill columns left blank when a project is inserted."""
 
     def extra(row: Row, diff: dict[str, Any] | None) -> dict[str, Any]:
@@ -167,37 +174,44 @@ def save_projects(
     return upsert(conn, Project.__table__, ("project_code",), rows, extra=extra)  # type: ignore[arg-type]
 
 
-def save_participants(conn: Connection, rows: list[Row], *, extra: Extra | None = None) -> dict:
+def save_participants(conn: Connection, rows: list[Row], *, extra: Extra | None = None) -> dict[Key, Saved]:
     """Project participants by (project, enterprise, corpType)."""
     table: Table = ProjectParticipant.__table__  # type: ignore[assignment]
     return upsert(conn, table, ("project_id", "enterprise_id", "corp_type"), rows, extra=extra)
 
 
-def save_teams(conn: Connection, rows: list[Row], *, extra: Extra | None = None) -> dict:
+def save_teams(conn: Connection, rows: list[Row], *, extra: Extra | None = None) -> dict[Key, Saved]:
     """Teams by ``team_sys_no``."""
     return upsert(conn, Team.__table__, ("team_sys_no",), rows, extra=extra)  # type: ignore[arg-type]
 
 
-def save_workers(conn: Connection, rows: list[Row], *, extra: Extra) -> dict:
+def save_workers(conn: Connection, rows: list[Row], *, extra: Extra) -> dict[Key, Saved]:
     """Workers by blind index of the ID number; ``extra`` supplies ciphertext and masked form on insert."""
     return upsert(conn, Worker.__table__, ("id_bidx",), rows, extra=extra)  # type: ignore[arg-type]
 
 
-def save_project_workers(conn: Connection, rows: list[Row], *, new_workers: set[int] | frozenset[int] = frozenset()) -> dict:
+def save_project_workers(
+    conn: Connection, rows: list[Row], *, new_workers: set[int] | frozenset[int] = frozenset()
+) -> dict[Key, Saved]:
     """Project workers by (worker, project); workers in ``new_workers`` were just inserted (no lookup)."""
     table: Table = ProjectWorker.__table__  # type: ignore[assignment]
     return upsert(
-        conn, table, ("worker_id", "project_id"), rows, assume_new=lambda k: k[0] in new_workers, want_ids=False
+        conn,
+        table,
+        ("worker_id", "project_id"),
+        rows,
+        assume_new=lambda k: k[0] in new_workers,
+        want_ids=False,
     )
 
 
-def save_contracts(conn: Connection, rows: list[Row]) -> dict:
+def save_contracts(conn: Connection, rows: list[Row]) -> dict[Key, Saved]:
     """Labour contracts by (worker, project, enterprise, start date)."""
     table: Table = LabourContract.__table__  # type: ignore[assignment]
     return upsert(conn, table, ("worker_id", "project_id", "enterprise_id", "start_date"), rows)
 
 
-def save_entry_exits(conn: Connection, rows: list[Row]) -> dict:
+def save_entry_exits(conn: Connection, rows: list[Row]) -> dict[Key, Saved]:
     """Entry/exit events by (project worker, date, type)."""
     table: Table = WorkerEntryExit.__table__  # type: ignore[assignment]
     return upsert(conn, table, ("project_worker_id", "date", "type"), rows)
@@ -218,7 +232,10 @@ def refresh_entry_exit_dates(conn: Connection, project_worker_ids: set[int]) -> 
         )
         for pw_id, kind, day in conn.execute(stmt):
             latest[pw_id][kind] = day
-        current = {r.id: r for r in conn.execute(select(pw.c.id, pw.c.entry_date, pw.c.exit_date).where(pw.c.id.in_(part)))}
+        current = {
+            r.id: r
+            for r in conn.execute(select(pw.c.id, pw.c.entry_date, pw.c.exit_date).where(pw.c.id.in_(part)))
+        }
         changes = []
         for pw_id, days in latest.items():
             entry, leave = days.get("1"), days.get("0")
@@ -261,12 +278,24 @@ def save_cards(
                 changes.append((other.id, {"is_current": False}))
                 changed.add(worker_id)
         if same is None:
-            inserts.append({"worker_id": worker_id, "card_bidx": card["card_bidx"], "is_current": True,
-                            "bank_name": card.get("bank_name"), "top_bank_code": card.get("top_bank_code"),
-                            "created_at": now, **encrypt(card["card"])})
+            inserts.append(
+                {
+                    "worker_id": worker_id,
+                    "card_bidx": card["card_bidx"],
+                    "is_current": True,
+                    "bank_name": card.get("bank_name"),
+                    "top_bank_code": card.get("top_bank_code"),
+                    "created_at": now,
+                    **encrypt(card["card"]),
+                }
+            )
             changed.add(worker_id)
             continue
-        diff = {k: card[k] for k in ("bank_name", "top_bank_code") if card.get(k) is not None and getattr(same, k) != card[k]}
+        diff = {
+            k: card[k]
+            for k in ("bank_name", "top_bank_code")
+            if card.get(k) is not None and getattr(same, k) != card[k]
+        }
         if not same.is_current:
             diff["is_current"] = True
         if diff:
@@ -281,4 +310,3 @@ def participant_project_ids(conn: Connection, enterprise_id: int) -> set[int]:
     """Ids of the projects an enterprise takes part in."""
     t = ProjectParticipant.__table__
     return set(conn.execute(select(t.c.project_id).where(t.c.enterprise_id == enterprise_id)).scalars())
-

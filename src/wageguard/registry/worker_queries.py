@@ -7,7 +7,7 @@ contracts are shown. ID, card and phone numbers leave here masked; clear numbers
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
@@ -22,6 +22,7 @@ from wageguard.registry.queries import (
     in_region,
     paginate,
     phone_masked,
+    visible_project_ids,
     visible_projects,
 )
 from wageguard.registry.schemas import (
@@ -37,14 +38,18 @@ from wageguard.security.crypto import Protector
 
 
 def visible_engagements(principal: Principal) -> ColumnElement[bool]:
-    """Project-worker rows of projects the caller may see."""
-    return principal.project_clause(ProjectWorker.project_id, ProjectWorker.region_code)
+    """Project-worker rows of projects the caller may see (through the project index, not the copied
+    ``region_code``, so a stale copy can never widen the scope)."""
+    if principal.is_admin:
+        return true()
+    return ProjectWorker.project_id.in_(visible_project_ids(principal))
 
 
 def _engagement_conditions(f: WorkerFilters) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.region:
-        conds.append(in_region(ProjectWorker.region_code, f.region))
+        in_area = select(Project.id).where(in_region(Project.region_code, f.region))
+        conds.append(ProjectWorker.project_id.in_(in_area))
     if f.project_id is not None:
         conds.append(ProjectWorker.project_id == f.project_id)
     if f.team_id is not None:

@@ -45,8 +45,7 @@ class Protector:
         return aead.decrypt(blob[1:13], blob[13:], None).decode()
 
     def blind_index(self, value: str) -> str:
-        digest = hmac.new(self.index_key, normalise(value).encode(), hashlib.sha256).digest()
-        return digest[:16].hex()
+        return hmac.digest(self.index_key, normalise(value).encode(), hashlib.sha256)[:16].hex()
 
 
 def mask(value: str, *, head: int = 4, tail: int = 4) -> str:

@@ -25,7 +25,10 @@ AREA_UNKNOWN = Notice(
     WARNING,
 )
 CARD_LUHN = Notice(
-    "card.luhn", "银行卡号未通过 Luhn 校验（仅提示）", "bank card number fails the Luhn check (warning only)", WARNING
+    "card.luhn",
+    "银行卡号未通过 Luhn 校验（仅提示）",
+    "bank card number fails the Luhn check (warning only)",
+    WARNING,
 )
 
 
@@ -45,13 +48,19 @@ def parse_id_number(value: Any) -> IdNumber:
         raise Invalid("id.length", "身份证号应为 18 位", "ID number must have 18 characters")
     body = number[:17]
     if not body.isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise Invalid("id.format", "身份证号只能由数字和末位 X 组成", "ID number must be digits with an optional final X")
+        raise Invalid(
+            "id.format",
+            "身份证号只能由数字和末位 X 组成",
+            "ID number must be digits with an optional final X",
+        )
     if ric.calc_check_digit(number) != number[17]:
         raise Invalid("id.checksum", "身份证号校验位错误", "ID number check digit is wrong")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise Invalid("id.birth_date", "身份证号中的出生日期无效", "ID number holds an invalid birth date") from None
+        raise Invalid(
+            "id.birth_date", "身份证号中的出生日期无效", "ID number holds an invalid birth date"
+        ) from None
     if born.year < 1900 or born > date.today():
         raise Invalid("id.birth_date", "身份证号中的出生日期无效", "ID number holds an invalid birth date")
     return IdNumber(number=number, birth_date=born, gender="M" if int(number[16]) % 2 else "F")
@@ -68,7 +77,7 @@ def _area_known(area: str, year: int) -> bool:
 
 
 def id_number_warnings(checked: IdNumber) -> list[Notice]:
-    """Warnings for a valid ID number: an area code unknown or not in force in the birth year (stdnum cn.ric)."""
+    """Warnings for a valid ID number: area code unknown or not in force in the birth year (stdnum cn.ric)."""
     if _area_known(checked.number[:6], checked.birth_date.year):
         return []
     return [AREA_UNKNOWN]
@@ -78,13 +87,17 @@ def parse_uscc(value: Any) -> str:
     """Validate a unified social credit code (GB 32100, 18 characters with check character)."""
     code = _SEPARATORS.sub("", text_of(value)).upper()
     if len(code) != 18:
-        raise Invalid("uscc.length", "统一社会信用代码应为 18 位", "unified social credit code must have 18 characters")
+        raise Invalid(
+            "uscc.length", "统一社会信用代码应为 18 位", "unified social credit code must have 18 characters"
+        )
     try:
         return str(uscc.validate(code))
     except ValidationError as exc:
         if "checksum" in type(exc).__name__.lower():
             raise Invalid(
-                "uscc.checksum", "统一社会信用代码校验位错误", "unified social credit code check character is wrong"
+                "uscc.checksum",
+                "统一社会信用代码校验位错误",
+                "unified social credit code check character is wrong",
             ) from None
         raise Invalid(
             "uscc.format", "统一社会信用代码格式错误", "unified social credit code has an invalid format"
@@ -126,7 +139,9 @@ def parse_mobile(value: Any) -> str:
     """Validate a mainland mobile number (11 digits starting 13-19; +86 prefix allowed)."""
     number = _strip_country(re.sub(r"[\s\-()]", "", text_of(value)))
     if not _MOBILE.match(number):
-        raise Invalid("phone.invalid", "手机号码格式错误（应为 11 位大陆手机号）", "not a valid mainland mobile number")
+        raise Invalid(
+            "phone.invalid", "手机号码格式错误（应为 11 位大陆手机号）", "not a valid mainland mobile number"
+        )
     return number
 
 

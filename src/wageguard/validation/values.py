@@ -55,16 +55,20 @@ def parse_datetime(value: Any) -> datetime:
         return _excel_serial(float(value)).replace(microsecond=0)
     match = _DATETIME.match(text_of(value))
     if match is None:
-        raise Invalid("datetime.invalid", "时间格式错误（应为 yyyy-MM-dd HH:mm:ss）", "invalid time (yyyy-MM-dd HH:mm:ss)")
+        raise Invalid(
+            "datetime.invalid",
+            "时间格式错误（应为 yyyy-MM-dd HH:mm:ss）",
+            "invalid time (yyyy-MM-dd HH:mm:ss)",
+        )
     try:
-        parts = [int(p) for p in match.groups(default="0")]
-        return datetime(*parts)
+        y, mo, d, h, mi, sec = (int(p) for p in match.groups(default="0"))
+        return datetime(y, mo, d, h, mi, sec)
     except ValueError:
         raise Invalid("datetime.invalid", "时间不存在", "no such date or time") from None
 
 
 def parse_amount_fen(value: Any, *, allow_negative: bool = False) -> int:
-    """Yuan as written by people (``1,234.50``, ``¥1234.5``, ``12元``) to integer fen; at most two decimals."""
+    """Yuan as people write it (``1,234.50``, ``¥1234.5``, ``12元``) to integer fen; at most two decimals."""
     if isinstance(value, float):
         text = repr(value)
     elif isinstance(value, int | Decimal) and not isinstance(value, bool):
@@ -106,7 +110,9 @@ def parse_code(value: Any, table: Mapping[str, str], *, table_name: str = "") ->
         if label == text:
             return code
     name = f"（{table_name}）" if table_name else ""
-    raise Invalid("code.unknown", f"代码表中没有该值{name}", f"value not in the code table {table_name}".strip())
+    raise Invalid(
+        "code.unknown", f"代码表中没有该值{name}", f"value not in the code table {table_name}".strip()
+    )
 
 
 def parse_int(value: Any, *, low: int | None = None, high: int | None = None) -> int:

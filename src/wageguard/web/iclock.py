@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from wageguard.attendance import devices as device_service
-from wageguard.attendance.models import Device
 from wageguard.attendance.protocols import zkteco
+from wageguard.attendance.schemas import DeviceRef
 from wageguard.attendance.service import ingest_device_punches, note_operlog
 from wageguard.attendance.store import IngestOptions
 from wageguard.db import Database
@@ -52,7 +52,7 @@ def device_call(
     key: str | None,
     ip: str | None,
     endpoint: str,
-    work: Callable[[Session, Device], T],
+    work: Callable[[Session, DeviceRef], T],
 ) -> T:
     """Authenticate the device and run ``work`` in one transaction; log and raise on refusal."""
     try:
@@ -87,7 +87,7 @@ def ingest_options(request: Request) -> IngestOptions:
 
 
 async def _serve(
-    request: Request, endpoint: str, work: Callable[[Session, Device], str]
+    request: Request, endpoint: str, work: Callable[[Session, DeviceRef], str]
 ) -> PlainTextResponse:
     q = request.query_params
     db: Database = request.app.state.db
@@ -110,7 +110,7 @@ async def _serve(
 async def handshake(request: Request) -> PlainTextResponse:
     """Handshake: the options the device should use, with the last stamps the server holds."""
 
-    def work(_session: Session, device: Device) -> str:
+    def work(_session: Session, device: DeviceRef) -> str:
         return zkteco.handshake_options(
             device.serial,
             att_stamp=device.att_stamp,
@@ -133,7 +133,7 @@ async def upload(request: Request) -> PlainTextResponse:
     stamp = _stamp(request.query_params.get("Stamp") or request.query_params.get("OpStamp"))
     options = ingest_options(request)
 
-    def work(session: Session, device: Device) -> str:
+    def work(session: Session, device: DeviceRef) -> str:
         if table == "ATTLOG":
             punches = zkteco.parse_attlog(body, max_lines=options.batch_max)
             result = ingest_device_punches(
@@ -141,7 +141,8 @@ async def upload(request: Request) -> PlainTextResponse:
             )
             return f"OK: {result.received}"
         if table == "OPERLOG":
-            return f"OK: {note_operlog(device=device, records=zkteco.count_operlog(body), stamp=stamp)}"
+            records = zkteco.count_operlog(body)
+            return f"OK: {note_operlog(session=session, device=device, records=records, stamp=stamp)}"
         return "OK"
 
     return await _serve(request, f"cdata:{table or '-'}", work)
@@ -151,7 +152,7 @@ async def upload(request: Request) -> PlainTextResponse:
 async def get_request(request: Request) -> PlainTextResponse:
     """Queued commands (``C:<id>:<command>``) or ``OK``."""
 
-    def work(session: Session, device: Device) -> str:
+    def work(session: Session, device: DeviceRef) -> str:
         return zkteco.commands_text(device_service.next_commands(session=session, device=device))
 
     return await _serve(request, "getrequest", work)
@@ -162,7 +163,7 @@ async def command_results(request: Request) -> PlainTextResponse:
     """Results of executed commands: ``ID=…&Return=…&CMD=…`` per line."""
     body = (await request.body()).decode("utf-8", errors="replace")
 
-    def work(session: Session, device: Device) -> str:
+    def work(session: Session, device: DeviceRef) -> str:
         results = zkteco.parse_command_results(body)
         device_service.record_command_results(session=session, device=device, results=results)
         return "OK"

@@ -16,8 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from wageguard.attendance import devices as device_service
-from wageguard.attendance.models import Device
 from wageguard.attendance.protocols import hikvision
+from wageguard.attendance.schemas import DeviceRef
 from wageguard.attendance.service import ingest_device_punches
 from wageguard.db import Database
 from wageguard.errors import ValidationFailed
@@ -53,7 +53,7 @@ async def event(request: Request) -> JSONResponse:
         return _reply(400, f"{exc.message_zh} / {exc}")
     serial = request.query_params.get("SN") or hikvision.device_id_of(data)
 
-    def work(session: Session, device: Device) -> dict[str, Any]:
+    def work(session: Session, device: DeviceRef) -> dict[str, Any]:
         parsed = hikvision.parse_event(data, tz=device.tz)
         missing = device_service.note_serial(
             session=session, device=device, serial_no=parsed.serial_no, current=parsed.current

@@ -10,8 +10,10 @@ from wageguard.web.api import alerts as alerts_api
 from wageguard.web.api import attendance as attendance_api
 from wageguard.web.api import auth as auth_api
 from wageguard.web.api import cases as cases_api
+from wageguard.web.api import imports as imports_api
 from wageguard.web.api import money as money_api
 from wageguard.web.api import registry as registry_api
+from wageguard.web.pages import alerts as alert_pages
 from wageguard.web.pages import attendance as attendance_pages
 from wageguard.web.pages import auth as auth_pages
 from wageguard.web.pages import cases as case_pages
@@ -24,6 +26,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(attendance_api.router, prefix="/api/v1")
     app.include_router(auth_api.router, prefix="/api/v1")
     app.include_router(cases_api.router, prefix="/api/v1")
+    app.include_router(imports_api.router, prefix="/api/v1")
     app.include_router(money_api.router, prefix="/api/v1")
     app.include_router(registry_api.router, prefix="/api/v1")
     app.include_router(public_pages.router)
@@ -32,5 +35,6 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(case_pages.router)
     app.include_router(money_pages.router)
     app.include_router(attendance_pages.router)
+    app.include_router(alert_pages.router)
     app.include_router(iclock.router)
     app.include_router(isapi.router)

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 
 from wageguard.attendance.choices import ZK_STATUS_DIRECTION, ZK_VERIFY_ATTEND_TYPE
 from wageguard.attendance.schemas import DevicePunch
+from wageguard.attendance.store import parse_local_time
 from wageguard.errors import Problem, ValidationFailed
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -53,7 +54,7 @@ def _parse_line(number: int, line: str) -> DevicePunch | Problem:
     if not pin or len(pin) > 32:
         return _problem(number, "PIN", pin, "PIN 为空或过长", "PIN is empty or too long")
     try:
-        local = datetime.strptime(parts[1].strip(), TIME_FORMAT)
+        local = parse_local_time(parts[1])
     except ValueError:
         return _problem(
             number, "time", parts[1], "时间格式应为 YYYY-MM-DD HH:MM:SS", "time must be YYYY-MM-DD HH:MM:SS"

@@ -57,7 +57,9 @@ def resolve_project(ctx: ImportContext, rows: list[ParsedRow], field: str = "pro
     return good
 
 
-def resolve_corp(ctx: ImportContext, rows: list[ParsedRow], field: str = "corpCode", into: str = "_corp") -> list:
+def resolve_corp(
+    ctx: ImportContext, rows: list[ParsedRow], field: str = "corpCode", into: str = "_corp"
+) -> list[ParsedRow]:
     """Attach the enterprise id of ``field`` as ``into``; unknown enterprises are bad rows (blank is fine)."""
     refs = ctx.corps(r.values[field] for r in rows if r.values.get(field))
     good = []
@@ -87,7 +89,13 @@ def money(name: str, doc: str) -> FieldSpec:
 
 
 def phone(name: str, doc: str, *, mobile: bool = False) -> FieldSpec:
-    return FieldSpec(name, "mobile" if mobile else "phone", parse_mobile if mobile else parse_phone, doc=doc, sensitive="phone")
+    return FieldSpec(
+        name,
+        "mobile" if mobile else "phone",
+        parse_mobile if mobile else parse_phone,
+        doc=doc,
+        sensitive="phone",
+    )
 
 
 def flag(name: str, doc: str, default: bool | None = None) -> FieldSpec:
@@ -104,4 +112,16 @@ def area(name: str, doc: str, *, required: bool = False) -> FieldSpec:
     return FieldSpec(name, "region_code", parse, required, doc)
 
 
-__all__ = ["Handler", "area", "code", "day", "flag", "money", "phone", "resolve_corp", "resolve_project", "text", "uscc"]
+__all__ = [
+    "Handler",
+    "area",
+    "code",
+    "day",
+    "flag",
+    "money",
+    "phone",
+    "resolve_corp",
+    "resolve_project",
+    "text",
+    "uscc",
+]

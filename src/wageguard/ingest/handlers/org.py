@@ -33,7 +33,9 @@ from wageguard.security.crypto import mask
 from wageguard.validation import Invalid, Notice, parse_float, parse_int, text_of
 
 TEAM_CONFLICT = Notice(
-    "team.conflict", "同一项目和企业下已有同名班组但编号不同", "a team of that name exists with another teamSysNo"
+    "team.conflict",
+    "同一项目和企业下已有同名班组但编号不同",
+    "a team of that name exists with another teamSysNo",
 )
 
 
@@ -139,7 +141,9 @@ class ProjectHandler(Handler):
             text("linkMan", "联系人 contact", max_len=64),
             phone("linkPhone", "联系电话 contact phone"),
             FieldSpec("builderLicenseNum", "text", _licence, doc="施工许可证号 builder licence"),
-            FieldSpec("builderLicenses", "list", _licence, doc="施工许可证列表（取第一个）licences, first used"),
+            FieldSpec(
+                "builderLicenses", "list", _licence, doc="施工许可证列表（取第一个）licences, first used"
+            ),
             FieldSpec("payDay", "int 1-31", _pay_day, doc="本地：每月发薪日 local: pay day of month"),
             FieldSpec("graceDays", "int 0-60", _grace, doc="本地：允许延迟天数 local: grace days"),
             day("contractSignedDate", "本地：施工合同签订日期 local: contract signed"),
@@ -163,7 +167,9 @@ class ProjectHandler(Handler):
             ref = known.get(row.values["projectCode"])
             mine = ctx.actor.enterprise_id in (row.values["_contractor"], row.values["_build"])
             if ctx.is_enterprise and not (ctx.may_touch_project(ref.id) if ref else mine):
-                ctx.error(NOT_YOUR_PROJECT, row=row.label, field="projectCode", value=row.values["projectCode"])
+                ctx.error(
+                    NOT_YOUR_PROJECT, row=row.label, field="projectCode", value=row.values["projectCode"]
+                )
             else:
                 good.append(row)
         return good
@@ -239,7 +245,9 @@ class SubContractorHandler(Handler):
             day("entryTime", "进场日期 entry date"),
             day("exitTime", "退场日期 exit date"),
             text("pmName", "项目经理 project manager", max_len=64),
-            code("pmIDCardType", "项目经理证件类型 ID type", choices.ID_CARD_TYPE, "idCardType", default="01"),
+            code(
+                "pmIDCardType", "项目经理证件类型 ID type", choices.ID_CARD_TYPE, "idCardType", default="01"
+            ),
             id_field("pmIDCardNumber", "项目经理证件号 ID number", type_field="pmIDCardType"),
             phone("pmPhone", "项目经理电话 phone"),
         ),
@@ -318,7 +326,9 @@ class TeamHandler(Handler):
                 continue
             if not v["teamSysNo"]:
                 v["teamSysNo"] = (
-                    same_name.sys_no if same_name else generated_sys_no(v["projectCode"], v["corpCode"], v["teamName"])
+                    same_name.sys_no
+                    if same_name
+                    else generated_sys_no(v["projectCode"], v["corpCode"], v["teamName"])
                 )
             good.append(row)
         return good

@@ -28,6 +28,8 @@ from wageguard.registry.service import (
     INSERTED,
     UNCHANGED,
     UPDATED,
+    Key,
+    Saved,
     refresh_entry_exit_dates,
     save_cards,
     save_contracts,
@@ -46,7 +48,13 @@ WAGE_BASIS = {"daily": "按日", "monthly": "按月", "piece": "计件"}
 
 def _worker_fields(*, card: bool) -> tuple[FieldSpec, ...]:
     fields = (
-        code("idCardType", "证件类型 ID document type (default 01)", choices.ID_CARD_TYPE, "idCardType", default="01"),
+        code(
+            "idCardType",
+            "证件类型 ID document type (default 01)",
+            choices.ID_CARD_TYPE,
+            "idCardType",
+            default="01",
+        ),
         id_field("idCardNumber", "证件号码 ID number", required=True, type_field="idCardType"),
     )
     if not card:
@@ -85,13 +93,20 @@ def _project_workers(ctx: ImportContext, rows: list[ParsedRow]) -> list[ParsedRo
     found: dict[tuple[int, int], int] = {}
     t = ProjectWorker.__table__
     for start in range(0, len(worker_ids), 5000):
-        stmt = select(t.c.project_id, t.c.worker_id, t.c.id).where(t.c.worker_id.in_(worker_ids[start : start + 5000]))
+        stmt = select(t.c.project_id, t.c.worker_id, t.c.id).where(
+            t.c.worker_id.in_(worker_ids[start : start + 5000])
+        )
         found.update({(p, w): i for p, w, i in ctx.conn.execute(stmt)})
     good = []
     for row in rows:
         pw = found.get((row.values["_project"].id, workers.get(bidxs[row.label], -1)))
         if pw is None:
-            ctx.error(WORKER_MISSING, row=row.label, field="idCardNumber", value=mask(id_text(row.values["idCardNumber"])))
+            ctx.error(
+                WORKER_MISSING,
+                row=row.label,
+                field="idCardNumber",
+                value=mask(id_text(row.values["idCardNumber"])),
+            )
         else:
             row.values["_pw"] = pw
             row.values["_worker"] = workers[bidxs[row.label]]
@@ -129,9 +144,13 @@ class ProjectWorkerHandler(Handler):
             elif v["teamName"]:
                 team = ctx.team_by_name(v["_project"].id, v["_corp"], v["teamName"])
             if team is None:
-                ctx.error(TEAM_MISSING, row=row.label, field="teamSysNo", value=v["teamSysNo"] or v["teamName"])
+                ctx.error(
+                    TEAM_MISSING, row=row.label, field="teamSysNo", value=v["teamSysNo"] or v["teamName"]
+                )
             elif (team.project_id, team.enterprise_id) != (v["_project"].id, v["_corp"]):
-                ctx.error(TEAM_MISMATCH, row=row.label, field="teamSysNo", value=v["teamSysNo"] or v["teamName"])
+                ctx.error(
+                    TEAM_MISMATCH, row=row.label, field="teamSysNo", value=v["teamSysNo"] or v["teamName"]
+                )
             else:
                 v["_team"] = team.id
                 good.append(row)
@@ -165,12 +184,19 @@ class ProjectWorkerHandler(Handler):
             if diff is not None:
                 return {"updated_at": now}
             number = clear[row["id_bidx"]]
-            return {"id_enc": protect.encrypt(number), "id_masked": mask(number), "created_at": now, "updated_at": now}
+            return {
+                "id_enc": protect.encrypt(number),
+                "id_masked": mask(number),
+                "created_at": now,
+                "updated_at": now,
+            }
 
         workers = save_workers(ctx.conn, people, extra=secret)
         self._write_engagements(ctx, rows, workers)
 
-    def _write_engagements(self, ctx: ImportContext, rows: list[ParsedRow], workers: dict) -> None:
+    def _write_engagements(
+        self, ctx: ImportContext, rows: list[ParsedRow], workers: dict[Key, Saved]
+    ) -> None:
         records, cards = [], {}
         for row in rows:
             v = row.values
@@ -232,7 +258,10 @@ class EntryExitHandler(Handler):
         return _project_workers(ctx, resolve_project(ctx, rows))
 
     def write(self, ctx: ImportContext, rows: list[ParsedRow]) -> None:
-        records = [{"project_worker_id": r.values["_pw"], "date": r.values["date"], "type": r.values["type"]} for r in rows]
+        records = [
+            {"project_worker_id": r.values["_pw"], "date": r.values["date"], "type": r.values["type"]}
+            for r in rows
+        ]
         saved = save_entry_exits(ctx.conn, records)
         refresh_entry_exit_dates(ctx.conn, {key[0] for key, s in saved.items() if s.outcome == INSERTED})
         for rec in records:
@@ -247,8 +276,13 @@ class ContractHandler(Handler):
             text("projectCode", "项目编码 project code (registered)", required=True, max_len=64, cached=True),
             uscc("corpCode", "用工企业信用代码 employer (registered)", required=True),
             *_worker_fields(card=False),
-            code("contractPeriodType", "期限类型 0 固定期限 / 1 以完成任务为期限", choices.CONTRACT_PERIOD_TYPE,
-                 "contractPeriodType", required=True),
+            code(
+                "contractPeriodType",
+                "期限类型 0 固定期限 / 1 以完成任务为期限",
+                choices.CONTRACT_PERIOD_TYPE,
+                "contractPeriodType",
+                required=True,
+            ),
             day("startDate", "开始日期 start", required=True),
             day("endDate", "结束日期 end"),
             code("unit", "计量单位 unit (80 m, 81 m², 82 m³)", choices.CONTRACT_UNIT, "unit"),
@@ -260,7 +294,9 @@ class ContractHandler(Handler):
     )
 
     def keys(self, values: dict[str, Any]) -> tuple[Hashable, ...]:
-        return ((values["projectCode"], id_text(values["idCardNumber"]), values["corpCode"], values["startDate"]),)
+        return (
+            (values["projectCode"], id_text(values["idCardNumber"]), values["corpCode"], values["startDate"]),
+        )
 
     def check(self, ctx: ImportContext, rows: list[ParsedRow]) -> list[ParsedRow]:
         return _project_workers(ctx, resolve_corp(ctx, resolve_project(ctx, rows)))

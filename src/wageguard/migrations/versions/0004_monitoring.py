@@ -45,7 +45,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
-        sa.UniqueConstraint("rule_code", "subject_key", "period", name=op.f("uq_alerts_rule_code_subject_key_period")),
+        sa.UniqueConstraint(
+            "rule_code", "subject_key", "period", name=op.f("uq_alerts_rule_code_subject_key_period")
+        ),
     )
     op.create_index("ix_alerts_region_status", "alerts", ["region_code", "status"])
     op.create_index("ix_alerts_project", "alerts", ["project_id"])
@@ -53,8 +55,12 @@ def upgrade() -> None:
     op.create_table(
         "alert_events",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("alert_id", sa.Integer(), sa.ForeignKey("alerts.id", name=op.f("fk_alert_events_alert_id_alerts")),
-                  nullable=False),  # fmt: skip
+        sa.Column(
+            "alert_id",
+            sa.Integer(),
+            sa.ForeignKey("alerts.id", name=op.f("fk_alert_events_alert_id_alerts")),
+            nullable=False,
+        ),
         sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("as_of", sa.Date()),
         sa.Column("actor", sa.String(64), nullable=False),
@@ -73,12 +79,14 @@ def upgrade() -> None:
         sa.Column("months", sa.String(200), nullable=False),
         sa.Column("trigger", sa.String(16), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
-        *[sa.Column(c, sa.Integer(), nullable=False)
-          for c in ("facts_rows", "findings", "raised", "updated", "cleared", "reopened", "escalated")],
+        *[
+            sa.Column(c, sa.Integer(), nullable=False)
+            for c in ("facts_rows", "findings", "raised", "updated", "cleared", "reopened", "escalated")
+        ],
         sa.Column("counts", sa.JSON()),
         sa.Column("error", sa.Text()),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_monitor_runs")),
-    )  # fmt: skip
+    )
     op.create_table(
         "monitor_thresholds",
         sa.Column("id", sa.Integer(), primary_key=True),

@@ -62,7 +62,9 @@ class RuleInput:
         have = [k for k in keys if k not in self.recon.columns]
         if not have:
             return self.recon
-        return self.recon.join(self.facts.thresholds.select("region_code", *have), on="region_code", how="left")
+        return self.recon.join(
+            self.facts.thresholds.select("region_code", *have), on="region_code", how="left"
+        )
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ def worker_rows(mask: pl.Expr, limit: int) -> pl.Expr:
     row = pl.struct(
         "worker_id", "team_id", "attended_days", "declared_fen", "paid_fen", "shortfall_fen", "status"
     )
-    return row.filter(mask).sort_by(pl.col("shortfall_fen").filter(mask), descending=True, nulls_last=True).head(
-        limit
+    return (
+        row.filter(mask)
+        .sort_by(pl.col("shortfall_fen").filter(mask), descending=True, nulls_last=True)
+        .head(limit)
     )

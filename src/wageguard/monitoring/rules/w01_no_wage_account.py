@@ -25,13 +25,30 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         & (pl.col("accounts").fill_null(0) == 0)
     )
     return findings(
-        hit, "W01", level=Level.RED, subject_type=SubjectType.PROJECT, subject_id="project_id", period="",
-        evidence=[pl.col("project_code"), pl.col("signed_on"), pl.col("account_due_on"),
-                  pl.col("accounts").fill_null(0)],
-    )  # fmt: skip
+        hit,
+        "W01",
+        level=Level.RED,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period="",
+        evidence=[
+            pl.col("project_code"),
+            pl.col("signed_on"),
+            pl.col("account_due_on"),
+            pl.col("accounts").fill_null(0),
+        ],
+    )
 
 
 RULE = register(
-    Rule("W01", Level.RED, SubjectType.PROJECT, False, "项目未开设农民工工资专用账户",
-         "project has no special wage account", "条例 Art 26; 人社部发〔2021〕53号", evaluate)
-)  # fmt: skip
+    Rule(
+        "W01",
+        Level.RED,
+        SubjectType.PROJECT,
+        False,
+        "项目未开设农民工工资专用账户",
+        "project has no special wage account",
+        "条例 Art 26; 人社部发〔2021〕53号",
+        evaluate,
+    )
+)

@@ -16,15 +16,30 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     Basis: 人社部发〔2021〕53号 (the agreement is signed when the account is opened).
     """
     hit = inp.facts.projects.filter(
-        (pl.col("accounts").fill_null(0) > 0) & pl.col("tripartite_on").is_null() & (pl.col("status") == "003")
+        (pl.col("accounts").fill_null(0) > 0)
+        & pl.col("tripartite_on").is_null()
+        & (pl.col("status") == "003")
     )
     return findings(
-        hit, "W02", level=Level.YELLOW, subject_type=SubjectType.PROJECT, subject_id="project_id", period="",
+        hit,
+        "W02",
+        level=Level.YELLOW,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period="",
         evidence=[pl.col("project_code"), pl.col("accounts"), pl.col("account_opened_on")],
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W02", Level.YELLOW, SubjectType.PROJECT, False, "未签订资金监管三方协议",
-         "no tripartite funds agreement", "人社部发〔2021〕53号", evaluate)
-)  # fmt: skip
+    Rule(
+        "W02",
+        Level.YELLOW,
+        SubjectType.PROJECT,
+        False,
+        "未签订资金监管三方协议",
+        "no tripartite funds agreement",
+        "人社部发〔2021〕53号",
+        evaluate,
+    )
+)

@@ -20,17 +20,31 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         return empty_findings()
     pm = inp.project_month.select("project_id", "attended_workers")
     hit = inp.facts.projects.join(pm, on="project_id", how="inner").filter(
-        (pl.col("status") == "003") & (pl.col("attended_workers") > 0) & (pl.col("inflow_count").fill_null(0) == 0)
+        (pl.col("status") == "003")
+        & (pl.col("attended_workers") > 0)
+        & (pl.col("inflow_count").fill_null(0) == 0)
     )
     return findings(
-        hit, "W03", level=Level.RED, subject_type=SubjectType.PROJECT, subject_id="project_id",
+        hit,
+        "W03",
+        level=Level.RED,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
         period=inp.period,
         evidence=[pl.col("project_code"), pl.col("attended_workers"), pl.col("inflow_count").fill_null(0)],
         workers=pl.col("attended_workers"),
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W03", Level.RED, SubjectType.PROJECT, True, "当月无人工费用拨付",
-         "no labour-cost inflow in the month", "条例 Art 24", evaluate)
-)  # fmt: skip
+    Rule(
+        "W03",
+        Level.RED,
+        SubjectType.PROJECT,
+        True,
+        "当月无人工费用拨付",
+        "no labour-cost inflow in the month",
+        "条例 Art 24",
+        evaluate,
+    )
+)

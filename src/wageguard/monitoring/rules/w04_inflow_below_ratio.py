@@ -19,19 +19,39 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     p = inp.projects_with("labour_cost_ratio")
     ratio = pl.coalesce(pl.col("labour_cost_ratio_bp").cast(pl.Float64) / 10_000, pl.col("labour_cost_ratio"))
     p = p.with_columns(
-        ratio.alias("ratio"), (pl.col("progress_fen").cast(pl.Float64) * ratio).round(0).cast(pl.Int64).alias("required_fen")
+        ratio.alias("ratio"),
+        (pl.col("progress_fen").cast(pl.Float64) * ratio).round(0).cast(pl.Int64).alias("required_fen"),
     )
-    hit = p.filter((pl.col("progress_fen").fill_null(0) > 0) & (pl.col("progress_inflow_fen") < pl.col("required_fen")))
+    hit = p.filter(
+        (pl.col("progress_fen").fill_null(0) > 0) & (pl.col("progress_inflow_fen") < pl.col("required_fen"))
+    )
     return findings(
-        hit, "W04", level=Level.YELLOW, subject_type=SubjectType.PROJECT, subject_id="project_id",
+        hit,
+        "W04",
+        level=Level.YELLOW,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
         period=inp.period,
-        evidence=[pl.col("project_code"), pl.col("progress_fen"), pl.col("progress_inflow_fen"), pl.col("ratio"),
-                  pl.col("required_fen")],
+        evidence=[
+            pl.col("project_code"),
+            pl.col("progress_fen"),
+            pl.col("progress_inflow_fen"),
+            pl.col("ratio"),
+            pl.col("required_fen"),
+        ],
         amount=pl.col("required_fen") - pl.col("progress_inflow_fen"),
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W04", Level.YELLOW, SubjectType.PROJECT, True, "人工费用拨付比例不足",
-         "labour-cost inflow below the agreed ratio", "53号 local rules", evaluate)
-)  # fmt: skip
+    Rule(
+        "W04",
+        Level.YELLOW,
+        SubjectType.PROJECT,
+        True,
+        "人工费用拨付比例不足",
+        "labour-cost inflow below the agreed ratio",
+        "53号 local rules",
+        evaluate,
+    )
+)

@@ -23,12 +23,27 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     """
     hit = inp.recon.filter(unpaid_mask())
     return findings(
-        hit, "W06", level=Level.RED, subject_type=SubjectType.WORKER, subject_id="worker_id", period=inp.period,
-        evidence=worker_evidence(), amount=pl.col("declared_fen"), workers=pl.lit(1),
-    )  # fmt: skip
+        hit,
+        "W06",
+        level=Level.RED,
+        subject_type=SubjectType.WORKER,
+        subject_id="worker_id",
+        period=inp.period,
+        evidence=worker_evidence(),
+        amount=pl.col("declared_fen"),
+        workers=pl.lit(1),
+    )
 
 
 RULE = register(
-    Rule("W06", Level.RED, SubjectType.WORKER, True, "有考勤无工资发放",
-         "attended but not paid", "vendor rule (Guizhou)", evaluate)
-)  # fmt: skip
+    Rule(
+        "W06",
+        Level.RED,
+        SubjectType.WORKER,
+        True,
+        "有考勤无工资发放",
+        "attended but not paid",
+        "vendor rule (Guizhou)",
+        evaluate,
+    )
+)

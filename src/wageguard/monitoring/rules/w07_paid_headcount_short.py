@@ -17,8 +17,9 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     Basis: vendor rule sheet (Guizhou).
     """
     rows = inp.recon.group_by("project_id").agg(worker_rows(unpaid_mask(), inp.evidence_rows).alias("unpaid"))
-    pm = inp.project_month.join(inp.facts.thresholds.select("region_code", "unpaid_share_red"), on="region_code",
-                                how="left")  # fmt: skip
+    pm = inp.project_month.join(
+        inp.facts.thresholds.select("region_code", "unpaid_share_red"), on="region_code", how="left"
+    )
     pm = pm.with_columns(
         (pl.col("attended_workers") - pl.col("paid_attended_workers")).alias("unpaid_attendees")
     ).with_columns((pl.col("unpaid_attendees") / pl.col("attended_workers")).alias("unpaid_share"))
@@ -30,14 +31,34 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         .otherwise(pl.lit(Level.YELLOW.value))
     )
     return findings(
-        hit, "W07", level=level, subject_type=SubjectType.PROJECT, subject_id="project_id", period=inp.period,
-        evidence=[pl.col("attended_workers"), pl.col("paid_attended_workers"), pl.col("unpaid_attendees"),
-                  pl.col("unpaid_share").round(4), pl.col("deadline"), pl.col("unpaid")],
-        amount=pl.col("owed_fen"), workers=pl.col("unpaid_attendees"),
-    )  # fmt: skip
+        hit,
+        "W07",
+        level=level,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period=inp.period,
+        evidence=[
+            pl.col("attended_workers"),
+            pl.col("paid_attended_workers"),
+            pl.col("unpaid_attendees"),
+            pl.col("unpaid_share").round(4),
+            pl.col("deadline"),
+            pl.col("unpaid"),
+        ],
+        amount=pl.col("owed_fen"),
+        workers=pl.col("unpaid_attendees"),
+    )
 
 
 RULE = register(
-    Rule("W07", Level.RED, SubjectType.PROJECT, True, "发薪人数少于出勤人数",
-         "paid head-count below attended head-count", "vendor rule (Guizhou)", evaluate)
-)  # fmt: skip
+    Rule(
+        "W07",
+        Level.RED,
+        SubjectType.PROJECT,
+        True,
+        "发薪人数少于出勤人数",
+        "paid head-count below attended head-count",
+        "vendor rule (Guizhou)",
+        evaluate,
+    )
+)

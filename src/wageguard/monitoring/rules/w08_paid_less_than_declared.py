@@ -28,12 +28,27 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     """
     hit = inp.recon.filter(underpaid_mask())
     return findings(
-        hit, "W08", level=Level.ORANGE, subject_type=SubjectType.WORKER, subject_id="worker_id",
-        period=inp.period, evidence=worker_evidence(), amount=pl.col("shortfall_fen"), workers=pl.lit(1),
-    )  # fmt: skip
+        hit,
+        "W08",
+        level=Level.ORANGE,
+        subject_type=SubjectType.WORKER,
+        subject_id="worker_id",
+        period=inp.period,
+        evidence=worker_evidence(),
+        amount=pl.col("shortfall_fen"),
+        workers=pl.lit(1),
+    )
 
 
 RULE = register(
-    Rule("W08", Level.ORANGE, SubjectType.WORKER, True, "实发工资少于应发",
-         "paid less than declared pay", "条例 Art 15", evaluate)
-)  # fmt: skip
+    Rule(
+        "W08",
+        Level.ORANGE,
+        SubjectType.WORKER,
+        True,
+        "实发工资少于应发",
+        "paid less than declared pay",
+        "条例 Art 15",
+        evaluate,
+    )
+)

@@ -24,13 +24,27 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         & (pl.col("paid_fen") < pl.col("min_wage_fen"))
     )
     return findings(
-        hit, "W09", level=Level.RED, subject_type=SubjectType.WORKER, subject_id="worker_id", period=inp.period,
-        evidence=[*worker_evidence(), pl.col("min_wage_fen")], amount=pl.col("min_wage_fen") - pl.col("paid_fen"),
+        hit,
+        "W09",
+        level=Level.RED,
+        subject_type=SubjectType.WORKER,
+        subject_id="worker_id",
+        period=inp.period,
+        evidence=[*worker_evidence(), pl.col("min_wage_fen")],
+        amount=pl.col("min_wage_fen") - pl.col("paid_fen"),
         workers=pl.lit(1),
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W09", Level.RED, SubjectType.WORKER, True, "工资低于当地最低工资标准",
-         "pay below the local minimum wage", "条例 Art 34", evaluate)
-)  # fmt: skip
+    Rule(
+        "W09",
+        Level.RED,
+        SubjectType.WORKER,
+        True,
+        "工资低于当地最低工资标准",
+        "pay below the local minimum wage",
+        "条例 Art 34",
+        evaluate,
+    )
+)

@@ -22,12 +22,27 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         | (pl.col("year_paid_fen").fill_null(0) > pl.col("outlier_year_fen"))
     )
     return findings(
-        hit, "W10", level=Level.RED, subject_type=SubjectType.WORKER, subject_id="worker_id", period=inp.period,
-        evidence=[*worker_evidence(), pl.col("year_paid_fen")], amount=pl.col("paid_fen"), workers=pl.lit(1),
-    )  # fmt: skip
+        hit,
+        "W10",
+        level=Level.RED,
+        subject_type=SubjectType.WORKER,
+        subject_id="worker_id",
+        period=inp.period,
+        evidence=[*worker_evidence(), pl.col("year_paid_fen")],
+        amount=pl.col("paid_fen"),
+        workers=pl.lit(1),
+    )
 
 
 RULE = register(
-    Rule("W10", Level.RED, SubjectType.WORKER, True, "单人发放金额异常",
-         "outlier single-worker payment", "vendor rule (Guizhou)", evaluate)
-)  # fmt: skip
+    Rule(
+        "W10",
+        Level.RED,
+        SubjectType.WORKER,
+        True,
+        "单人发放金额异常",
+        "outlier single-worker payment",
+        "vendor rule (Guizhou)",
+        evaluate,
+    )
+)

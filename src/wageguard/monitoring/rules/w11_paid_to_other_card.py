@@ -18,28 +18,61 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     """
     pays = inp.facts.other_card_payments
     row = pl.struct("payment_id", "payee_name", "payee_card_masked", "amount_fen", "value_date")
-    grouped = pays.with_columns(
-        pl.when(pl.col("worker_id").is_null()).then(pl.lit("project")).otherwise(pl.lit("worker")).alias("kind")
-    ).group_by("kind", "project_id", "worker_id").agg(
-        pl.col("region_code").first(),
-        pl.col("amount_fen").sum().alias("total_fen"),
-        pl.len().alias("payments_n"),
-        row.sort_by("payment_id").head(inp.evidence_rows).alias("payments"),
+    grouped = (
+        pays.with_columns(
+            pl.when(pl.col("worker_id").is_null())
+            .then(pl.lit("project"))
+            .otherwise(pl.lit("worker"))
+            .alias("kind")
+        )
+        .group_by("kind", "project_id", "worker_id")
+        .agg(
+            pl.col("region_code").first(),
+            pl.col("amount_fen").sum().alias("total_fen"),
+            pl.len().alias("payments_n"),
+            row.sort_by("payment_id").head(inp.evidence_rows).alias("payments"),
+        )
     )
-    evidence = [pl.col("project_id"), pl.col("worker_id"), pl.col("total_fen"), pl.col("payments_n"),
-                pl.col("payments")]  # fmt: skip
+    evidence = [
+        pl.col("project_id"),
+        pl.col("worker_id"),
+        pl.col("total_fen"),
+        pl.col("payments_n"),
+        pl.col("payments"),
+    ]
     by_worker = findings(
-        grouped.filter(pl.col("kind") == "worker"), "W11", level=Level.RED, subject_type=SubjectType.WORKER,
-        subject_id="worker_id", period=inp.period, evidence=evidence, amount=pl.col("total_fen"), workers=pl.lit(1),
-    )  # fmt: skip
+        grouped.filter(pl.col("kind") == "worker"),
+        "W11",
+        level=Level.RED,
+        subject_type=SubjectType.WORKER,
+        subject_id="worker_id",
+        period=inp.period,
+        evidence=evidence,
+        amount=pl.col("total_fen"),
+        workers=pl.lit(1),
+    )
     by_project = findings(
-        grouped.filter(pl.col("kind") == "project"), "W11", level=Level.RED, subject_type=SubjectType.PROJECT,
-        subject_id="project_id", period=inp.period, evidence=evidence, amount=pl.col("total_fen"),
-    )  # fmt: skip
+        grouped.filter(pl.col("kind") == "project"),
+        "W11",
+        level=Level.RED,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period=inp.period,
+        evidence=evidence,
+        amount=pl.col("total_fen"),
+    )
     return pl.concat([by_worker, by_project])
 
 
 RULE = register(
-    Rule("W11", Level.RED, SubjectType.WORKER, True, "工资发至非本人银行卡",
-         "paid to a card that is not the worker's own", "条例 Art 31", evaluate)
-)  # fmt: skip
+    Rule(
+        "W11",
+        Level.RED,
+        SubjectType.WORKER,
+        True,
+        "工资发至非本人银行卡",
+        "paid to a card that is not the worker's own",
+        "条例 Art 31",
+        evaluate,
+    )
+)

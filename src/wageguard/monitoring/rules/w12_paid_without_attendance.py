@@ -20,12 +20,27 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         return empty_findings()
     hit = inp.recon.filter((pl.col("attended_days") == 0) & (pl.col("paid_fen") > 0))
     return findings(
-        hit, "W12", level=Level.ORANGE, subject_type=SubjectType.WORKER, subject_id="worker_id",
-        period=inp.period, evidence=worker_evidence(), amount=pl.col("paid_fen"), workers=pl.lit(1),
-    )  # fmt: skip
+        hit,
+        "W12",
+        level=Level.ORANGE,
+        subject_type=SubjectType.WORKER,
+        subject_id="worker_id",
+        period=inp.period,
+        evidence=worker_evidence(),
+        amount=pl.col("paid_fen"),
+        workers=pl.lit(1),
+    )
 
 
 RULE = register(
-    Rule("W12", Level.ORANGE, SubjectType.WORKER, True, "有工资发放无考勤记录",
-         "paid but never attended", "人社部发〔2021〕53号", evaluate)
-)  # fmt: skip
+    Rule(
+        "W12",
+        Level.ORANGE,
+        SubjectType.WORKER,
+        True,
+        "有工资发放无考勤记录",
+        "paid but never attended",
+        "人社部发〔2021〕53号",
+        evaluate,
+    )
+)

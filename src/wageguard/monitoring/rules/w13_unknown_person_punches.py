@@ -20,18 +20,32 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         pl.col("n").sum().alias("unknown_punches"),
         pl.struct("kind", "n").sort_by("kind").alias("by_kind"),
     )
-    p = inp.projects_with("unknown_punches_min").select("project_id", "project_code", "region_code",
-                                                        "unknown_punches_min")  # fmt: skip
+    p = inp.projects_with("unknown_punches_min").select(
+        "project_id", "project_code", "region_code", "unknown_punches_min"
+    )
     hit = counts.join(p, on="project_id", how="inner").filter(
         pl.col("unknown_punches") >= pl.col("unknown_punches_min")
     )
     return findings(
-        hit, "W13", level=Level.YELLOW, subject_type=SubjectType.PROJECT, subject_id="project_id",
-        period=inp.period, evidence=[pl.col("project_code"), pl.col("unknown_punches"), pl.col("by_kind")],
-    )  # fmt: skip
+        hit,
+        "W13",
+        level=Level.YELLOW,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period=inp.period,
+        evidence=[pl.col("project_code"), pl.col("unknown_punches"), pl.col("by_kind")],
+    )
 
 
 RULE = register(
-    Rule("W13", Level.YELLOW, SubjectType.PROJECT, True, "陌生人或未登记人员考勤",
-         "attendance by unregistered or unknown person", "实名制 Art 8", evaluate)
-)  # fmt: skip
+    Rule(
+        "W13",
+        Level.YELLOW,
+        SubjectType.PROJECT,
+        True,
+        "陌生人或未登记人员考勤",
+        "attendance by unregistered or unknown person",
+        "实名制 Art 8",
+        evaluate,
+    )
+)

@@ -25,7 +25,8 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     value = pl.coalesce("contract_value_fen", "invest_fen")
     ratio = pl.coalesce(pl.col("deposit_ratio_bp").cast(pl.Float64) / 10_000, pl.col("deposit_ratio"))
     p = p.with_columns(
-        value.alias("contract_fen"), (value.cast(pl.Float64) * ratio).round(0).cast(pl.Int64).alias("required_fen")
+        value.alias("contract_fen"),
+        (value.cast(pl.Float64) * ratio).round(0).cast(pl.Int64).alias("required_fen"),
     )
     hit = p.filter(
         (pl.col("status") == "003")
@@ -35,14 +36,32 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         & (pl.col("deposit_fen").fill_null(0) < pl.col("required_fen"))
     )
     return findings(
-        hit, "W14", level=Level.RED, subject_type=SubjectType.PROJECT, subject_id="project_id", period="",
-        evidence=[pl.col("project_code"), pl.col("start_date"), pl.col("contract_fen"), pl.col("required_fen"),
-                  pl.col("deposit_fen").fill_null(0)],
+        hit,
+        "W14",
+        level=Level.RED,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period="",
+        evidence=[
+            pl.col("project_code"),
+            pl.col("start_date"),
+            pl.col("contract_fen"),
+            pl.col("required_fen"),
+            pl.col("deposit_fen").fill_null(0),
+        ],
         amount=pl.col("required_fen") - pl.col("deposit_fen").fill_null(0),
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W14", Level.RED, SubjectType.PROJECT, False, "未存储或未足额存储工资保证金",
-         "no wage guarantee deposit, or below the required ratio", "人社部发〔2021〕65号", evaluate)
-)  # fmt: skip
+    Rule(
+        "W14",
+        Level.RED,
+        SubjectType.PROJECT,
+        False,
+        "未存储或未足额存储工资保证金",
+        "no wage guarantee deposit, or below the required ratio",
+        "人社部发〔2021〕65号",
+        evaluate,
+    )
+)

@@ -16,14 +16,21 @@ def outstanding_uses(movements: pl.DataFrame) -> pl.DataFrame:
     m = movements.sort("project_id", "movement_date", pl.col("kind") == "use").with_columns(
         signed.cum_sum().over("project_id").alias("running")
     )
-    whole = m.filter(pl.col("running") <= 0).group_by("project_id").agg(pl.col("movement_date").max().alias("whole_on"))
+    whole = (
+        m.filter(pl.col("running") <= 0)
+        .group_by("project_id")
+        .agg(pl.col("movement_date").max().alias("whole_on"))
+    )
     m = m.join(whole, on="project_id", how="left")
     since = m.filter(
-        (pl.col("kind") == "use") & (pl.col("whole_on").is_null() | (pl.col("movement_date") > pl.col("whole_on")))
+        (pl.col("kind") == "use")
+        & (pl.col("whole_on").is_null() | (pl.col("movement_date") > pl.col("whole_on")))
     )
-    return since.group_by("project_id").agg(
-        pl.col("movement_date").min().alias("used_on"), pl.col("running").last().alias("unrestored_fen")
-    ).join(m.group_by("project_id").agg(pl.col("running").last().alias("balance_gap")), on="project_id")
+    return (
+        since.group_by("project_id")
+        .agg(pl.col("movement_date").min().alias("used_on"), pl.col("running").last().alias("unrestored_fen"))
+        .join(m.group_by("project_id").agg(pl.col("running").last().alias("balance_gap")), on="project_id")
+    )
 
 
 def evaluate(inp: RuleInput) -> pl.DataFrame:
@@ -44,13 +51,26 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         pl.lit(now_wd) - pl.col("used_wd") > pl.col("deposit_topup_working_days")
     )
     return findings(
-        hit, "W15", level=Level.RED, subject_type=SubjectType.PROJECT, subject_id="project_id", period="",
+        hit,
+        "W15",
+        level=Level.RED,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period="",
         evidence=[pl.col("project_code"), pl.col("used_on"), pl.col("balance_gap").alias("unrestored_fen")],
         amount=pl.col("balance_gap"),
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W15", Level.RED, SubjectType.PROJECT, False, "工资保证金动用后未补足",
-         "deposit used and not topped up", "人社部发〔2021〕65号", evaluate)
-)  # fmt: skip
+    Rule(
+        "W15",
+        Level.RED,
+        SubjectType.PROJECT,
+        False,
+        "工资保证金动用后未补足",
+        "deposit used and not topped up",
+        "人社部发〔2021〕65号",
+        evaluate,
+    )
+)

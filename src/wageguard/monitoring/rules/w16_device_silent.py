@@ -27,7 +27,11 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     prev = inp.calendar.filter(pl.col("day") == inp.as_of - timedelta(days=1))["wd_index"]
     prev_wd = int(prev[0]) if len(prev) else 0
     p = inp.projects_with("device_silence_hours").select(
-        "project_id", "project_code", "status", pl.col("region_code").alias("project_region"), "device_silence_hours"
+        "project_id",
+        "project_code",
+        "status",
+        pl.col("region_code").alias("project_region"),
+        "device_silence_hours",
     )
     d = d.join(p, on="project_id", how="inner").with_columns(
         ((pl.lit(now) - pl.col("last_heard")).dt.total_minutes() / 60).alias("silent_hours"),
@@ -39,13 +43,30 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         & (pl.lit(prev_wd) - pl.col("last_wd").fill_null(0) >= 1)
     )
     return findings(
-        hit, "W16", level=Level.YELLOW, subject_type=SubjectType.DEVICE, subject_id="device_id", period="",
-        evidence=[pl.col("serial"), pl.col("project_code"), pl.col("last_heard"),
-                  pl.col("silent_hours").floor().cast(pl.Int64).alias("silent_hours")],
-    )  # fmt: skip
+        hit,
+        "W16",
+        level=Level.YELLOW,
+        subject_type=SubjectType.DEVICE,
+        subject_id="device_id",
+        period="",
+        evidence=[
+            pl.col("serial"),
+            pl.col("project_code"),
+            pl.col("last_heard"),
+            pl.col("silent_hours").floor().cast(pl.Int64).alias("silent_hours"),
+        ],
+    )
 
 
 RULE = register(
-    Rule("W16", Level.YELLOW, SubjectType.DEVICE, False, "考勤设备长时间无数据",
-         "gate device silent", "data quality", evaluate)
-)  # fmt: skip
+    Rule(
+        "W16",
+        Level.YELLOW,
+        SubjectType.DEVICE,
+        False,
+        "考勤设备长时间无数据",
+        "gate device silent",
+        "data quality",
+        evaluate,
+    )
+)

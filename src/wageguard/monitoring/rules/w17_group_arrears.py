@@ -27,13 +27,27 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     )
     hit = g.filter(pl.col("unpaid_workers") >= pl.col("group_arrears_workers"))
     return findings(
-        hit, "W17", level=Level.RED, subject_type=SubjectType.PROJECT, subject_id="project_id", period=inp.period,
-        evidence=[pl.col("unpaid_workers"), pl.col("owed_fen"), pl.col("unpaid")], amount=pl.col("owed_fen"),
+        hit,
+        "W17",
+        level=Level.RED,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period=inp.period,
+        evidence=[pl.col("unpaid_workers"), pl.col("owed_fen"), pl.col("unpaid")],
+        amount=pl.col("owed_fen"),
         workers=pl.col("unpaid_workers"),
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W17", Level.RED, SubjectType.PROJECT, True, "群体性欠薪",
-         "group arrears", "Ningbo/海曙 practice", evaluate)
-)  # fmt: skip
+    Rule(
+        "W17",
+        Level.RED,
+        SubjectType.PROJECT,
+        True,
+        "群体性欠薪",
+        "group arrears",
+        "Ningbo/海曙 practice",
+        evaluate,
+    )
+)

@@ -22,11 +22,17 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         pl.col("region_code").first(), pl.col("period").n_unique().alias("months"), pl.col("owed_fen").sum()
     )
     t = inp.facts.thresholds.select(
-        "region_code", "criminal_single_months", "criminal_single_fen", "criminal_group_workers", "criminal_group_fen"
+        "region_code",
+        "criminal_single_months",
+        "criminal_single_fen",
+        "criminal_group_workers",
+        "criminal_group_fen",
     )
     w = per_worker.join(t, on="region_code", how="left").with_columns(
-        ((pl.col("months") >= pl.col("criminal_single_months")) & (pl.col("owed_fen") >= pl.col("criminal_single_fen")))
-        .alias("single")
+        (
+            (pl.col("months") >= pl.col("criminal_single_months"))
+            & (pl.col("owed_fen") >= pl.col("criminal_single_fen"))
+        ).alias("single")
     )
     row = pl.struct("worker_id", "months", "owed_fen", "single")
     g = w.group_by("project_id").agg(
@@ -43,14 +49,35 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     )
     hit = g.with_columns(group.alias("group")).filter(pl.col("group") | (pl.col("single_workers") > 0))
     return findings(
-        hit, "W18", level=Level.RED, subject_type=SubjectType.PROJECT, subject_id="project_id", period="",
-        evidence=[pl.col("workers_owed"), pl.col("total_owed_fen"), pl.col("single_workers"), pl.col("group"),
-                  pl.col("workers")],
-        amount=pl.col("total_owed_fen"), workers=pl.col("workers_owed"), referral=True,
-    )  # fmt: skip
+        hit,
+        "W18",
+        level=Level.RED,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period="",
+        evidence=[
+            pl.col("workers_owed"),
+            pl.col("total_owed_fen"),
+            pl.col("single_workers"),
+            pl.col("group"),
+            pl.col("workers"),
+        ],
+        amount=pl.col("total_owed_fen"),
+        workers=pl.col("workers_owed"),
+        referral=True,
+    )
 
 
 RULE = register(
-    Rule("W18", Level.RED, SubjectType.PROJECT, False, "欠薪达到刑事立案标准(移送公安/失信审查)",
-         "criminal-threshold arrears: escalate", "法释〔2013〕3号; 黔高法〔2013〕230号", evaluate, uses_arrears=True)
-)  # fmt: skip
+    Rule(
+        "W18",
+        Level.RED,
+        SubjectType.PROJECT,
+        False,
+        "欠薪达到刑事立案标准(移送公安/失信审查)",
+        "criminal-threshold arrears: escalate",
+        "法释〔2013〕3号; 黔高法〔2013〕230号",
+        evaluate,
+        uses_arrears=True,
+    )
+)

@@ -19,17 +19,32 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     start, end = inp.facts.month, add_months(inp.facts.month, 1)
     left = (pl.col("exit_date") >= pl.lit(start)) & (pl.col("exit_date") < pl.lit(end))
     unpaid = (pl.col("attended_days") > 0) & (pl.col("paid_fen") == 0)
-    short = (pl.col("paid_fen") > 0) & (pl.col("shortfall_fen").fill_null(0) > pl.col("underpay_tolerance_fen"))
+    short = (pl.col("paid_fen") > 0) & (
+        pl.col("shortfall_fen").fill_null(0) > pl.col("underpay_tolerance_fen")
+    )
     hit = inp.recon.filter(left & pl.col("due") & (unpaid | short))
     return findings(
-        hit, "W19", level=Level.RED, subject_type=SubjectType.WORKER, subject_id="worker_id", period=inp.period,
+        hit,
+        "W19",
+        level=Level.RED,
+        subject_type=SubjectType.WORKER,
+        subject_id="worker_id",
+        period=inp.period,
         evidence=[*worker_evidence(), pl.col("exit_date")],
         amount=pl.coalesce(pl.when(unpaid).then(pl.col("declared_fen")).otherwise(pl.col("shortfall_fen"))),
         workers=pl.lit(1),
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W19", Level.RED, SubjectType.WORKER, True, "退场工人工资未结清",
-         "departed worker not settled", "条例 Art 12; vendor rule", evaluate)
-)  # fmt: skip
+    Rule(
+        "W19",
+        Level.RED,
+        SubjectType.WORKER,
+        True,
+        "退场工人工资未结清",
+        "departed worker not settled",
+        "条例 Art 12; vendor rule",
+        evaluate,
+    )
+)

@@ -16,7 +16,9 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     Basis: 保障农民工工资支付条例 Art 28 (labour-relations officer), Art 34 (notice board).
     """
     p = inp.facts.projects.with_columns(
-        (pl.col("notice_board_date").is_null() | (pl.col("notice_board_date") > pl.lit(inp.as_of))).alias("no_board"),
+        (pl.col("notice_board_date").is_null() | (pl.col("notice_board_date") > pl.lit(inp.as_of))).alias(
+            "no_board"
+        ),
         (pl.col("labour_officer_name").fill_null("").str.strip_chars() == "").alias("no_officer"),
     )
     hit = p.filter(
@@ -26,12 +28,25 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         & (pl.col("no_board") | pl.col("no_officer"))
     )
     return findings(
-        hit, "W22", level=Level.YELLOW, subject_type=SubjectType.PROJECT, subject_id="project_id", period="",
+        hit,
+        "W22",
+        level=Level.YELLOW,
+        subject_type=SubjectType.PROJECT,
+        subject_id="project_id",
+        period="",
         evidence=[pl.col("project_code"), pl.col("start_date"), pl.col("no_board"), pl.col("no_officer")],
-    )  # fmt: skip
+    )
 
 
 RULE = register(
-    Rule("W22", Level.YELLOW, SubjectType.PROJECT, False, "未设维权告示牌或劳资专管员",
-         "rights notice board or labour-relations officer missing", "条例 Arts 28, 34", evaluate)
-)  # fmt: skip
+    Rule(
+        "W22",
+        Level.YELLOW,
+        SubjectType.PROJECT,
+        False,
+        "未设维权告示牌或劳资专管员",
+        "rights notice board or labour-relations officer missing",
+        "条例 Arts 28, 34",
+        evaluate,
+    )
+)

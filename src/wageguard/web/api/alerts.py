@@ -32,20 +32,39 @@ class ActionIn(BaseModel):
 
 def alert_out(a: Alert) -> dict[str, Any]:
     return {
-        "id": a.id, "rule_code": a.rule_code, "level": a.level, "subject_type": a.subject_type,
-        "subject_id": a.subject_id, "project_id": a.project_id, "worker_id": a.worker_id, "period": a.period,
-        "region_code": a.region_code, "status": a.status, "still_holds": a.still_holds, "amount_fen": a.amount_fen,
-        "workers": a.workers, "referral_flag": a.referral_flag, "first_seen_on": a.first_seen_on,
-        "cleared_on": a.cleared_on, "escalated_on": a.escalated_on, "assignee_name": a.assignee_name,
-    }  # fmt: skip
+        "id": a.id,
+        "rule_code": a.rule_code,
+        "level": a.level,
+        "subject_type": a.subject_type,
+        "subject_id": a.subject_id,
+        "project_id": a.project_id,
+        "worker_id": a.worker_id,
+        "period": a.period,
+        "region_code": a.region_code,
+        "status": a.status,
+        "still_holds": a.still_holds,
+        "amount_fen": a.amount_fen,
+        "workers": a.workers,
+        "referral_flag": a.referral_flag,
+        "first_seen_on": a.first_seen_on,
+        "cleared_on": a.cleared_on,
+        "escalated_on": a.escalated_on,
+        "assignee_name": a.assignee_name,
+    }
 
 
 @router.get("/alerts")
 def list_alerts(
-    level: str | None = None, rule: str | None = None, county: str | None = None, project_id: int | None = None,
-    status: str | None = None, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0),
-    principal: Principal = Depends(inspector), session: Session = Depends(get_session),
-) -> dict[str, Any]:  # fmt: skip
+    level: str | None = None,
+    rule: str | None = None,
+    county: str | None = None,
+    project_id: int | None = None,
+    status: str | None = None,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    principal: Principal = Depends(inspector),
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
     f = queries.AlertFilter(level, rule, county, project_id, status, None, limit, offset)
     total, rows = queries.list_alerts(session=session, principal=principal, f=f)
     return {"total": total, "items": [alert_out(a) for a in rows]}
@@ -56,30 +75,50 @@ def get_alert(
     alert_id: int, principal: Principal = Depends(inspector), session: Session = Depends(get_session)
 ) -> dict[str, Any]:
     alert, events, names = queries.get_alert(session=session, principal=principal, alert_id=alert_id)
-    history = [{"at": e.at, "as_of": e.as_of, "actor": e.actor, "action": e.action, "note": e.note} for e in events]
+    history = [
+        {"at": e.at, "as_of": e.as_of, "actor": e.actor, "action": e.action, "note": e.note} for e in events
+    ]
     return {**alert_out(alert), "evidence": alert.evidence, "history": history, **names}
 
 
 @router.post("/alerts/{alert_id}/actions")
 def act(
-    alert_id: int, body: ActionIn, principal: Principal = Depends(inspector), db: Database = Depends(get_database)
+    alert_id: int,
+    body: ActionIn,
+    principal: Principal = Depends(inspector),
+    db: Database = Depends(get_database),
 ) -> dict[str, Any]:
     with db.transaction() as session:
         alert = service.act_on_alert(
-            session=session, principal=principal, alert_id=alert_id, action=body.action, note=body.note,
-            assignee_user_id=body.assignee_user_id, assignee_name=body.assignee_name,
-        )  # fmt: skip
+            session=session,
+            principal=principal,
+            alert_id=alert_id,
+            action=body.action,
+            note=body.note,
+            assignee_user_id=body.assignee_user_id,
+            assignee_name=body.assignee_name,
+        )
         return alert_out(alert)
 
 
 @router.get("/projects/{project_id}/owed-wages")
 def owed_wages(
-    project_id: int, as_of: date | None = None, months: int = Query(6, ge=1, le=24),
-    principal: Principal = Depends(inspector), db: Database = Depends(get_database),
+    project_id: int,
+    as_of: date | None = None,
+    months: int = Query(6, ge=1, le=24),
+    principal: Principal = Depends(inspector),
+    db: Database = Depends(get_database),
     settings: Settings = Depends(get_settings_dep),
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     day = as_of or date.today()
     with db.sessions() as session:
-        rows = queries.project_owes(db_engine=db.engine, session=session, principal=principal, project_id=project_id,
-                                    months=months_back(day, months), as_of=day, settings=settings)  # fmt: skip
+        rows = queries.project_owes(
+            db_engine=db.engine,
+            session=session,
+            principal=principal,
+            project_id=project_id,
+            months=months_back(day, months),
+            as_of=day,
+            settings=settings,
+        )
     return {"project_id": project_id, "as_of": day, "months": rows}

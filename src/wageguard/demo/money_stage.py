@@ -1,0 +1,628 @@
+"""Demo stage, money: wage accounts (one GC in Guizhou's real-account + virtual sub-account model), terms,
+deposits, monthly labour-cost inflows, pay sheets and bank files for every month of the demo, all written as
+files or use-case calls and imported through the real paths, with planted faults in ``ctx.truth["money"]``.
+
+Wages for month M are declared on the 5th of M+1 and paid on the project's pay day in M+1, for exactly the
+worker-months with attendance (or, without attendance data, the workers on site by their entry/exit dates).
+Clean projects are paid in full and on time. Faults (one project each): no special account, late pay,
+owner stopped paying in, no deposit, no tripartite agreement, partial pay, a team leader's card collecting
+the team's wages, a failed transfer, ghost workers (registered and paid, never attended).
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from stdnum import luhn
+from stdnum.cn import ric
+
+from wageguard.audit.service import record_audit
+from wageguard.auth.scope import SYSTEM
+from wageguard.demo.money_plan import (
+    Engaged,
+    ProjectMoney,
+    assign_faults,
+    attach_days,
+    demo_months,
+    guizhou_groups,
+    load_projects,
+    month_bounds,
+    next_month,
+    wage_fen,
+)
+from wageguard.demo.stages import DemoContext
+from wageguard.payroll.banks.writers import (
+    CreditOut,
+    PaymentOut,
+    write_camt053,
+    write_camt054,
+    write_ccb_xlsx,
+    write_icbc_csv,
+    write_pain001,
+)
+from wageguard.payroll.choices import DepositKind, PaymentStatus
+from wageguard.payroll.models import WageAccount
+from wageguard.payroll.payments import import_bank_file
+from wageguard.payroll.paysheets import import_payroll_file
+from wageguard.payroll.schemas import AccountIn, BalanceIn, DepositIn, InflowIn, TermsIn
+from wageguard.payroll.service import (
+    lodge_deposit,
+    open_account,
+    record_balance,
+    record_inflow,
+    set_money_terms,
+)
+from wageguard.registry.models import BankCard, LabourContract, ProjectWorker, Team, Worker
+from wageguard.security.crypto import mask
+
+BANKS = (
+    ("102", "中国工商银行铜仁分行", "icbc"),
+    ("105", "中国建设银行铜仁分行", "ccb"),
+    ("103", "中国农业银行铜仁分行", "camt"),
+)
+PAYROLL_HEADER = ["projectCode", "corpCode", "teamSysNo", "payMonth", "idCardType", "idCardNumber", "days",
+                  "workHours", "payRollBankCardNumber", "totalPayAmount", "actualAmount", "isBackPay",
+                  "balanceDate"]  # fmt: skip
+
+
+@dataclass
+class Account:
+    number: str
+    style: str
+    balance: int = 0
+    credits: dict[str, list[CreditOut]] = field(default_factory=dict)
+    paid: dict[str, list[PaymentOut]] = field(default_factory=dict)
+
+
+def _account_no(project_id: int, salt: int = 0) -> str:
+    return f"6222{salt:02d}{project_id:013d}"
+
+
+def _ghost_id(seq: int) -> str:
+    body = f"522201{date(1981, 3, 1) + timedelta(days=37 * seq):%Y%m%d}9{seq % 100:02d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _ghost_card(seq: int) -> str:
+    body = f"62284899{seq:010d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def register_ghosts(ctx: DemoContext, p: ProjectMoney, month: str, count: int = 3) -> list[Engaged]:
+    """Workers registered on a project (with cards and contracts) who never come to the site."""
+    first, _ = month_bounds(month)
+    ghosts: list[Engaged] = []
+    with ctx.db.transaction() as s:
+        team = s.scalar(select(Team).where(Team.project_id == p.id).order_by(Team.id))
+        seq = ctx.seed * 1000
+        while len(ghosts) < count:
+            seq += 1
+            number, card = _ghost_id(seq), _ghost_card(seq)
+            if s.scalar(select(Worker.id).where(Worker.id_bidx == ctx.protector.blind_index(number))):
+                continue
+            name = ("田", "龙", "杨", "吴")[seq % 4] + ("长生", "有财", "金宝", "顺发")[seq % 4]
+            w = Worker(
+                name=name,
+                id_enc=ctx.protector.encrypt(number),
+                id_bidx=ctx.protector.blind_index(number),
+                id_masked=mask(number),
+                gender="1",
+            )
+            s.add(w)
+            s.flush()
+            s.add(
+                BankCard(
+                    worker_id=w.id,
+                    card_enc=ctx.protector.encrypt(card),
+                    card_masked=mask(card),
+                    card_bidx=ctx.protector.blind_index(card),
+                    bank_name="中国农业银行",
+                    top_bank_code="103",
+                )
+            )
+            s.add(
+                ProjectWorker(
+                    project_id=p.id,
+                    worker_id=w.id,
+                    team_id=team.id if team else None,
+                    enterprise_id=team.enterprise_id if team else p.contractor_id,
+                    region_code=p.region_code,
+                    work_type="010",
+                    work_role="20",
+                    entry_date=first,
+                )
+            )
+            if team is not None:
+                s.add(
+                    LabourContract(
+                        project_id=p.id,
+                        worker_id=w.id,
+                        enterprise_id=team.enterprise_id,
+                        period_type="1",
+                        start_date=first,
+                        wage_basis="daily",
+                        rate_fen=300_00,
+                    )
+                )
+            ghosts.append(
+                Engaged(
+                    w.id,
+                    name,
+                    number,
+                    card,
+                    team.id if team else None,
+                    team.team_sys_no if team else None,
+                    False,
+                    first,
+                    None,
+                    "daily",
+                    300_00,
+                )
+            )
+    p.workers.extend(ghosts)
+    for g in ghosts:
+        p.days[(g.worker_id, month)] = 22.0
+    return ghosts
+
+
+class MoneyCity:
+    """Runs the stage: accounts and deposits first, then month by month inflows, pay sheets and payments."""
+
+    def __init__(self, ctx: DemoContext, projects: list[ProjectMoney], months: list[str]) -> None:
+        self.ctx, self.projects, self.months = ctx, projects, months
+        self.fault_month = months[-2] if len(months) > 1 else months[-1]
+        self.faults = assign_faults(projects, self.fault_month, ctx.as_of, ctx.seed)
+        self.accounts: dict[int, Account] = {}
+        self.out = ctx.out_dir / "money"
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.files: list[str] = []
+        self.truth: dict[str, Any] = {"months": months, "fault_month": self.fault_month, "faults": {}}
+
+    def fault_project(self, name: str) -> ProjectMoney | None:
+        return self.faults.get(name)
+
+    # -- accounts, terms, deposits ---------------------------------------------------------------------
+    def open_accounts(self) -> None:
+        skip = {p.id for p in [self.fault_project("no_account")] if p is not None}
+        no_tri = self.fault_project("no_tripartite")
+        groups = guizhou_groups(self.projects, skip | ({no_tri.id} if no_tri else set()))
+        with self.ctx.db.transaction() as s:
+            parents: dict[int, str] = {}
+            for gc, members in groups.items():
+                number = _account_no(gc, 99)
+                opened = min(p.opened for p in members)
+                open_account(
+                    session=s,
+                    principal=SYSTEM,
+                    protector=self.ctx.protector,
+                    data=AccountIn(
+                        account_no=number,
+                        region_code=members[0].region_code,
+                        bank_code="103",
+                        bank_name=BANKS[2][1],
+                        account_name="总包工资专户",
+                        opened_date=opened,
+                        tripartite_date=opened,
+                    ),
+                )
+                parents.update({p.id: number for p in members})
+            for i, p in enumerate(self.projects):
+                if p.id in skip:
+                    continue
+                code, bank, style = BANKS[i % 3]
+                number = _account_no(p.id)
+                tri = None if no_tri is not None and p.id == no_tri.id else p.opened
+                open_account(
+                    session=s,
+                    principal=SYSTEM,
+                    protector=self.ctx.protector,
+                    data=AccountIn(
+                        account_no=number,
+                        project_code=p.code,
+                        parent_account_no=parents.get(p.id),
+                        bank_code=code,
+                        bank_name=bank,
+                        opened_date=p.opened,
+                        tripartite_date=tri,
+                    ),
+                )
+                self.accounts[p.id] = Account(number, style)
+        self.truth["guizhou_model"] = [
+            {"gc_enterprise_id": gc, "projects": [p.code for p in ps]} for gc, ps in groups.items()
+        ]
+
+    def terms_and_deposits(self) -> None:
+        missing = self.fault_project("no_deposit")
+        with self.ctx.db.transaction() as s:
+            for i, p in enumerate(self.projects):
+                value = p.invest_fen or 50_000_000_00
+                set_money_terms(
+                    session=s,
+                    principal=SYSTEM,
+                    data=TermsIn(
+                        project_code=p.code,
+                        labour_cost_ratio_bp=2000,
+                        payment_cycle_days=30,
+                        deposit_ratio_bp=200,
+                        contract_value_fen=value,
+                    ),
+                )
+                if missing is not None and p.id == missing.id:
+                    continue
+                kind = DepositKind.CASH if i % 2 else DepositKind.GUARANTEE_LETTER
+                lodge_deposit(
+                    session=s,
+                    principal=SYSTEM,
+                    data=DepositIn(
+                        project_code=p.code,
+                        kind=kind,
+                        amount_fen=value * 2 // 100,
+                        deposit_date=p.opened,
+                        required_ratio_bp=200,
+                        bank_name=BANKS[i % 3][1],
+                        letter_no=f"BH{p.id:08d}" if kind is DepositKind.GUARANTEE_LETTER else None,
+                        expiry_date=date(2028, 12, 31) if kind is DepositKind.GUARANTEE_LETTER else None,
+                    ),
+                )
+
+    # -- inflows ---------------------------------------------------------------------------------------
+    def month_wages(self, p: ProjectMoney, month: str) -> int:
+        by_id = {w.worker_id: w for w in p.workers}
+        return sum(wage_fen(by_id[wid], d) for (wid, m), d in p.days.items() if m == month and wid in by_id)
+
+    def inflows(self, month: str) -> None:
+        day = month_bounds(month)[0] + timedelta(days=4)
+        if day > self.ctx.as_of:
+            return
+        stopped = self.fault_project("owner_stopped")
+        for p in self.projects:
+            acct = self.accounts.get(p.id)
+            if acct is None or p.status != "003":
+                continue
+            if stopped is not None and p.id == stopped.id and month != self.months[0]:
+                continue
+            factor = 3 if stopped is not None and p.id == stopped.id else 1
+            fen = max(100_000_00, self.month_wages(p, month) * 12 // 10 // 10000 * 10000) * factor
+            acct.credits.setdefault(month, []).append(
+                CreditOut(
+                    f"IN{p.id:06d}{month.replace('-', '')}",
+                    "业主单位（建设单位）",
+                    fen,
+                    day,
+                    f"进度款 {month}",
+                )
+            )
+            acct.balance += fen
+            if acct.style != "camt":
+                with self.ctx.db.transaction() as s:
+                    record_inflow(
+                        session=s,
+                        principal=SYSTEM,
+                        protector=self.ctx.protector,
+                        data=InflowIn(
+                            account_no=acct.number,
+                            value_date=day,
+                            amount_fen=fen,
+                            payer_name="业主单位（建设单位）",
+                            progress_ref=f"进度款 {month}",
+                            progress_amount_fen=fen * 4,
+                            bank_reference=f"IN{p.id:06d}{month.replace('-', '')}",
+                        ),
+                    )
+        if stopped is not None:
+            self.truth["faults"]["owner_stopped"] = [
+                {
+                    "project": stopped.code,
+                    "paid_in": [self.months[0]],
+                    "missing_months": [
+                        m for m in self.months[1:] if month_bounds(m)[0] + timedelta(days=4) <= self.ctx.as_of
+                    ],
+                }
+            ]
+
+    # -- pay sheets and payments -----------------------------------------------------------------------
+    def pay_date(self, p: ProjectMoney, month: str) -> date:
+        first, last = month_bounds(next_month(month))
+        return first.replace(day=min(p.pay_day, last.day))
+
+    def wage_month(self, month: str) -> None:
+        """Declare (5th of M+1) and pay (pay day of M+1) the wages of ``month`` for every project."""
+        declared = month_bounds(next_month(month))[0] + timedelta(days=4)
+        if declared > self.ctx.as_of:
+            return
+        for p in self.projects:
+            acct = self.accounts.get(p.id)
+            if acct is None:
+                continue
+            lines = self.lines(p, month)
+            if not lines:
+                continue
+            self.submit_sheet(p, month, lines)
+            payments = self.payments(p, month, lines)
+            if payments:
+                self.bank_files(p, acct, month, payments)
+
+    def lines(self, p: ProjectMoney, month: str) -> list[tuple[Engaged, float, int, str]]:
+        """(worker, days, net fen, payee card) for each worker-month, with the team-leader fault applied."""
+        by_id = {w.worker_id: w for w in p.workers}
+        rows = [
+            (by_id[wid], d, wage_fen(by_id[wid], d), by_id[wid].card)
+            for (wid, m), d in sorted(p.days.items())
+            if m == month and wid in by_id
+        ]
+        leader_p = self.fault_project("team_leader_card")
+        if leader_p is None or p.id != leader_p.id or month != self.fault_month:
+            return rows
+        team = self.leader_team(rows)
+        if team is None:
+            return rows
+        leader, members = team
+        self.truth["faults"]["team_leader_card"] = [
+            {
+                "project": p.code,
+                "month": month,
+                "leader_worker_id": leader.worker_id,
+                "worker_ids": [m.worker_id for m in members],
+            }
+        ]
+        ids = {m.worker_id for m in members}
+        return [(w, d, fen, leader.card if w.worker_id in ids else card) for w, d, fen, card in rows]
+
+    @staticmethod
+    def leader_team(rows: list[tuple[Engaged, float, int, str]]) -> tuple[Engaged, list[Engaged]] | None:
+        teams: dict[int | None, list[Engaged]] = {}
+        for w, *_ in rows:
+            teams.setdefault(w.team_id, []).append(w)
+        for members in teams.values():
+            leaders = [w for w in members if w.leader]
+            if leaders and len(members) >= 3:
+                return leaders[0], [w for w in members if not w.leader][:5]
+        return None
+
+    def submit_sheet(self, p: ProjectMoney, month: str, lines: list[tuple[Engaged, float, int, str]]) -> None:
+        path = self.out / f"payroll-{p.code}-{month}.csv"
+        pay_on = self.pay_date(p, month).isoformat()
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            out = csv.writer(fh)
+            out.writerow(PAYROLL_HEADER)
+            for w, days, fen, card in lines:
+                out.writerow(
+                    [
+                        p.code,
+                        "",
+                        w.team_sys_no or "",
+                        month,
+                        "01",
+                        w.id_number,
+                        f"{days:g}",
+                        f"{days * 8:g}",
+                        card,
+                        f"{fen / 100:.2f}",
+                        f"{fen / 100:.2f}",
+                        "0",
+                        pay_on,
+                    ]
+                )
+        import_payroll_file(
+            db=self.ctx.db, principal=SYSTEM, protector=self.ctx.protector, path=path, actor="demo"
+        )
+        self.files.append(str(path))
+
+    def payments(
+        self, p: ProjectMoney, month: str, lines: list[tuple[Engaged, float, int, str]]
+    ) -> list[PaymentOut]:
+        pay_on = self.pay_date(p, month)
+        if pay_on > self.ctx.as_of:
+            return []
+        faulty = month == self.fault_month
+        late = self.fault_project("late_pay")
+        if faulty and late is not None and p.id == late.id:
+            due = pay_on + timedelta(days=p.grace_days)
+            pay_on = min(self.ctx.as_of, due + timedelta(days=3))
+            self.truth["faults"]["late_pay"] = [
+                {"project": p.code, "month": month, "due": due.isoformat(), "paid_on": pay_on.isoformat()}
+            ]
+        by_card = {w.card: w for w in p.workers}
+        out = []
+        for n, (w, _days, fen, card) in enumerate(lines, start=1):
+            payee = by_card.get(card, w)
+            remark = f"工资 {month[:4]}年{int(month[5:])}月" + ("" if payee is w else f" {w.name}")
+            out.append(
+                PaymentOut(
+                    f"{p.code}-{month.replace('-', '')}-{n:04d}",
+                    payee.name,
+                    card,
+                    fen,
+                    pay_on,
+                    remark=remark,
+                    payee_bank="中国农业银行",
+                )
+            )
+        return self.apply_payment_faults(p, month, out, lines) if faulty else out
+
+    def apply_payment_faults(
+        self, p: ProjectMoney, month: str, out: list[PaymentOut], lines: list[tuple[Engaged, float, int, str]]
+    ) -> list[PaymentOut]:
+        partial, failed = self.fault_project("partial_pay"), self.fault_project("failed_transfer")
+        if partial is not None and p.id == partial.id:
+            cut = []
+            for k in range(min(2, len(out))):
+                paid = out[k].amount_fen * 6 // 10
+                out[k] = PaymentOut(
+                    out[k].reference,
+                    out[k].payee_name,
+                    out[k].payee_card,
+                    paid,
+                    out[k].value_date,
+                    remark=out[k].remark,
+                    payee_bank=out[k].payee_bank,
+                )
+                cut.append(
+                    {
+                        "project": p.code,
+                        "month": month,
+                        "worker_id": lines[k][0].worker_id,
+                        "net_fen": lines[k][2],
+                        "paid_fen": paid,
+                    }
+                )
+            self.truth["faults"]["partial_pay"] = cut
+        if failed is not None and p.id == failed.id:
+            k = len(out) - 1
+            o = out[k]
+            out[k] = PaymentOut(
+                o.reference,
+                o.payee_name,
+                o.payee_card,
+                o.amount_fen,
+                o.value_date,
+                PaymentStatus.FAILED,
+                "户名与账号不符",
+                o.remark,
+                o.payee_bank,
+            )
+            self.truth["faults"]["failed_transfer"] = [
+                {
+                    "project": p.code,
+                    "month": month,
+                    "worker_id": lines[k][0].worker_id,
+                    "reason": "户名与账号不符",
+                }
+            ]
+        return out
+
+    def bank_files(self, p: ProjectMoney, acct: Account, month: str, payments: list[PaymentOut]) -> None:
+        stem = self.out / f"bank-{p.code}-{month}"
+        if acct.style == "icbc":
+            paths = [write_icbc_csv(stem.with_suffix(".csv"), acct.number, payments)]
+        elif acct.style == "ccb":
+            paths = [write_ccb_xlsx(stem.with_suffix(".xlsx"), acct.number, payments)]
+        else:
+            paths = [write_camt054(Path(f"{stem}-camt054.xml"), acct.number, payments, f"N{p.id}{month}")]
+            if p.id % 2 == 0:
+                pain = write_pain001(
+                    Path(f"{stem}-pain001.xml"),
+                    acct.number,
+                    payments,
+                    f"B{p.id}{month}",
+                    payments[0].value_date,
+                )
+                paths.insert(0, pain)
+        for path in paths:
+            import_bank_file(
+                db=self.ctx.db,
+                protector=self.ctx.protector,
+                path=path,
+                profile=acct.style,
+                account_no=acct.number,
+                actor="demo",
+                chunk_rows=self.ctx.settings.import_batch_rows,
+            )
+            self.files.append(str(path))
+        day = payments[0].value_date
+        acct.paid.setdefault(f"{day.year:04d}-{day.month:02d}", []).extend(payments)
+        acct.balance -= sum(x.amount_fen for x in payments if x.status is PaymentStatus.SUCCESS)
+
+    # -- statements and balances -----------------------------------------------------------------------
+    def statements(self, month: str) -> None:
+        """Month-end (or today's) balances: camt.053 for camt accounts, a balance report for the others."""
+        close = min(month_bounds(month)[1], self.ctx.as_of)
+        if month_bounds(month)[0] > self.ctx.as_of:
+            return
+        for p in self.projects:
+            acct = self.accounts.get(p.id)
+            if acct is None:
+                continue
+            if acct.style == "camt":
+                path = write_camt053(
+                    self.out / f"statement-{p.code}-{month}.xml",
+                    acct.number,
+                    acct.paid.get(month, []),
+                    acct.credits.get(month, []),
+                    f"S{p.id}{month}",
+                    (close, acct.balance),
+                )
+                import_bank_file(
+                    db=self.ctx.db,
+                    protector=self.ctx.protector,
+                    path=path,
+                    account_no=acct.number,
+                    actor="demo",
+                )
+                self.files.append(str(path))
+            else:
+                with self.ctx.db.transaction() as s:
+                    record_balance(
+                        session=s,
+                        principal=SYSTEM,
+                        protector=self.ctx.protector,
+                        data=BalanceIn(account_no=acct.number, as_of=close, balance_fen=acct.balance),
+                    )
+
+    def run(self) -> None:
+        ghost_p = self.fault_project("ghost_workers")
+        if ghost_p is not None:
+            ghosts = register_ghosts(self.ctx, ghost_p, self.fault_month)
+            self.truth["faults"]["ghost_workers"] = [
+                {
+                    "project": ghost_p.code,
+                    "months": [self.fault_month],
+                    "worker_ids": [g.worker_id for g in ghosts],
+                }
+            ]
+        self.open_accounts()
+        self.terms_and_deposits()
+        for i, month in enumerate(self.months):
+            self.inflows(month)
+            if i > 0:
+                self.wage_month(self.months[i - 1])
+            self.statements(month)
+        self.record_truth()
+
+    def record_truth(self) -> None:
+        faults = self.truth["faults"]
+        for name in ("no_account", "no_deposit", "no_tripartite"):
+            p = self.fault_project(name)
+            if p is not None:
+                faults[name] = [{"project": p.code}]
+        faulty = {f["project"] for items in faults.values() for f in items}
+        self.truth["clean_projects"] = [
+            p.code for p in self.projects if p.code not in faulty and p.status == "003"
+        ]
+        self.truth["accounts"] = len(self.accounts)
+        self.truth["files"] = len(self.files)
+        self.truth["paid_months"] = [m for m in self.months[:-1]]
+
+
+def money_stage(ctx: DemoContext) -> None:
+    """Accounts, deposits, inflows, pay sheets and bank files for every demo month, with planted faults."""
+    started = time.perf_counter()
+    with ctx.db.sessions() as s:
+        if s.scalar(select(func.count()).select_from(WageAccount)):
+            ctx.log("    资金数据已存在 / money data already present: skipped")
+            return
+    months = demo_months(ctx.as_of, ctx.months)
+    with ctx.db.transaction() as s:
+        projects = load_projects(s, ctx.protector, ctx.as_of)
+        record_audit(
+            s,
+            actor="demo",
+            action="decrypt",
+            subject_type="bank_cards",
+            detail={"purpose": "demo bank files", "workers": sum(len(p.workers) for p in projects)},
+        )
+        attended = attach_days(s, projects, months)
+    city = MoneyCity(ctx, projects, months)
+    city.run()
+    city.truth["attendance_based"] = attended
+    ctx.truth["money"] = city.truth
+    ctx.log(
+        f"    资金 / money: {city.truth['accounts']} 账户 accounts, {city.truth['files']} 文件 files, "
+        f"{len(city.truth['faults'])} 类问题 faults, {time.perf_counter() - started:.1f}s"
+    )

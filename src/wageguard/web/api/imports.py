@@ -1,0 +1,87 @@
+"""``POST /api/v1/imports/{object}`` (multipart file or JSON body) and ``GET /api/v1/imports``."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from wageguard.auth.scope import Principal
+from wageguard.config import Settings
+from wageguard.db import Database
+from wageguard.errors import ValidationFailed
+from wageguard.ingest.queries import list_batches
+from wageguard.ingest.service import import_bytes, import_file
+from wageguard.security.crypto import Protector
+from wageguard.web.deps import current_principal, get_database, get_protector, get_session, get_settings_dep
+
+router = APIRouter(tags=["imports"])
+
+
+async def _upload_to_file(upload: UploadFile, folder: str) -> Path:
+    name = Path(upload.filename or "upload").name
+    path = Path(folder) / name
+    with open(path, "wb") as out:
+        await run_in_threadpool(shutil.copyfileobj, upload.file, out)
+    return path
+
+
+@router.post("/imports/{object_name}")
+async def create_import(
+    object_name: str,
+    request: Request,
+    file_format: str | None = Query(None, alias="format", description="json, csv, xlsx"),
+    encoding: str | None = Query(None, description="CSV encoding; default detected (UTF-8 or GBK)"),
+    principal: Principal = Depends(current_principal),
+    db: Database = Depends(get_database),
+    protector: Protector = Depends(get_protector),
+    settings: Settings = Depends(get_settings_dep),
+) -> dict[str, Any]:
+    """Import one file: multipart field ``file``, or the JSON document as the request body.
+
+    200 with the report when accepted; 422 with the full report (``report.errors``) when rejected.
+    """
+    common: dict[str, Any] = {
+        "db": db,
+        "protector": protector,
+        "object_name": object_name,
+        "actor": principal,
+        "encoding": encoding,
+        "settings": settings,
+    }
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        async with request.form() as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise ValidationFailed(
+                    "multipart field 'file' is required", message_zh="缺少上传文件（字段 file）"
+                )
+            with tempfile.TemporaryDirectory() as folder:
+                path = await _upload_to_file(upload, folder)
+                report = await run_in_threadpool(
+                    lambda: import_file(path=path, file_format=file_format, **common)
+                )
+    else:
+        body = await request.body()
+        name = f"{object_name}.json"
+        report = await run_in_threadpool(
+            lambda: import_bytes(data=body, filename=name, file_format=file_format or "json", **common)
+        )
+    return report.as_dict()
+
+
+@router.get("/imports")
+def get_imports(
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
+    """Import batches, newest first (admins: all; others: their own)."""
+    return list_batches(session=session, principal=principal, limit=limit, offset=offset)
