@@ -9,7 +9,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO_DB := var/wageguard.db
 export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
 
-.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance clean
+.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money clean
 
 help:
 	@echo "make demo   - install, build assets, create the demo city and start the server"
@@ -52,7 +52,7 @@ test-pg: venv
 
 test: lint test-sqlite test-pg
 
-bench: bench-import bench-attendance
+bench: bench-import bench-attendance bench-reads bench-complaints bench-money
 
 bench-import: venv
 	$(PY) benchmarks/bench_import.py --workers 58000 --json var/bench/import-58k.json
@@ -61,6 +61,15 @@ bench-import: venv
 bench-attendance: venv
 	$(PY) benchmarks/bench_attendance.py --json var/bench/attendance-sqlite.json
 	$(PY) benchmarks/bench_attendance.py --database-url $(PG_URL) --json var/bench/attendance-pg.json
+
+bench-reads: venv
+	$(PY) benchmarks/bench_reads.py --json var/bench/reads-58k.json
+
+bench-money: venv
+	$(PY) benchmarks/bench_money.py --payments 1500000
+
+bench-complaints: venv
+	$(PY) benchmarks/load_complaints.py --rate 200 --duration 60 --workers 2 --json var/bench/complaints-load.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -26,7 +26,7 @@ from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.migrate import upgrade_database
-from wageguard.registry import queries, worker_queries
+from wageguard.registry import queries, region_queries, worker_queries
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Enterprise, Project, ProjectParticipant, ProjectWorker, Team, Worker
 from wageguard.registry.schemas import ProjectFilters, WorkerFilters
@@ -158,7 +158,7 @@ def main() -> None:
         with db.sessions() as s:
             for who, p in principals.items():
                 results[who] = {
-                    "county_summaries": timed(lambda p=p: queries.county_summaries(s, p), args.repeat),
+                    "county_summaries": timed(lambda p=p: region_queries.county_summaries(s, p), args.repeat),
                     "list_projects(50)": timed(
                         lambda p=p: queries.list_projects(s, p, ProjectFilters()), args.repeat
                     ),

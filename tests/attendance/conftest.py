@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-
 from tests.factories import id_number, make_region_project, make_team, make_worker
+
+from wageguard.attendance.choices import Vendor
 from wageguard.attendance.devices import enrol_worker, register_device
 from wageguard.attendance.models import Punch, WorkerDay, WorkerMonth
 from wageguard.attendance.schemas import DeviceIn
@@ -44,10 +45,12 @@ def site(db: Database, protector: Protector) -> Site:
             make_worker(s, protector, project=project, team=team, name=name, number=n)
             for name, n in zip(["张三", "李四", "王五"], numbers, strict=True)
         ]
-        for sn, vendor in ((ZK_SN, "zkteco"), (HIK_SN, "hikvision")):
+        for sn, vendor in ((ZK_SN, Vendor.ZKTECO), (HIK_SN, Vendor.HIKVISION)):
             register_device(
                 session=s,
-                data=DeviceIn(vendor=vendor, serial=sn, project_code=project.project_code, gate="东门", secret=KEY),  # type: ignore[arg-type]
+                data=DeviceIn(
+                    vendor=vendor, serial=sn, project_code=project.project_code, gate="东门", secret=KEY
+                ),
             )
         pins = {}
         for i, w in enumerate(workers[:2]):

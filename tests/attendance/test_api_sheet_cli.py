@@ -11,10 +11,10 @@ import pytest
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
-from typer.testing import CliRunner
-
 from tests.attendance.conftest import HIK_SN, KEY, ZK_SN, Site, count
 from tests.factories import make_enterprise
+from typer.testing import CliRunner
+
 from wageguard.attendance.emulator import ZKTecoEmulator
 from wageguard.attendance.models import Device, Punch
 from wageguard.cli import context
@@ -29,7 +29,13 @@ def _batch(site: Site, rows: list[tuple[int, str, str]]) -> dict[str, object]:
         "projectCode": site.project_code,
         "teamSysNo": site.team_sys_no,
         "dataList": [
-            {"idCardType": "01", "idCardNumber": site.id_numbers[i], "date": d, "direction": dr, "attendType": "001"}
+            {
+                "idCardType": "01",
+                "idCardNumber": site.id_numbers[i],
+                "date": d,
+                "direction": dr,
+                "attendType": "001",
+            }
             for i, d, dr in rows
         ],
     }
@@ -81,7 +87,9 @@ def test_the_monthly_sheet_grid_page_and_xlsx(client, db, site, make_user, login
     make_user("adm")
     headers = login("adm")
     client.post("/api/v1/attendance/batch", json=_october(site), headers=headers)
-    r = client.get("/api/v1/attendance/sheet", params={"project": site.project_code, "month": "2026-10"}, headers=headers)
+    r = client.get(
+        "/api/v1/attendance/sheet", params={"project": site.project_code, "month": "2026-10"}, headers=headers
+    )
     assert r.status_code == 200
     sheet = r.json()
     assert len(sheet["days"]) == 31
@@ -93,7 +101,11 @@ def test_the_monthly_sheet_grid_page_and_xlsx(client, db, site, make_user, login
     assert sheet["attendees_per_day"] == {"8": 1, "9": 2, "12": 1}
     assert (sheet["total_days"], sheet["total_minutes"]) == (4, 2070)
 
-    r = client.get("/api/v1/attendance/sheet.xlsx", params={"project": site.project_code, "month": "2026-10"}, headers=headers)
+    r = client.get(
+        "/api/v1/attendance/sheet.xlsx",
+        params={"project": site.project_code, "month": "2026-10"},
+        headers=headers,
+    )
     assert r.status_code == 200
     grid = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
     assert "月考勤表" in grid[0][0] and site.project_code in grid[1][0] and "2026-10" in grid[2][3]
@@ -122,7 +134,11 @@ def test_a_team_sheet_lists_only_that_team_and_scope_is_enforced(client, db, sit
     )
     assert r.json()["team"] == "钢筋班" and len(r.json()["rows"]) == 3
     make_user("far-away", Role.INSPECTOR, region_code="520100")
-    r = client.get("/api/v1/attendance/sheet", params={"project": site.project_code, "month": "2026-10"}, headers=login("far-away"))
+    r = client.get(
+        "/api/v1/attendance/sheet",
+        params={"project": site.project_code, "month": "2026-10"},
+        headers=login("far-away"),
+    )
     assert r.status_code == 404
 
 
@@ -154,13 +170,24 @@ def test_working_days_follow_the_chinese_calendar():
 
 def test_registering_devices_through_the_api(client, db, site, make_user, login):
     make_user("adm")
-    body = {"vendor": "zkteco", "serial": "ZK-NEW-1", "project_code": site.project_code, "secret": "s3cret-gate", "gate": "北门"}
+    body = {
+        "vendor": "zkteco",
+        "serial": "ZK-NEW-1",
+        "project_code": site.project_code,
+        "secret": "s3cret-gate",
+        "gate": "北门",
+    }
     r = client.post("/api/v1/devices", json=body, headers=login("adm"))
     assert r.status_code == 201 and r.json()["project_code"] == site.project_code
     assert client.post("/api/v1/devices", json=body, headers=login("adm")).status_code == 409
     make_user("viewer", Role.INSPECTOR, region_code="520600")
-    assert client.post("/api/v1/devices", json={**body, "serial": "ZK-NEW-2"}, headers=login("viewer")).status_code == 403
-    r = client.post(f"/api/v1/devices/ZK-NEW-1/roster", headers=login("adm"))
+    assert (
+        client.post(
+            "/api/v1/devices", json={**body, "serial": "ZK-NEW-2"}, headers=login("viewer")
+        ).status_code
+        == 403
+    )
+    r = client.post("/api/v1/devices/ZK-NEW-1/roster", headers=login("adm"))
     assert r.json() == {"queued": 3}
 
 
@@ -188,7 +215,10 @@ def test_cli_imports_csv_and_xlsx_and_exports_the_sheet(cli_env, db, site, tmp_p
     runner = CliRunner()
     csv_file = tmp_path / "att.csv"
     header = "projectCode,teamSysNo,idCardType,idCardNumber,date,direction,attendType,channel\n"
-    lines = [f"{site.project_code},{site.team_sys_no},01,{site.id_numbers[0]},2026-10-08 0{h}:00:00,01,001,东门\n" for h in (7, 8)]
+    lines = [
+        f"{site.project_code},{site.team_sys_no},01,{site.id_numbers[0]},2026-10-08 0{h}:00:00,01,001,东门\n"
+        for h in (7, 8)
+    ]
     csv_file.write_text("\ufeff" + header + "".join(lines), encoding="utf-8")
     r = runner.invoke(cli, ["attendance", "import", str(csv_file)])
     assert r.exit_code == 0, r.output
@@ -198,19 +228,38 @@ def test_cli_imports_csv_and_xlsx_and_exports_the_sheet(cli_env, db, site, tmp_p
 
     xlsx_file = tmp_path / "att.xlsx"
     xlsx_file.write_bytes(
-        _xlsx([header.strip().split(","), [site.project_code, "", "01", site.id_numbers[1], datetime(2026, 10, 8, 7, 5), "01", "001", ""]])
+        _xlsx(
+            [
+                header.strip().split(","),
+                [
+                    site.project_code,
+                    "",
+                    "01",
+                    site.id_numbers[1],
+                    datetime(2026, 10, 8, 7, 5),
+                    "01",
+                    "001",
+                    "",
+                ],
+            ]
+        )
     )
-    r = runner.invoke(cli, ["attendance", "import", str(xlsx_file)])
+    r = runner.invoke(cli, ["import", "attendance", str(xlsx_file)])
     assert r.exit_code == 0 and "1 rows, 1 new" in r.output, r.output
 
     bad = tmp_path / "bad.csv"
-    bad.write_text(header + f"{site.project_code},,01,{site.id_numbers[2]},2026-10-08,01,001,\n" + lines[0], encoding="utf-8")
-    r = runner.invoke(cli, ["attendance", "import", str(bad)])
-    assert r.exit_code == 1 and "row 2 date" in r.output
+    bad.write_text(
+        header + f"{site.project_code},,01,{site.id_numbers[2]},2026-10-08,01,001,\n" + lines[0],
+        encoding="utf-8",
+    )
+    r = runner.invoke(cli, ["import", "attendance", str(bad)])
+    assert r.exit_code == 2 and "row 2 date" in r.output
     assert count(db, Punch) == 3
 
     out = tmp_path / "sheet.xlsx"
-    r = runner.invoke(cli, ["export", "attendance", "--project", site.project_code, "--month", "2026-10", "--out", str(out)])
+    r = runner.invoke(
+        cli, ["export", "attendance", "--project", site.project_code, "--month", "2026-10", "--out", str(out)]
+    )
     assert r.exit_code == 0, r.output
     grid = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
     assert {row[1]: row[36] for row in grid[4:7]} == {"张三": 1, "李四": 1, "王五": 0}
@@ -218,7 +267,9 @@ def test_cli_imports_csv_and_xlsx_and_exports_the_sheet(cli_env, db, site, tmp_p
 
 def test_cli_registers_devices_and_lists_them(cli_env, site):
     runner = CliRunner()
-    r = runner.invoke(cli, ["device", "register", "ZK-CLI-1", "--project", site.project_code, "--secret", "longsecret1"])
+    r = runner.invoke(
+        cli, ["device", "register", "ZK-CLI-1", "--project", site.project_code, "--secret", "longsecret1"]
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["device", "register", "ZK-CLI-2", "--project", "NOPE", "--secret", "longsecret1"])
     assert r.exit_code == 1 and "NOPE" in r.output

@@ -19,7 +19,9 @@ def test_the_stage_is_registered_after_the_registry():
     assert names.index("attendance") == names.index("registry") + 1
 
 
-def test_a_small_city_gets_three_months_of_attendance_with_planted_faults(db, protector, settings, tmp_path: Path):
+def test_a_small_city_gets_three_months_of_attendance_with_planted_faults(
+    db, protector, settings, tmp_path: Path
+):
     ctx = DemoContext(
         db=db,
         protector=protector,

@@ -6,8 +6,8 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
-
 from tests.attendance.conftest import HIK_SN, KEY, count, punches, worker_days
+
 from wageguard.attendance.emulator import HikvisionEmulator, hik_event
 from wageguard.attendance.models import Device, DeviceRejection, Punch, SerialGap
 

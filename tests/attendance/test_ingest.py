@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
-
 from tests.attendance.conftest import OPTIONS, ZK_SN, Site, count, punches, worker_days, worker_months
+
 from wageguard.attendance.devices import device_ref
 from wageguard.attendance.models import Punch, WorkerDay
 from wageguard.attendance.schemas import AttendanceRecordIn, DevicePunch, WorkerAttendanceIn
@@ -87,7 +87,12 @@ def test_night_shift_punches_before_the_day_boundary_count_for_the_previous_day(
     # With a midnight boundary the same punches are two days.
     midnight = IngestOptions(day_boundary=time(0, 0), past_window=OPTIONS.past_window)
     m = site.id_numbers[1]
-    _ingest(db, protector, _batch(site, [(m, "2026-10-08 20:00:00", "01"), (m, "2026-10-09 03:30:00", "02")]), midnight)
+    _ingest(
+        db,
+        protector,
+        _batch(site, [(m, "2026-10-08 20:00:00", "01"), (m, "2026-10-09 03:30:00", "02")]),
+        midnight,
+    )
     days = [d for d in worker_days(db) if d.worker_id == site.worker_ids[1]]
     assert [(d.work_date, d.minutes) for d in days] == [(date(2026, 10, 8), 0), (date(2026, 10, 9), 0)]
 
@@ -109,7 +114,12 @@ def test_out_of_order_and_back_filled_punches_keep_derived_rows_right(db, protec
 
 def test_derived_rows_equal_a_recount_of_the_raw_punches(db, protector, site):
     n0, n1 = site.id_numbers[:2]
-    rows = [(n, f"2026-10-{d:02d} {h:02d}:{m:02d}:00", "01") for n in (n0, n1) for d in (3, 1, 2) for h, m in ((17, 5), (7, 40), (12, 0))]
+    rows = [
+        (n, f"2026-10-{d:02d} {h:02d}:{m:02d}:00", "01")
+        for n in (n0, n1)
+        for d in (3, 1, 2)
+        for h, m in ((17, 5), (7, 40), (12, 0))
+    ]
     half = len(rows) // 2
     _ingest(db, protector, _batch(site, rows[half:]))
     _ingest(db, protector, _batch(site, rows))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-
 from tests.attendance.conftest import KEY, ZK_SN, count, punches, worker_days
+
 from wageguard.attendance.devices import push_roster, request_missed_punches
 from wageguard.attendance.emulator import ZKTecoEmulator
 from wageguard.attendance.models import Device, DeviceCommand, DeviceRejection, Punch
@@ -46,7 +46,9 @@ def test_a_whole_conversation_handshake_punches_commands_and_results(client, db,
     assert gate.log[-1] == "ATTLOG 4 -> 200 OK: 4"
     assert count(db, Punch) == 4
     with db.sessions() as s:
-        results = s.execute(select(DeviceCommand.status, DeviceCommand.return_code).order_by(DeviceCommand.id)).all()
+        results = s.execute(
+            select(DeviceCommand.status, DeviceCommand.return_code).order_by(DeviceCommand.id)
+        ).all()
         device = s.scalar(select(Device).where(Device.serial == ZK_SN))
     assert [tuple(r) for r in results] == [("done", 0), ("done", 0)]
     assert device is not None and device.att_stamp == 8 and device.last_seen_at is not None
@@ -104,10 +106,17 @@ def test_operlog_is_acknowledged_and_command_results_with_errors_are_recorded(cl
     r = gate.upload_operlog(["OPLOG 4\t0\t2026-10-08 07:00:00\t0\t0\t0\t0", "USER PIN=1001\tName=张三"])
     assert (r.status_code, r.text) == (200, "OK: 2")
     with db.transaction() as s:
-        s.add(DeviceCommand(device_id=s.scalar(select(Device.id).where(Device.serial == ZK_SN)), command="USER ADD PIN=1"))
+        s.add(
+            DeviceCommand(
+                device_id=s.scalar(select(Device.id).where(Device.serial == ZK_SN)), command="USER ADD PIN=1"
+            )
+        )
     commands = gate.poll()
     gate.execute(commands)
     with db.sessions() as s:
-        assert tuple(s.execute(select(DeviceCommand.status, DeviceCommand.return_code)).one()) == ("failed", -1002)
+        assert tuple(s.execute(select(DeviceCommand.status, DeviceCommand.return_code)).one()) == (
+            "failed",
+            -1002,
+        )
     r = client.post("/iclock/devicecmd", params={"SN": ZK_SN, "key": KEY}, content="garbage line\n")
     assert r.status_code == 400

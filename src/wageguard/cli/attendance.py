@@ -31,12 +31,12 @@ export_app = typer.Typer(help="导出 / exports", no_args_is_help=True)
 emulate_app = typer.Typer(help="设备模拟器 / device emulators", no_args_is_help=True)
 
 
-def _fail(exc: WageGuardError) -> None:
+def _fail(exc: WageGuardError, code: int = 1) -> None:
     typer.echo(f"错误 / error: {exc.message_zh} / {exc}", err=True)
     if isinstance(exc, ValidationFailed):
         for p in exc.problems[:50]:
             typer.echo(f"  行 row {p.row} {p.field}: {p.message_zh} / {p.message_en} ({p.value})", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 @device_app.command("register")
@@ -121,7 +121,7 @@ def query_attlog(serial: str, start: datetime = typer.Option(...), end: datetime
 
 @attendance_app.command("import")
 def import_file(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
-    """Import a WorkerAttendance CSV / XLSX file (all rows or none)."""
+    """Import a WorkerAttendance CSV / XLSX file (all rows or none; exit 2 when rejected)."""
     options = IngestOptions.from_settings(settings())
     try:
         with database().transaction() as session:
@@ -133,7 +133,7 @@ def import_file(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -
                 options=options,
             )
     except WageGuardError as exc:
-        _fail(exc)
+        _fail(exc, code=2)
     typer.echo(
         f"已导入 / imported {path.name}: {result.received} rows, {result.inserted} new, "
         f"{result.duplicates} already stored, by kind {result.by_kind}"

@@ -38,7 +38,7 @@ def import_command(
         ...,
         metavar="OBJECT",
         help="Project, Corp, ProjectSubContractor, Team, ProjectWorker, WorkerEntryExit, WorkerContract, "
-        "Payroll",
+        "Payroll, WorkerAttendance (attendance)",
     ),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
     file_format: str | None = typer.Option(
@@ -57,6 +57,13 @@ def import_command(
         import_payroll_command(file, report)
         return
     # --- end money slice ---
+    # --- attendance slice: ``attendance`` (WorkerAttendance punches) is imported by cli/attendance.py ---
+    if object_name.strip().lower() in {"attendance", "workerattendance"}:
+        from wageguard.cli.attendance import import_file as import_attendance
+
+        import_attendance(file)
+        return
+    # --- end attendance slice ---
     try:
         result = import_file(
             db=database(),

@@ -18,7 +18,7 @@ from wageguard.auth.scope import SYSTEM, Principal
 from wageguard.auth.service import principal_of
 from wageguard.cli.context import database
 from wageguard.errors import NotFound
-from wageguard.registry import queries
+from wageguard.registry import queries, region_queries
 from wageguard.registry.schemas import ProjectFilters
 
 app = typer.Typer(help="登记信息查询 / registry reads", no_args_is_help=True)
@@ -38,7 +38,7 @@ def _principal(session: Session, username: str | None) -> Principal:
 def counties(as_user: AsUser = None) -> None:
     """区县概况: counties with project, registered-worker and on-site-worker counts."""
     with database().sessions() as session:
-        rows = queries.county_summaries(session, _principal(session, as_user))
+        rows = region_queries.county_summaries(session, _principal(session, as_user))
     table = Table("代码 code", "区县 county", "项目 projects", "登记工人 workers", "在场 on site")
     for c in rows:
         table.add_row(c.code, c.name, str(c.project_count), str(c.worker_count), str(c.active_worker_count))

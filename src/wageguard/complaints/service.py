@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +34,8 @@ from wageguard.security.crypto import Protector, mask, mask_phone
 
 ComplaintHook = Callable[[Session, Complaint], None]
 _HOOKS: list[ComplaintHook] = []
+_SQLITE_WRITE_LOCKS: WeakKeyDictionary[Database, threading.Lock] = WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -78,6 +83,15 @@ def photo_problems(photos: list[PhotoIn], settings: Settings) -> list[Problem]:
 
 def _content_type(data: bytes) -> str:
     return next(ct for ct, magic in PHOTO_TYPES.items() if data.startswith(magic))
+
+
+def _write_lock(db: Database) -> threading.Lock | nullcontext[None]:
+    """SQLite allows one writer: queue this process's writers on a lock instead of SQLite's busy-sleeps,
+    which collapse throughput under a burst of submissions. PostgreSQL needs none."""
+    if not db.is_sqlite:
+        return nullcontext()
+    with _LOCKS_GUARD:
+        return _SQLITE_WRITE_LOCKS.setdefault(db, threading.Lock())
 
 
 def _existing(session: Session, idem_token: str, phone_bidx: str) -> Receipt | None:
@@ -194,7 +208,7 @@ def submit_complaint(
     phone_bidx = protector.blind_index(form.phone)
     for _attempt in range(3):
         try:
-            with db.transaction() as session:
+            with _write_lock(db), db.transaction() as session:
                 if (done := _existing(session, idem_token, phone_bidx)) is not None:
                     return done
                 project_id, region_code = _route(session, project_code, form.region_code)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wageguard.demo.city import CityPlan, ProjectPlan, TeamPlan
+from wageguard.demo.city import CityPlan, Corp, ProjectPlan, TeamPlan
 from wageguard.demo.workers import Member
 
 IMPORT_ORDER = (
@@ -50,8 +50,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "unit", "unitPrice", "wageBasis", "rate",
     ),
 }  # fmt: skip
-CORP_TYPE_OF_ROLE = {"owner": "008", "gc": "009", "sub": "001", "labour": "006"}
+# Corp.corpType is the registration type (登记注册类型, national statistics codes), not the participation.
+STATE_OWNED, PRIVATE_LIMITED = "151", "173"  # 国有独资公司, 私营有限责任公司
 ID_CARD = "01"  # 居民身份证
+
+
+def _registration_type(corp: Corp) -> str:
+    """State-owned for owners' investment companies and the big groups, private for the rest; none for 局."""
+    if corp.name.endswith("局"):
+        return ""
+    if corp.role == "owner" or corp.name.startswith(("贵州建工", "中铁", "中国", "贵州省公路")):
+        return STATE_OWNED
+    return PRIVATE_LIMITED
 
 
 def corp_rows(plan: CityPlan) -> Iterator[dict[str, str]]:
@@ -59,7 +69,7 @@ def corp_rows(plan: CityPlan) -> Iterator[dict[str, str]]:
         yield {
             "corpCode": corp.code,
             "corpName": corp.name,
-            "corpType": CORP_TYPE_OF_ROLE[corp.role],
+            "corpType": _registration_type(corp),
             "legalMan": corp.legal_man,
             "regCapital": str(corp.reg_capital),
             "establishDate": corp.established.isoformat(),

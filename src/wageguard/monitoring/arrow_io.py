@@ -9,19 +9,21 @@ seconds (``epoch_seconds``), and are cast back in Polars.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 from sqlalchemy.engine import Engine, make_url
 
 
 def date_days(engine: Engine, column: str) -> str:
     """SQL for ``column`` (a DATE) as integer days since 1970-01-01."""
     if engine.dialect.name == "sqlite":
-        return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+        return column  # stored as ISO text; read_frame parses it (cheaper than julianday in SQL)
     return f"({column} - DATE '1970-01-01')"
 
 
@@ -70,12 +72,34 @@ def read_arrow(engine: Engine, sql: str) -> pa.Table:
             finally:
                 cur.close()
             return table
+    return _read_sqlite_csv(engine, sql)
+
+
+def _read_sqlite_csv(engine: Engine, sql: str) -> pa.Table:
+    """SQLite without Python row objects: SQLite itself renders the result as one CSV text (``quote()``
+    makes every value a SQL literal, so strings keep commas, quotes and newlines), which Arrow's CSV reader
+    parses in C. Every column arrives as a string and ``read_frame`` casts it; nulls arrive as nulls."""
     with engine.connect() as conn:
-        result = conn.exec_driver_sql(sql)
-        names = list(result.keys())
-        rows = result.fetchall()
-    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    return pa.table({n: pa.array(list(c)) for n, c in zip(names, columns, strict=True)})
+        names = list(conn.exec_driver_sql(f"SELECT * FROM ({sql}) AS q LIMIT 0").keys())
+        if not names:
+            return pa.table({})
+        cells = " || ',' || ".join(
+            f'CASE WHEN q."{n}" IS NULL THEN \'\' ELSE quote(q."{n}") END' for n in names
+        )
+        text = conn.exec_driver_sql(f"SELECT group_concat({cells}, char(10)) FROM ({sql}) AS q").scalar()
+    if not text:
+        return pa.table({n: pa.array([], pa.string()) for n in names})
+    return pa_csv.read_csv(
+        io.BytesIO(text.encode()),
+        read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+        parse_options=pa_csv.ParseOptions(quote_char="'", double_quote=True, newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    )
 
 
 def read_frame(engine: Engine, sql: str, schema: dict[str, Any]) -> pl.DataFrame:
@@ -86,7 +110,9 @@ def read_frame(engine: Engine, sql: str, schema: dict[str, Any]) -> pl.DataFrame
     exprs = []
     for name, dtype in schema.items():
         col = pl.col(name) if name in frame.columns else pl.lit(None)
-        if dtype == pl.Date:
+        if dtype == pl.Date and frame.schema.get(name) == pl.String:
+            exprs.append(col.str.slice(0, 10).str.to_date("%Y-%m-%d").alias(name))
+        elif dtype == pl.Date:
             exprs.append(col.cast(pl.Int32).cast(pl.Date).alias(name))
         elif dtype == pl.Datetime:
             exprs.append((col.cast(pl.Int64) * 1_000_000).cast(pl.Datetime("us")).alias(name))

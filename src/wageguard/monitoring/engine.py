@@ -7,6 +7,7 @@ evaluates, and applies the findings to the alerts table in one transaction.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -38,6 +39,7 @@ class RunSummary:
     cleared: int = 0
     reopened: int = 0
     escalated: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def calendar_for(facts_list: list[F.Facts]) -> pl.DataFrame:
@@ -75,15 +77,24 @@ def _arrears(found: pl.DataFrame, facts: F.Facts, months: list[str]) -> pl.DataF
 
 
 def evaluate(
-    facts_list: list[F.Facts], *, evidence_rows: int = 50, rules: list[Rule] | None = None
+    facts_list: list[F.Facts],
+    *,
+    evidence_rows: int = 50,
+    rules: list[Rule] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> pl.DataFrame:
-    """Every rule over the given months (oldest first): periodic rules per month, state rules once."""
+    """Every rule over the given months (oldest first): periodic rules per month, state rules once.
+    Seconds spent reconciling are added to ``timings["reconcile"]``, the rest to ``timings["rules"]``."""
+    started = time.perf_counter()
+    spent = 0.0
     rules = rules or all_rules()
     calendar = calendar_for(facts_list)
     parts: list[pl.DataFrame] = [empty_findings()]
     latest: RuleInput | None = None
     for facts in facts_list:
+        t0 = time.perf_counter()
         recon, pm = reconcile(facts)
+        spent += time.perf_counter() - t0
         latest = RuleInput(facts, recon, pm, calendar, evidence_rows)
         parts += [r.evaluate(latest) for r in rules if r.periodic]
     assert latest is not None
@@ -95,7 +106,11 @@ def evaluate(
         latest.facts, latest.recon, latest.project_month, calendar, evidence_rows, arrears
     )
     extra = [F.conform(r.evaluate(with_arrears), FINDING_SCHEMA) for r in rules if r.uses_arrears]
-    return pl.concat([found, *extra])
+    out = pl.concat([found, *extra])
+    if timings is not None:
+        timings["reconcile"] = timings.get("reconcile", 0.0) + spent
+        timings["rules"] = timings.get("rules", 0.0) + time.perf_counter() - started - spent
+    return out
 
 
 def load_facts(db: Database, settings: Settings, month: date, as_of: date, months: list[str]) -> F.Facts:
@@ -145,10 +160,15 @@ def run_monitoring(
     months = sorted(months or months_back(as_of, settings.monitor_lookback_months))
     keys = [month_key(m) for m in months]
     run_id = _start_run(db, as_of, keys, trigger)
+    timings: dict[str, float] = {}
     try:
+        t0 = time.perf_counter()
         facts_list = [load_facts(db, settings, m, as_of, keys) for m in months]
-        found = evaluate(facts_list, evidence_rows=settings.monitor_evidence_rows)
+        timings["load_facts"] = time.perf_counter() - t0
+        found = evaluate(facts_list, evidence_rows=settings.monitor_evidence_rows, timings=timings)
         summary = RunSummary(run_id, as_of, keys, facts_rows=sum(f.worker_months.height for f in facts_list))
+        summary.timings = timings
+        t0 = time.perf_counter()
         periodic = {r.code for r in all_rules() if r.periodic}
         scope = [(r.code, "") for r in all_rules() if not r.periodic] + [
             (c, k) for c in periodic for k in keys
@@ -163,6 +183,7 @@ def run_monitoring(
                 thresholds=facts_list[-1].thresholds,
                 summary=summary,
             )
+        timings["write_alerts"] = time.perf_counter() - t0
         return summary
     except Exception as exc:
         _fail_run(db, run_id, repr(exc))

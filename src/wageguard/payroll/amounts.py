@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from wageguard.validation.base import Invalid
 from wageguard.validation.values import format_fen, parse_amount_fen, parse_date
@@ -21,6 +22,7 @@ _MONTH_PATTERNS = (
 _BARE_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月")
 
 
+@lru_cache(maxsize=4096)
 def month_of_remark(remark: str | None, value_date: date) -> str | None:
     """The pay month a remark names (``工资 2026年10月``, ``10月工资``, ``2026-10``), as ``YYYY-MM``.
 

@@ -23,13 +23,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, update
 from sqlalchemy.orm import Session, aliased
 
 from wageguard.payroll.amounts import month_of, month_of_remark, previous_month
+from wageguard.payroll.bulk import select_in
 from wageguard.payroll.choices import MatchOutcome, PaymentStatus
-from wageguard.payroll.models import BankPayment, PaySheet, PaySheetLine
-from wageguard.registry.models import BankCard, ProjectWorker, Worker
+from wageguard.payroll.models import BankPayment
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,46 +81,39 @@ class Matcher:
         self.session = session
         self.used_lines: set[int] = set()
 
-    def _cards(self, bidxs: set[str]) -> dict[str, list[tuple[int, str]]]:
-        rows = self.session.execute(
-            select(BankCard.card_bidx, BankCard.worker_id, Worker.name)
-            .join(Worker, Worker.id == BankCard.worker_id)
-            .where(BankCard.card_bidx.in_(bidxs))
+    def _cards(self, bidxs: list[str]) -> dict[str, list[tuple[int, str]]]:
+        sql = (
+            "SELECT c.card_bidx, c.worker_id, w.name FROM bank_cards c JOIN workers w ON w.id = c.worker_id"
+            " WHERE c.card_bidx IN ({in})"
         )
         found: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for bidx, worker_id, name in rows:
+        for bidx, worker_id, name in select_in(self.session.connection(), sql, bidxs):
             found[bidx].append((worker_id, name))
         return found
 
-    def _lines(self, bidxs: set[str]) -> dict[str, list[_Line]]:
-        rows = self.session.execute(
-            select(
-                PaySheetLine.card_bidx,
-                PaySheetLine.id,
-                PaySheetLine.worker_id,
-                PaySheetLine.net_fen,
-                PaySheetLine.pay_month,
-                PaySheetLine.project_id,
-            )
-            .join(PaySheet, PaySheet.id == PaySheetLine.sheet_id)
-            .where(PaySheet.is_current.is_(True), PaySheetLine.card_bidx.in_(bidxs))
+    def _lines(self, bidxs: list[str]) -> dict[str, list[_Line]]:
+        sql = (
+            "SELECT l.card_bidx, l.id, l.worker_id, l.net_fen, l.pay_month, l.project_id"
+            " FROM pay_sheet_lines l JOIN pay_sheets s ON s.id = l.sheet_id"
+            " WHERE s.is_current = {p} AND l.card_bidx IN ({in})"
         )
         found: dict[str, list[_Line]] = defaultdict(list)
-        for bidx, line_id, worker_id, net_fen, pay_month, project_id in rows:
-            if bidx is not None:
-                found[bidx].append(_Line(line_id, worker_id, net_fen, pay_month, project_id))
+        for bidx, line_id, worker_id, net_fen, pay_month, project_id in select_in(
+            self.session.connection(), sql, bidxs, before=(True,)
+        ):
+            found[bidx].append(_Line(line_id, worker_id, net_fen, pay_month, project_id))
         return found
 
     def _names(self, projects: set[int], names: set[str]) -> dict[tuple[int, str], set[int]]:
         found: dict[tuple[int, str], set[int]] = defaultdict(set)
         if not projects or not names:
             return found
-        rows = self.session.execute(
-            select(ProjectWorker.project_id, Worker.name, Worker.id)
-            .join(Worker, Worker.id == ProjectWorker.worker_id)
-            .where(ProjectWorker.project_id.in_(projects), Worker.name.in_(names))
+        project_list = ", ".join(str(int(p)) for p in sorted(projects))
+        sql = (
+            "SELECT pw.project_id, w.name, w.id FROM project_workers pw JOIN workers w ON w.id = pw.worker_id"
+            f" WHERE pw.project_id IN ({project_list}) AND w.name IN ({{in}})"
         )
-        for project_id, name, worker_id in rows:
+        for project_id, name, worker_id in select_in(self.session.connection(), sql, sorted(names)):
             found[(project_id, name)].add(worker_id)
         return found
 
@@ -145,7 +138,7 @@ class Matcher:
 
     def match_chunk(self, chunk: list[Candidate]) -> list[Match]:
         """One match per candidate, in order, with three set-based lookups for the whole chunk."""
-        bidxs = {c.card_bidx for c in chunk}
+        bidxs = sorted({c.card_bidx for c in chunk})
         cards, lines = self._cards(bidxs), self._lines(bidxs)
         name_needed = {c.payee_name for c in chunk if c.card_bidx not in lines or c.card_bidx not in cards}
         projects = {p for c in chunk for p in c.project_ids}

@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from wageguard.db import Database, utcnow
@@ -26,6 +26,7 @@ from wageguard.payroll.banks.iso20022 import read_iso20022
 from wageguard.payroll.banks.profiles import get_profile
 from wageguard.payroll.banks.records import BankDocument, ParsedPayment, problem
 from wageguard.payroll.banks.tabular import read_tabular
+from wageguard.payroll.bulk import insert_many, select_in
 from wageguard.payroll.choices import STATUS_RANK, PaymentStatus
 from wageguard.payroll.inflows import store_balances, store_credits
 from wageguard.payroll.matching import Candidate, Matcher, flag_shared_cards
@@ -33,6 +34,12 @@ from wageguard.payroll.models import BankPayment
 from wageguard.security.crypto import Protector, mask
 
 MAX_PROBLEMS = 500
+INSERT_COLUMNS = (
+    *("account_id", "project_id", "region_code", "import_batch_id", "natural_key", "bank_reference"),
+    *("payee_name", "payee_card_enc", "payee_card_bidx", "payee_card_masked", "payee_bank", "amount_fen"),
+    *("value_date", "status", "failure_reason", "remark", "pay_month", "month_source", "outcome"),
+    *("worker_id", "pay_sheet_line_id", "created_at"),
+)
 PAYMENTS: Table = BankPayment.__table__  # type: ignore[assignment]
 
 
@@ -147,11 +154,8 @@ class _Store:
         self._insert(new)
 
     def _existing(self, keys: set[str]) -> dict[tuple[int, str], tuple[int, str]]:
-        rows = self.session.execute(
-            select(BankPayment.account_id, BankPayment.natural_key, BankPayment.id, BankPayment.status).where(
-                BankPayment.natural_key.in_(keys)
-            )
-        )
+        sql = "SELECT account_id, natural_key, id, status FROM bank_payments WHERE natural_key IN ({in})"
+        rows = select_in(self.session.connection(), sql, sorted(keys))
         return {(a, k): (i, s) for a, k, i, s in rows}
 
     def _update_statuses(
@@ -209,33 +213,33 @@ class _Store:
         rows = []
         for ((account_id, key), (p, info, _bidx)), m, c in zip(items, matches, candidates, strict=True):
             rows.append(
-                {
-                    "account_id": account_id,
-                    "project_id": info.project_id or m.project_id,
-                    "region_code": info.region_code,
-                    "import_batch_id": self.batch_id,
-                    "natural_key": key,
-                    "bank_reference": p.reference,
-                    "payee_name": p.payee_name[:64],
-                    "payee_card_enc": self.protector.encrypt(p.payee_card),
-                    "payee_card_bidx": c.card_bidx,
-                    "payee_card_masked": mask(p.payee_card),
-                    "payee_bank": p.payee_bank,
-                    "amount_fen": p.amount_fen,
-                    "value_date": p.value_date,
-                    "status": p.status.value,
-                    "failure_reason": p.failure_reason,
-                    "remark": (p.remark or None),
-                    "pay_month": m.pay_month,
-                    "month_source": m.month_source,
-                    "outcome": m.outcome.value,
-                    "worker_id": m.worker_id,
-                    "pay_sheet_line_id": m.line_id,
-                    "created_at": now,
-                }
+                (
+                    account_id,
+                    info.project_id or m.project_id,
+                    info.region_code,
+                    self.batch_id,
+                    key,
+                    p.reference,
+                    p.payee_name[:64],
+                    self.protector.encrypt(p.payee_card),
+                    c.card_bidx,
+                    mask(p.payee_card),
+                    p.payee_bank,
+                    p.amount_fen,
+                    p.value_date,
+                    p.status.value,
+                    p.failure_reason,
+                    p.remark or None,
+                    m.pay_month,
+                    m.month_source,
+                    m.outcome.value,
+                    m.worker_id,
+                    m.line_id,
+                    now,
+                )
             )
             self.result.outcomes[m.outcome.value] = self.result.outcomes.get(m.outcome.value, 0) + 1
-        self.session.connection().execute(insert(PAYMENTS), rows)
+        insert_many(self.session.connection(), PAYMENTS, INSERT_COLUMNS, rows)
         self.result.inserted += len(rows)
 
 

@@ -1,9 +1,10 @@
-"""Reads of the registry, scoped to the caller: regions, enterprises, projects, teams, county summaries.
+"""Reads of the registry, scoped to the caller: enterprises, projects, teams, and the shared scope helpers.
 
 Every function takes ``(session, principal, ...)`` and applies the caller's scope in SQL
 (``Principal.project_clause`` / ``region_clause``), so lists, details, filters and counts agree: a row outside
 the scope is never listed, never counted, and its detail is ``NotFound`` (its existence is not revealed).
-Banks and devices read no registry rows (``Forbidden``). Workers live in ``registry/worker_queries.py``.
+Banks and devices read no registry rows (``Forbidden``). Workers are in ``registry/worker_queries.py``,
+regions and county counts in ``registry/region_queries.py``.
 Personal numbers leave here masked only.
 """
 
@@ -17,10 +18,9 @@ from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal, region_prefix
 from wageguard.errors import Forbidden, NotFound
-from wageguard.registry.choices import CORP_TYPE, PROJECT_CATEGORY, PROJECT_STATUS, RegionLevel, Role
+from wageguard.registry.choices import CORP_TYPE, PROJECT_CATEGORY, PROJECT_STATUS, Role
 from wageguard.registry.models import Enterprise, Project, ProjectParticipant, ProjectWorker, Region, Team
 from wageguard.registry.schemas import (
-    CountySummary,
     EnterpriseDetail,
     EnterpriseFilters,
     EnterpriseOut,
@@ -31,7 +31,6 @@ from wageguard.registry.schemas import (
     ProjectDetail,
     ProjectFilters,
     ProjectOut,
-    RegionNode,
     TeamFilters,
     TeamOut,
 )
@@ -90,110 +89,6 @@ def paginate(session: Session, query: PageQuery, stmt: AnySelect, convert: Calla
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = session.execute(stmt.limit(query.limit).offset(query.offset)).all()
     return Page[T](items=[convert(r) for r in rows], total=total, limit=query.limit, offset=query.offset)
-
-
-# ---------------------------------------------------------------- regions
-
-
-def _visible_regions(session: Session, principal: Principal) -> dict[str, Region]:
-    ensure_reader(principal)
-    counties = select(Project.region_code).where(visible_projects(principal))
-    stmt = select(Region).where(or_(principal.region_clause(Region.code), Region.code.in_(counties)))
-    regions = {r.code: r for r in session.scalars(stmt)}
-    if principal.role is Role.ENTERPRISE:  # add the ancestors of their projects' counties
-        missing = {r.parent_code for r in regions.values() if r.parent_code and r.parent_code not in regions}
-        while missing:
-            found = session.scalars(select(Region).where(Region.code.in_(missing))).all()
-            regions.update({r.code: r for r in found})
-            missing = {r.parent_code for r in found if r.parent_code and r.parent_code not in regions}
-    return regions
-
-
-def _project_counts(session: Session, principal: Principal) -> dict[str, int]:
-    stmt = (
-        select(Project.region_code, func.count(Project.id))
-        .where(visible_projects(principal))
-        .group_by(Project.region_code)
-    )
-    return {code: n for code, n in session.execute(stmt)}
-
-
-def region_tree(session: Session, principal: Principal) -> list[RegionNode]:
-    """The regions the caller may see as a tree, with visible project counts summed up the tree."""
-    regions = _visible_regions(session, principal)
-    nodes = {
-        code: RegionNode(code=r.code, name=r.name, level=r.level, parent_code=r.parent_code)
-        for code, r in regions.items()
-    }
-    for code, count in _project_counts(session, principal).items():
-        cursor: str | None = code
-        while cursor in nodes:
-            nodes[cursor].project_count += count
-            cursor = nodes[cursor].parent_code
-    roots: list[RegionNode] = []
-    for code in sorted(nodes):
-        node = nodes[code]
-        parent = nodes.get(node.parent_code or "")
-        (parent.children if parent else roots).append(node)
-    return roots
-
-
-def get_region(session: Session, principal: Principal, code: str) -> RegionNode:
-    """One visible region with its subtree."""
-    stack = region_tree(session, principal)
-    while stack:
-        node = stack.pop()
-        if node.code == code:
-            return node
-        stack.extend(node.children)
-    raise NotFound(f"region {code} not found", message_zh="未找到该地区")
-
-
-def _worker_counts_by_county(session: Session, principal: Principal) -> dict[str, tuple[int, int]]:
-    """(registered, on-site) engagements per county: grouped per project along the project index."""
-    visible = select(Project.id, Project.region_code).where(visible_projects(principal))
-    county_of = {project_id: code for project_id, code in session.execute(visible)}
-    on_site = func.count().filter(ProjectWorker.exit_date.is_(None))
-    stmt = (
-        select(ProjectWorker.project_id, func.count(), on_site)
-        .where(ProjectWorker.project_id.in_(visible_project_ids(principal)))
-        .group_by(ProjectWorker.project_id)
-    )
-    totals: dict[str, tuple[int, int]] = {}
-    for project_id, n, active in session.execute(stmt):
-        code = county_of.get(project_id)
-        if code is not None:
-            before = totals.get(code, (0, 0))
-            totals[code] = (before[0] + n, before[1] + active)
-    return totals
-
-
-def county_summaries(session: Session, principal: Principal) -> list[CountySummary]:
-    """Counties of the caller's scope with visible project, worker and on-site worker counts.
-
-    An inspector of a prefecture or county sees each of its counties, even without projects; others see
-    the counties where they have projects.
-    """
-    regions = _visible_regions(session, principal)
-    projects = _project_counts(session, principal)
-    workers = _worker_counts_by_county(session, principal)
-    keep_empty = principal.role is Role.INSPECTOR and len(region_prefix(principal.region_code or "00")) >= 4
-    out = []
-    for code in sorted(regions):
-        region = regions[code]
-        if region.level != RegionLevel.COUNTY or not (keep_empty or projects.get(code)):
-            continue
-        n, active = workers.get(code, (0, 0))
-        out.append(
-            CountySummary(
-                code=code,
-                name=region.name,
-                project_count=projects.get(code, 0),
-                worker_count=n,
-                active_worker_count=active,
-            )
-        )
-    return out
 
 
 # ---------------------------------------------------------------- enterprises

@@ -187,7 +187,7 @@ async def _read_form(request: Request, settings: Settings) -> FormData | None:
 async def _submit(request: Request, db: Database, protector: Protector, project_code: str | None) -> Response:
     settings: Settings = request.app.state.settings
     try:
-        project = _project_or_none(db, project_code)
+        project = await run_in_threadpool(_project_or_none, db, project_code)
     except NotFound as exc:
         return _message(request, "未找到项目", exc.message_zh, 404)
     form = await _read_form(request, settings)

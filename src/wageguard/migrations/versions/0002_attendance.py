@@ -124,7 +124,9 @@ def _punches() -> None:
         sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name="fk_punches_device_id_devices"),
         sa.ForeignKeyConstraint(["worker_id"], ["workers.id"], name="fk_punches_worker_id_workers"),
         sa.PrimaryKeyConstraint("id", name="pk_punches"),
-        sa.UniqueConstraint("source", "person_key", "punched_at", name="uq_punches_source_person_key_punched_at"),
+        sa.UniqueConstraint(
+            "source", "person_key", "punched_at", name="uq_punches_source_person_key_punched_at"
+        ),
     )
     op.create_index("ix_punches_project_date", "punches", ["project_id", "work_date"])
 

@@ -148,12 +148,17 @@ def worker_evidence() -> list[pl.Expr]:
 
 
 def worker_rows(mask: pl.Expr, limit: int) -> pl.Expr:
-    """Aggregation: the worker-month rows matching ``mask`` (capped at ``limit``), for project evidence."""
+    """Aggregation: the worker-month rows matching ``mask`` (capped at ``limit``), for project evidence;
+    largest shortfall first, ties by worker id, so a rerun on the same data gives the same evidence."""
     row = pl.struct(
         "worker_id", "team_id", "attended_days", "declared_fen", "paid_fen", "shortfall_fen", "status"
     )
     return (
         row.filter(mask)
-        .sort_by(pl.col("shortfall_fen").filter(mask), descending=True, nulls_last=True)
+        .sort_by(
+            [pl.col("shortfall_fen").filter(mask), pl.col("worker_id").filter(mask)],
+            descending=[True, False],
+            nulls_last=True,
+        )
         .head(limit)
     )

@@ -42,7 +42,9 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         pl.col("single").sum().alias("single_workers"),
         pl.col("criminal_group_workers").first(),
         pl.col("criminal_group_fen").first(),
-        row.sort_by(pl.col("owed_fen"), descending=True).head(inp.evidence_rows).alias("workers"),
+        row.sort_by(["owed_fen", "worker_id"], descending=[True, False])
+        .head(inp.evidence_rows)
+        .alias("workers"),
     )
     group = (pl.col("workers_owed") >= pl.col("criminal_group_workers")) & (
         pl.col("total_owed_fen") >= pl.col("criminal_group_fen")

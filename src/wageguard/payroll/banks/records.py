@@ -69,4 +69,7 @@ def problem(
 
 def normalise_card(value: object) -> str:
     """Digits of a card or account number (spaces and dashes dropped)."""
-    return "".join(ch for ch in str(value) if not ch.isspace() and ch != "-")
+    text = str(value)
+    if text.isdigit():
+        return text
+    return "".join(text.replace("-", "").split())

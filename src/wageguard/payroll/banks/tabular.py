@@ -33,6 +33,8 @@ def detect_encoding(path: Path) -> str:
 
 
 def _cell_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -136,6 +138,9 @@ def parse_row(cells: Sequence[Any], cols: dict[str, int], row_no: int) -> Parsed
 
 
 def _is_summary(cells: Sequence[Any]) -> bool:
+    head = cells[0] if cells else None
+    if isinstance(head, str) and head and not head[0].isspace() and head[0] not in "合总小tT":
+        return False
     first = next((_cell_text(c) for c in cells if _cell_text(c)), "")
     return not first or first.lower().startswith(SUMMARY_MARKS)
 

@@ -15,7 +15,7 @@ from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Problem, ValidationFailed
-from wageguard.registry import queries, worker_queries
+from wageguard.registry import queries, region_queries, worker_queries
 from wageguard.registry.reveal import reveal_worker
 from wageguard.registry.schemas import (
     EngagementOut,
@@ -64,12 +64,12 @@ def checked(filters: F, settings: Settings) -> F:
 @router.get("/regions", response_model=list[RegionNode])
 def list_regions(principal: Caller, session: DbSession) -> list[RegionNode]:
     """The caller's regions as a tree (GB/T 2260), each with its visible project count."""
-    return queries.region_tree(session, principal)
+    return region_queries.region_tree(session, principal)
 
 
 @router.get("/regions/{code}", response_model=RegionNode)
 def region_detail(code: str, principal: Caller, session: DbSession) -> RegionNode:
-    return queries.get_region(session, principal, code)
+    return region_queries.get_region(session, principal, code)
 
 
 @router.get("/enterprises", response_model=Page[EnterpriseOut])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.errors import Forbidden, NotFound
-from wageguard.registry import queries
+from wageguard.registry import queries, region_queries
 from wageguard.registry.schemas import CountySummary, Page, ProjectFilters, ProjectOut
 from wageguard.web.assets import available
 from wageguard.web.deps import get_session, optional_principal
@@ -55,7 +55,7 @@ def projects_page(
     if principal is None:
         return login_redirect(request)
     try:
-        counties = queries.county_summaries(session, principal)
+        counties = region_queries.county_summaries(session, principal)
         filters = ProjectFilters(region=county or None, q=q or None, limit=PAGE_SIZE, offset=offset)
         page = queries.list_projects(session, principal, filters)
     except Forbidden as exc:
