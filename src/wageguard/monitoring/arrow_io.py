@@ -1,10 +1,11 @@
 """Read SQL results straight into Arrow, on SQLite and PostgreSQL alike.
 
-The engine reads a province month (≈1.5 M rows) at a time, so it bypasses Python row objects: ADBC drivers
-(``adbc-driver-postgresql``) hand back Arrow tables built in C. SQLite is read through its DB-API cursor
-(an ADBC SQLite build beside Python's own sqlite3 read stale WAL snapshots). Fact queries return only
-integers and non-null strings: dates travel as days since 1970-01-01 (``date_days``), instants as epoch
-seconds (``epoch_seconds``), and are cast back in Polars.
+The engine reads a province month (≈1.5 M rows) at a time, so it bypasses Python row objects: on
+PostgreSQL the ADBC driver (``adbc-driver-postgresql``) hands back Arrow tables built in C; on SQLite the
+query's rows are rendered by SQLite as one CSV text and parsed by Arrow's CSV reader (an ADBC SQLite build
+beside Python's own sqlite3 read stale WAL snapshots). Dates travel as days since 1970-01-01 on PostgreSQL
+and as ISO text on SQLite (``date_days``), instants as epoch seconds (``epoch_seconds``), and are cast back
+in Polars.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def _read_sqlite_csv(engine: Engine, sql: str) -> pa.Table:
     if not text:
         return pa.table({n: pa.array([], pa.string()) for n in names})
     return pa_csv.read_csv(
-        io.BytesIO(text.encode()),
+        io.BytesIO((text + "\n").encode()),  # a final newline: else a trailing empty field reads as ""
         read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
         parse_options=pa_csv.ParseOptions(quote_char="'", double_quote=True, newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(

@@ -109,6 +109,8 @@ class _Store:
         if p.account_no:
             info = self.book.get(p.account_no)
             if info is None or (self.named is not None and info.id != self.named.id):
+                if len(self.problems) >= MAX_PROBLEMS:
+                    return None
                 self.problems.append(
                     problem(
                         p.row,
@@ -121,7 +123,7 @@ class _Store:
                 )
                 return None
             return info
-        if self.named is None:
+        if self.named is None and len(self.problems) < MAX_PROBLEMS:
             self.problems.append(
                 problem(p.row, "account_no", "required", "缺少付款账户", "paying account missing")
             )

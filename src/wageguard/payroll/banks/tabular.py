@@ -19,6 +19,7 @@ from wageguard.payroll.banks.records import BankDocument, ParsedPayment, normali
 from wageguard.payroll.choices import STATUS_WORDS, PaymentStatus
 
 SUMMARY_MARKS = ("合计", "总计", "小计", "total")
+PROBLEM_CAP = 1000
 
 
 def detect_encoding(path: Path) -> str:
@@ -161,7 +162,8 @@ def iter_payments(
             continue
         parsed = parse_row(cells, cols, row_no)
         if isinstance(parsed, list):
-            doc.problems.extend(parsed)
+            if len(doc.problems) < PROBLEM_CAP:  # keep the report (and memory) bounded on a hopeless file
+                doc.problems.extend(parsed)
         else:
             yield parsed
     if cols is None:
