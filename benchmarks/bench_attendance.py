@@ -201,7 +201,8 @@ def bench_peak(
     port = url.rsplit(":", 1)[1]
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "wageguard.web.app:create_app", "--port", port,
            "--workers", str(server_workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
-    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(Path(tempfile.gettempdir()) / "wg-bench-att-server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
             try:

@@ -185,3 +185,18 @@ def test_unknown_profile_and_missing_header_are_clear_errors(db, protector, worl
     with pytest.raises(ImportRejected) as info:
         _import(db, protector, path, profile="ccb")
     assert info.value.problems[0].code == "header_missing"
+
+
+def test_a_bad_row_after_stored_chunks_leaves_nothing_half_stored(db, protector, world: World, tmp_path):
+    rows = [
+        [f"R{i}", ACCOUNT, "张三", world.cards[0], "农行", "100", "2026-11-10", "成功", "", ""]
+        for i in range(4)
+    ]
+    rows.append(["R9", ACCOUNT, "李四", world.cards[1], "农行", "abc", "2026-11-10", "成功", "", ""])
+    path = write_icbc(tmp_path / "late-error.csv", rows)
+    with pytest.raises(ImportRejected) as info:
+        import_bank_file(
+            db=db, protector=protector, path=path, profile="icbc", account_no=ACCOUNT, actor="t", chunk_rows=2
+        )
+    assert [(p.row, p.field) for p in info.value.problems] == [(6, "amount")]
+    assert payment_count(db) == 0

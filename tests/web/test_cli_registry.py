@@ -19,6 +19,8 @@ def runner(monkeypatch: pytest.MonkeyPatch, settings) -> Iterator[CliRunner]:
     get_settings.cache_clear()
     context.database.cache_clear()
     yield CliRunner()
+    if context.database.cache_info().currsize:
+        context.database().dispose()  # close pooled connections now, not at garbage collection
     context.database.cache_clear()
     get_settings.cache_clear()
 

@@ -114,6 +114,12 @@ def to_utc(local_time: datetime, tz: str) -> datetime:
     return local_time.replace(tzinfo=zone(tz)).astimezone(UTC).replace(tzinfo=None)
 
 
+PUNCH_TYPES = (
+    *("text", "text", "timestamp", "int", "text", "int", "int", "text"),
+    *("text", "timestamp", "text", "date", "text", "text", "text", "timestamp"),
+)
+DAY_TYPES = ("int", "int", "date", "text", "timestamp", "timestamp", "int", "int")
+MONTH_TYPES = ("int", "int", "text", "text", "int", "int")
 PUNCH_COLUMNS = (
     "source, person_key, punched_at, project_id, region_code, device_id, worker_id, kind, flag, "
     "local_time, tz, work_date, direction, attend_type, channel, received_at"
@@ -127,7 +133,9 @@ class Bulk:
 
     Values are converted once to what the driver stores (on SQLite: SQLAlchemy's text forms of datetime
     and date, so ORM reads and SQL comparisons see the same values), skipping per-value SQLAlchemy
-    processing on the hot path. Both dialects accept the same ``ON CONFLICT`` SQL.
+    processing on the hot path. Both dialects accept the same ``ON CONFLICT`` SQL; SQLite gets multi-row
+    ``VALUES``, PostgreSQL one ``unnest`` of typed arrays per statement (a short statement, so the driver
+    does not re-parse tens of thousands of placeholders).
     """
 
     def __init__(self, session: Session) -> None:
@@ -141,14 +149,26 @@ class Bulk:
     def day(self, value: date) -> Any:
         return value.isoformat() if self.sqlite else value
 
-    def run(self, head: str, rows: Sequence[Sequence[Any]], tail: str = "", fetch: bool = False) -> list[Any]:
-        """``head VALUES (…), (…) tail`` for ``rows`` in chunks; returns fetched rows when asked."""
+    def run(
+        self,
+        head: str,
+        types: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        tail: str = "",
+        fetch: bool = False,
+    ) -> list[Any]:
+        """``head VALUES (…), (…) tail`` (or ``head SELECT * FROM unnest(…) tail``) for ``rows``."""
         out: list[Any] = []
         if not rows:
             return out
-        width = len(rows[0])
-        group = "(" + ", ".join([self.mark] * width) + ")"
-        step = max(1, min(CHUNK, 32_000 // width))
+        if not self.sqlite:
+            arrays = ", ".join(f"%b::{t}[]" for t in types)  # binary arrays: no text escaping
+            self.cursor.execute(
+                f"{head} SELECT * FROM unnest({arrays}) {tail}", [list(c) for c in zip(*rows, strict=True)]
+            )
+            return list(self.cursor.fetchall()) if fetch else out
+        group = "(" + ", ".join(["?"] * len(types)) + ")"
+        step = max(1, min(CHUNK, 32_000 // len(types)))
         for start in range(0, len(rows), step):
             part = rows[start : start + step]
             sql = f"{head} VALUES {', '.join([group] * len(part))} {tail}"
@@ -156,6 +176,12 @@ class Bulk:
             if fetch:
                 out.extend(self.cursor.fetchall())
         return out
+
+    def any_of(self, column: str, values: Sequence[Any], sql_type: str) -> tuple[str, list[Any]]:
+        """``column IN (…)`` on SQLite, ``column = ANY(%s::type[])`` on PostgreSQL, with its parameters."""
+        if self.sqlite:
+            return f"{column} IN ({', '.join(['?'] * len(values))})", list(values)
+        return f"{column} = ANY(%s::{sql_type}[])", [list(values)]
 
 
 def as_datetime(value: Any) -> datetime:
@@ -223,10 +249,9 @@ def store_punches(
     tail = "ON CONFLICT (source, person_key, punched_at) DO NOTHING"
     countable = [r for r in rows if r[7] == WORKER and not r[8]]
     others = [r for r in rows if r[7] != WORKER or r[8]]
-    new = bulk.run(
-        head, countable, tail + " RETURNING project_id, worker_id, work_date, punched_at", fetch=True
-    )
-    result.inserted = len(new) + len(bulk.run(head, others, tail + " RETURNING id", fetch=True))
+    returning = " RETURNING project_id, worker_id, work_date, punched_at"
+    new = bulk.run(head, PUNCH_TYPES, countable, tail + returning, fetch=True)
+    result.inserted = len(new) + len(bulk.run(head, PUNCH_TYPES, others, tail + " RETURNING id", fetch=True))
     result.duplicates = result.received - result.inserted
     region = {r[3]: r[4] for r in rows}
     fold_into_days(bulk, new, region)
@@ -260,19 +285,17 @@ def _existing_days(
         workers.add(worker_id)
         dates.add(work_date)
     found: dict[tuple[int, int, Any], tuple[Any, ...]] = {}
-    m = bulk.mark
     for project_id, (workers, dates) in by_project.items():
         ids, day_list = sorted(workers), sorted(dates)
         step = max(100, CHUNK - len(day_list))
         for start in range(0, len(ids), step):
-            part = ids[start : start + step]
+            on_day, day_params = bulk.any_of("work_date", day_list, "date")
+            of_worker, worker_params = bulk.any_of("worker_id", ids[start : start + step], "int")
             sql = (
                 "SELECT project_id, worker_id, work_date, first_in, last_out, minutes, punch_count "
-                f"FROM worker_days WHERE project_id = {m} "
-                f"AND work_date IN ({', '.join([m] * len(day_list))}) "
-                f"AND worker_id IN ({', '.join([m] * len(part))})"
+                f"FROM worker_days WHERE project_id = {bulk.mark} AND {on_day} AND {of_worker}"
             )
-            bulk.cursor.execute(sql, [project_id, *day_list, *part])
+            bulk.cursor.execute(sql, [project_id, *day_params, *worker_params])
             for p, w, d, first, last, minutes, count in bulk.cursor.fetchall():
                 found[(p, w, d)] = (first, last, minutes, count)
     return found
@@ -305,6 +328,7 @@ def fold_into_days(bulk: Bulk, new: Sequence[Sequence[Any]], region: dict[int, s
     bulk.run(
         "INSERT INTO worker_days "
         "(project_id, worker_id, work_date, region_code, first_in, last_out, minutes, punch_count)",
+        DAY_TYPES,
         day_rows,
         "ON CONFLICT (project_id, worker_id, work_date) DO UPDATE SET first_in = excluded.first_in, "
         "last_out = excluded.last_out, minutes = excluded.minutes, punch_count = excluded.punch_count",
@@ -312,6 +336,7 @@ def fold_into_days(bulk: Bulk, new: Sequence[Sequence[Any]], region: dict[int, s
     month_rows = [(p, w, mo, region[p], d, mins) for (p, w, mo), (d, mins) in months.items()]
     bulk.run(
         "INSERT INTO worker_months (project_id, worker_id, month, region_code, days, minutes)",
+        MONTH_TYPES,
         month_rows,
         "ON CONFLICT (project_id, worker_id, month) DO UPDATE SET days = worker_months.days + excluded.days, "
         "minutes = worker_months.minutes + excluded.minutes",

@@ -61,8 +61,9 @@ def _adbc_connection(kind: str, uri: str) -> Iterator[Any]:
         conn.close()
 
 
-def read_arrow(engine: Engine, sql: str) -> pa.Table:
-    """Run one SELECT (no bound parameters: callers format validated literals) and return Arrow."""
+def read_arrow(engine: Engine, sql: str, plain: frozenset[str] = frozenset()) -> pa.Table:
+    """Run one SELECT (no bound parameters: callers format validated literals) and return Arrow.
+    ``plain`` names columns known to hold only numbers or ISO dates (no quoting needed on SQLite)."""
     target = _adbc_uri(engine)
     if target is not None:
         with _adbc_connection(*target) as conn:
@@ -73,10 +74,16 @@ def read_arrow(engine: Engine, sql: str) -> pa.Table:
             finally:
                 cur.close()
             return table
-    return _read_sqlite_csv(engine, sql)
+    return _read_sqlite_csv(engine, sql, plain)
 
 
-def _read_sqlite_csv(engine: Engine, sql: str) -> pa.Table:
+def _cell(name: str, plain: frozenset[str]) -> str:
+    if name in plain:
+        return f"IFNULL(q.\"{name}\", '')"
+    return f'CASE WHEN q."{name}" IS NULL THEN \'\' ELSE quote(q."{name}") END'
+
+
+def _read_sqlite_csv(engine: Engine, sql: str, plain: frozenset[str]) -> pa.Table:
     """SQLite without Python row objects: SQLite itself renders the result as one CSV text (``quote()``
     makes every value a SQL literal, so strings keep commas, quotes and newlines), which Arrow's CSV reader
     parses in C. Every column arrives as a string and ``read_frame`` casts it; nulls arrive as nulls."""
@@ -84,9 +91,7 @@ def _read_sqlite_csv(engine: Engine, sql: str) -> pa.Table:
         names = list(conn.exec_driver_sql(f"SELECT * FROM ({sql}) AS q LIMIT 0").keys())
         if not names:
             return pa.table({})
-        cells = " || ',' || ".join(
-            f'CASE WHEN q."{n}" IS NULL THEN \'\' ELSE quote(q."{n}") END' for n in names
-        )
+        cells = " || ',' || ".join(_cell(n, plain) for n in names)
         text = conn.exec_driver_sql(f"SELECT group_concat({cells}, char(10)) FROM ({sql}) AS q").scalar()
     if not text:
         return pa.table({n: pa.array([], pa.string()) for n in names})
@@ -105,7 +110,8 @@ def _read_sqlite_csv(engine: Engine, sql: str) -> pa.Table:
 
 def read_frame(engine: Engine, sql: str, schema: dict[str, Any]) -> pl.DataFrame:
     """Run ``sql`` and return a Polars frame cast to ``schema`` (int-encoded dates become ``pl.Date``)."""
-    table = read_arrow(engine, sql)
+    plain = frozenset(n for n, t in schema.items() if t in (pl.Int64, pl.Int32, pl.Float64, pl.Date))
+    table = read_arrow(engine, sql, plain)
     frame = pl.from_arrow(table) if table.num_rows else pl.DataFrame({n: [] for n in table.column_names})
     assert isinstance(frame, pl.DataFrame)
     exprs = []

@@ -98,6 +98,32 @@ MOVEMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "amount_fen": I64,
 }
 UNKNOWN_PUNCH_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"project_id": I64, "kind": STR, "n": I64}
+ATTENDANCE_COLUMNS = ("project_id", "worker_id", "region_code", "attended_days", "attended_minutes")
+ROSTER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "project_id": I64,
+    "worker_id": I64,
+    "team_id": I64,
+    "enterprise_id": I64,
+    "entry_date": DATE,
+    "exit_date": DATE,
+}
+LINE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "project_id": I64,
+    "worker_id": I64,
+    "region_code": STR,
+    "sheet_id": I64,
+    "gross_fen": I64,
+    "net_fen": I64,
+}
+PAYMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "project_id": I64,
+    "worker_id": I64,
+    "region_code": STR,
+    "amount_fen": I64,
+    "status": STR,
+    "outcome": STR,
+    "value_date": DATE,
+}
 ARREARS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "project_id": I64,
     "worker_id": I64,
@@ -266,42 +292,39 @@ def load_worker_months(engine: Engine, month: date, project_id: int | None = Non
     att = read_frame(
         engine,
         f"""
-        SELECT wm.project_id, wm.worker_id, wm.region_code, pw.team_id, pw.enterprise_id,
-               wm.days AS attended_days, wm.minutes AS attended_minutes,
-               {d("pw.entry_date")} AS entry_date, {d("pw.exit_date")} AS exit_date
-        FROM worker_months wm
-        LEFT JOIN project_workers pw ON pw.project_id = wm.project_id AND pw.worker_id = wm.worker_id
-        WHERE wm.month = '{m}'{_only("wm.project_id", one)}""",
-        WORKER_MONTH_SCHEMA,
+        SELECT project_id, worker_id, region_code, days AS attended_days, minutes AS attended_minutes
+        FROM worker_months WHERE month = '{m}'{_only("project_id", one)}""",
+        {k: WORKER_MONTH_SCHEMA[k] for k in ATTENDANCE_COLUMNS},
+    )
+    roster = read_frame(
+        engine,
+        f"""
+        SELECT project_id, worker_id, team_id, enterprise_id, {d("entry_date")} AS entry_date,
+               {d("exit_date")} AS exit_date
+        FROM project_workers{_only("project_id", one, "WHERE")}""",
+        ROSTER_SCHEMA,
+    )
+    lines = read_frame(
+        engine,
+        f"""
+        SELECT l.project_id, l.worker_id, l.region_code, l.sheet_id, l.gross_fen, l.net_fen
+        FROM pay_sheet_lines l WHERE l.pay_month = '{m}'{_only("l.project_id", one)}""",
+        LINE_SCHEMA,
     )
     sheets = read_frame(
         engine,
-        f"""
-        SELECT l.project_id, l.worker_id, MIN(l.region_code) AS region_code, MIN(s.team_id) AS team_id,
-               {big("SUM(l.gross_fen)")} AS sheet_gross_fen, {big("SUM(l.net_fen)")} AS sheet_net_fen,
-               COUNT(*) AS sheet_lines
-        FROM pay_sheet_lines l JOIN pay_sheets s ON s.id = l.sheet_id
-        WHERE l.pay_month = '{m}' AND s.is_current = TRUE{_only("l.project_id", one)}
-        GROUP BY l.project_id, l.worker_id""",
-        WORKER_MONTH_SCHEMA,
+        f"SELECT id AS sheet_id, team_id FROM pay_sheets WHERE pay_month = '{m}' AND is_current = TRUE",
+        {"sheet_id": I64, "team_id": I64},
     )
-    ok = "status = 'success'"
     pays = read_frame(
         engine,
         f"""
-        SELECT project_id, worker_id, MIN(region_code) AS region_code,
-               {big(f"SUM(CASE WHEN {ok} AND outcome = 'matched' THEN amount_fen ELSE 0 END)")}
-                 AS received_fen,
-               {big(f"SUM(CASE WHEN {ok} AND outcome = 'other_card' THEN amount_fen ELSE 0 END)")}
-                 AS other_card_fen,
-               {big("SUM(CASE WHEN status IN ('failed', 'returned') THEN amount_fen ELSE 0 END)")}
-                 AS failed_fen,
-               SUM(CASE WHEN {ok} THEN 1 ELSE 0 END) AS paid_count,
-               MAX(CASE WHEN {ok} THEN {d("value_date")} END) AS last_paid_on
+        SELECT project_id, worker_id, region_code, amount_fen, status, outcome,
+               {d("value_date")} AS value_date
         FROM bank_payments
-        WHERE pay_month = '{m}' AND worker_id IS NOT NULL AND project_id IS NOT NULL{_only("project_id", one)}
-        GROUP BY project_id, worker_id""",
-        WORKER_MONTH_SCHEMA,
+        WHERE pay_month = '{m}' AND worker_id IS NOT NULL AND project_id IS NOT NULL
+          {_only("project_id", one)}""",
+        PAYMENT_SCHEMA,
     )
     year = read_frame(
         engine,
@@ -329,7 +352,34 @@ def load_worker_months(engine: Engine, month: date, project_id: int | None = Non
             "start_date": DATE,
         },
     )
-    return combine_worker_months(att, sheets, pays, year, contracts)
+    att = conform(att.join(roster, on=["project_id", "worker_id"], how="left"), WORKER_MONTH_SCHEMA)
+    return combine_worker_months(att, sheet_totals(lines, sheets), payment_totals(pays), year, contracts)
+
+
+def sheet_totals(lines: pl.DataFrame, sheets: pl.DataFrame) -> pl.DataFrame:
+    """Per (project, worker): the month's lines on current pay sheets, summed."""
+    current = lines.join(sheets, on="sheet_id", how="inner")
+    return current.group_by("project_id", "worker_id").agg(
+        pl.col("region_code").min(),
+        pl.col("team_id").min(),
+        pl.col("gross_fen").sum().alias("sheet_gross_fen"),
+        pl.col("net_fen").sum().alias("sheet_net_fen"),
+        pl.len().cast(pl.Int64).alias("sheet_lines"),
+    )
+
+
+def payment_totals(pays: pl.DataFrame) -> pl.DataFrame:
+    """Per (project, worker): money received (own card), to other cards, failed, count, last value date."""
+    ok = pl.col("status") == "success"
+    amount = pl.col("amount_fen")
+    return pays.group_by("project_id", "worker_id").agg(
+        pl.col("region_code").min(),
+        amount.filter(ok & (pl.col("outcome") == "matched")).sum().alias("received_fen"),
+        amount.filter(ok & (pl.col("outcome") == "other_card")).sum().alias("other_card_fen"),
+        amount.filter(pl.col("status").is_in(["failed", "returned"])).sum().alias("failed_fen"),
+        ok.sum().cast(pl.Int64).alias("paid_count"),
+        pl.col("value_date").filter(ok).max().alias("last_paid_on"),
+    )
 
 
 def _workers_of(project_id: int | None) -> str:
