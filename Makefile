@@ -9,7 +9,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 DEMO_DB := var/wageguard.db
 export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
 
-.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money clean
+.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring clean
 
 help:
 	@echo "make demo   - install, build assets, create the demo city and start the server"
@@ -52,7 +52,7 @@ test-pg: venv
 
 test: lint test-sqlite test-pg
 
-bench: bench-import bench-attendance bench-reads bench-complaints bench-money
+bench: bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring
 
 bench-import: venv
 	$(PY) benchmarks/bench_import.py --workers 58000 --json var/bench/import-58k.json
@@ -67,6 +67,10 @@ bench-reads: venv
 
 bench-money: venv
 	$(PY) benchmarks/bench_money.py --payments 1500000
+
+bench-monitoring: venv
+	$(PY) benchmarks/bench_monitoring.py --json var/bench/monitoring-sqlite.json
+	$(PY) benchmarks/bench_monitoring.py --database-url $(PG_URL) --json var/bench/monitoring-pg.json
 
 bench-complaints: venv
 	$(PY) benchmarks/load_complaints.py --rate 200 --duration 60 --workers 2 --json var/bench/complaints-load.json

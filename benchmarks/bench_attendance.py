@@ -169,6 +169,46 @@ def bench_zkteco(
     }
 
 
+def bench_baseline(roster: list[int], days: int, batch: int) -> dict[str, Any]:
+    """The yardstick from the issue: plain sqlite3 ``executemany`` of the same rows into a table with a unique
+    key, plus a worker-day upsert per punch (no HTTP, parsing or lookups), measured under the same load."""
+    import sqlite3
+
+    path = Path(tempfile.mkdtemp(prefix="wg-bench-base-")) / "base.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(
+        "CREATE TABLE p (id INTEGER PRIMARY KEY, source TEXT, person TEXT, at TEXT, project INT, worker INT, "
+        "day TEXT, kind TEXT, UNIQUE (source, person, at))"
+    )
+    conn.execute("CREATE TABLE d (project INT, worker INT, day TEXT, first TEXT, last TEXT, n INT, "
+                 "PRIMARY KEY (project, worker, day))")  # fmt: skip
+    rows = []
+    for d in range(days):
+        day = DAY0 + timedelta(days=d)
+        for w in roster:
+            for t in _times(w, day):
+                rows.append(("ZKB0001", str(w), t.isoformat(" "), 1, w, day.isoformat(), "worker"))
+    started = time.perf_counter()
+    for i in range(0, len(rows), batch):
+        part = rows[i : i + batch]
+        conn.executemany(
+            "INSERT INTO p (source, person, at, project, worker, day, kind) VALUES (?,?,?,?,?,?,?) "
+            "ON CONFLICT DO NOTHING",
+            part,
+        )
+        conn.executemany(
+            "INSERT INTO d VALUES (?,?,?,?,?,1) ON CONFLICT (project, worker, day) DO UPDATE SET "
+            "first = min(first, excluded.first), last = max(last, excluded.last), n = n + 1",
+            [(r[3], r[4], r[5], r[2], r[2]) for r in part],
+        )
+        conn.commit()
+    seconds = time.perf_counter() - started
+    conn.close()
+    return {"punches": len(rows), "seconds": round(seconds, 2), "per_s": round(len(rows) / seconds)}
+
+
 def bench_export(client: TestClient, project: int) -> dict[str, Any]:
     token = client.post("/api/v1/auth/token", json={"username": "bench", "password": "pw-bench"}).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
@@ -345,6 +385,8 @@ def run(args: argparse.Namespace, url: str) -> None:
 def _throughput(
     client: TestClient, roster: list[list[int]], args: argparse.Namespace, results: dict[str, Any]
 ) -> None:
+    results["baseline_executemany"] = bench_baseline(roster[2], args.days, args.batch)
+    print("baseline executemany", results["baseline_executemany"], flush=True)
     results["json_batch"] = bench_json(client, roster[0], 1, args.days, args.batch)
     print("json batch", results["json_batch"], flush=True)
     results["zkteco"] = bench_zkteco(client, roster[1], 2, args.days, args.batch)

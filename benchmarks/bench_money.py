@@ -197,6 +197,11 @@ def _setup(url: str, n: int, csv_path: Path) -> None:
     db.dispose()
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _measure(url: str, csv_path: Path, chunk: int) -> dict[str, object]:
     from wageguard.config import Settings
     from wageguard.db import Database
@@ -206,11 +211,11 @@ def _measure(url: str, csv_path: Path, chunk: int) -> dict[str, object]:
     settings = Settings(environment="test", database_url=url)
     db = Database(url)
     keys = Protector(settings.data_key_bytes, settings.index_key_bytes)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     result = import_bank_file(
         db=db, protector=keys, path=csv_path, profile="generic", actor="bench", chunk_rows=chunk
     )
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, _cpu() - cpu
     again = time.perf_counter()
     rerun = import_bank_file(
         db=db, protector=keys, path=csv_path, profile="generic", actor="bench", chunk_rows=chunk
@@ -221,6 +226,7 @@ def _measure(url: str, csv_path: Path, chunk: int) -> dict[str, object]:
         "inserted": result.inserted,
         "outcomes": result.outcomes,
         "rows_per_s": round(result.rows / seconds),
+        "cpu_seconds": round(cpu_seconds, 1),
         "reimport_seconds": round(time.perf_counter() - again, 1),
         "reimport_inserted": rerun.inserted,
         "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,

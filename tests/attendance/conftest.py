@@ -94,3 +94,27 @@ def worker_days(db: Database) -> list[WorkerDay]:
 def worker_months(db: Database) -> list[WorkerMonth]:
     with db.sessions() as s:
         return list(s.scalars(select(WorkerMonth).order_by(WorkerMonth.worker_id, WorkerMonth.month)))
+
+
+@pytest.fixture
+def attendance_server(app, app_options):  # type: ignore[no-untyped-def]
+    """The app served by uvicorn on a free port (real HTTP, for the emulator CLI)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)

@@ -10,18 +10,20 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 from tests.attendance.conftest import HIK_SN, KEY, ZK_SN, Site, count
 from tests.factories import make_enterprise
 from typer.testing import CliRunner
 
 from wageguard.attendance.emulator import ZKTecoEmulator
 from wageguard.attendance.models import Device, Punch
+from wageguard.attendance.queries import silent_devices
 from wageguard.cli import context
 from wageguard.cli.main import app as cli
 from wageguard.config import get_settings
 from wageguard.db import utcnow
 from wageguard.registry.choices import Role
+from wageguard.registry.models import Project
 
 
 def _batch(site: Site, rows: list[tuple[int, str, str]]) -> dict[str, object]:
@@ -155,6 +157,15 @@ def test_device_health_shows_last_contact_and_silent_gates(client, db, site, mak
     assert health[HIK_SN]["silent"] is True and health[HIK_SN]["working_days_silent"] >= 5
     r = client.get("/api/v1/devices", params={"silent_only": True}, headers=login("adm"))
     assert [d["serial"] for d in r.json()] == [HIK_SN]
+    with db.sessions() as s:
+        assert [h.serial for h in silent_devices(s, as_of=utcnow(), silent_hours=24)] == [HIK_SN]
+    with db.transaction() as s:
+        s.execute(update(Project).values(status="005"))  # a halted project's gates are not W16 material
+    with db.sessions() as s:
+        assert silent_devices(s, as_of=utcnow(), silent_hours=24) == []
+    client.cookies.set("wg_session", login("adm")["Authorization"].split()[1])
+    page = client.get("/attendance/devices")
+    assert page.status_code == 200 and HIK_SN in page.text and "静默" in page.text
 
 
 def test_working_days_follow_the_chinese_calendar():

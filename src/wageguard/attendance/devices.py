@@ -169,7 +169,7 @@ def authenticate_device(
     """The registered device making this request; its last contact is refreshed."""
     if not serial:
         raise Unauthenticated("device serial (SN) missing", message_zh="缺少设备序列号 SN")
-    row = session.execute(AUTH_QUERY, {"serial": serial}).first()
+    row = session.connection().execute(AUTH_QUERY, {"serial": serial}).first()
     if row is None or not row[0]:
         raise Unauthenticated(f"unknown device {serial}", message_zh=f"未登记的设备 {serial}")
     key_ok = key is not None and hmac.compare_digest(hash_secret(key), row[1])

@@ -174,7 +174,10 @@ def _enrolled(session: Session, device_id: int, pins: Sequence[str]) -> dict[str
     found: dict[str, int] = {}
     for part in _chunks(pins):
         found.update(
-            {pin: wid for pin, wid in session.execute(ENROLLED, {"device_id": device_id, "pins": part})}
+            {
+                pin: wid
+                for pin, wid in session.connection().execute(ENROLLED, {"device_id": device_id, "pins": part})
+            }
         )
     return found
 

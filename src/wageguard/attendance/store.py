@@ -253,8 +253,8 @@ def store_punches(
     new = bulk.run(head, PUNCH_TYPES, countable, tail + returning, fetch=True)
     result.inserted = len(new) + len(bulk.run(head, PUNCH_TYPES, others, tail + " RETURNING id", fetch=True))
     result.duplicates = result.received - result.inserted
-    region = {r[3]: r[4] for r in rows}
-    fold_into_days(bulk, new, region)
+    fold_into_days(bulk, new, {r[3]: r[4] for r in rows})
+    bulk.cursor.close()
     return result
 
 

@@ -44,6 +44,7 @@ def all_stages() -> list[tuple[str, Stage]]:
     from wageguard.demo.attendance_stage import attendance_stage
     from wageguard.demo.complaints_stage import complaints_stage
     from wageguard.demo.money_stage import money_stage
+    from wageguard.demo.monitoring_stage import monitoring_stage
     from wageguard.demo.registry_stage import registry_stage
 
     stages: list[tuple[str, Stage]] = [
@@ -51,5 +52,6 @@ def all_stages() -> list[tuple[str, Stage]]:
         ("attendance", attendance_stage),
         ("money", money_stage),
         ("complaints", complaints_stage),
+        ("monitoring", monitoring_stage),
     ]
     return stages

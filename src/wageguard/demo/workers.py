@@ -42,6 +42,7 @@ def _window(plan: CityPlan, project: ProjectPlan) -> tuple[date, date]:
 def draw_team(
     rng: random.Random, people: PeopleFactory, plan: CityPlan, project: ProjectPlan, team: TeamPlan
 ) -> Iterator[Member]:
+    """The team's members, leader first: most share the team's trade; a few leave before today."""
     first, last = _window(plan, project)
     span = (last - first).days
     team_entry = first + timedelta(days=rng.randint(0, max(0, span * 2 // 3)))

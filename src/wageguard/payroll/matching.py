@@ -81,15 +81,16 @@ class Matcher:
         self.session = session
         self.used_lines: set[int] = set()
 
-    def _cards(self, bidxs: list[str]) -> dict[str, list[tuple[int, str]]]:
-        sql = (
-            "SELECT c.card_bidx, c.worker_id, w.name FROM bank_cards c JOIN workers w ON w.id = c.worker_id"
-            " WHERE c.card_bidx IN ({in})"
-        )
-        found: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for bidx, worker_id, name in select_in(self.session.connection(), sql, bidxs):
-            found[bidx].append((worker_id, name))
+    def _cards(self, bidxs: list[str]) -> dict[str, list[int]]:
+        sql = "SELECT card_bidx, worker_id FROM bank_cards WHERE card_bidx IN ({in})"
+        found: dict[str, list[int]] = defaultdict(list)
+        for bidx, worker_id in select_in(self.session.connection(), sql, bidxs):
+            found[bidx].append(worker_id)
         return found
+
+    def _worker_names(self, worker_ids: set[int]) -> dict[int, str]:
+        sql = "SELECT id, name FROM workers WHERE id IN ({in})"
+        return {wid: name for wid, name in select_in(self.session.connection(), sql, sorted(worker_ids))}
 
     def _lines(self, bidxs: list[str]) -> dict[str, list[_Line]]:
         sql = (
@@ -137,13 +138,16 @@ class Matcher:
         return None if best is None else best[1]
 
     def match_chunk(self, chunk: list[Candidate]) -> list[Match]:
-        """One match per candidate, in order, with three set-based lookups for the whole chunk."""
+        """One match per candidate, in order, with a few set-based lookups for the whole chunk."""
         bidxs = sorted({c.card_bidx for c in chunk})
-        cards, lines = self._cards(bidxs), self._lines(bidxs)
+        card_workers, lines = self._cards(bidxs), self._lines(bidxs)
+        lineless = {c.card_bidx for c in chunk if c.card_bidx not in lines}
+        names = self._worker_names({w for b in lineless for w in card_workers.get(b, ())})
+        cards = {b: [(w, names.get(w, "")) for w in ws] for b, ws in card_workers.items()}
         name_needed = {c.payee_name for c in chunk if c.card_bidx not in lines or c.card_bidx not in cards}
         projects = {p for c in chunk for p in c.project_ids}
-        names = self._names(projects, name_needed)
-        return [self._decide(c, cards, lines, names) for c in chunk]
+        by_name = self._names(projects, name_needed)
+        return [self._decide(c, cards, lines, by_name) for c in chunk]
 
     def _by_name(self, c: Candidate, names: dict[tuple[int, str], set[int]]) -> int | None:
         ids = {w for p in c.project_ids for w in names.get((p, c.payee_name), ())}
