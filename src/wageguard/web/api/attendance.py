@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
 from wageguard.attendance import devices as device_service
@@ -26,6 +27,7 @@ from wageguard.attendance.store import IngestOptions
 from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
+from wageguard.errors import Problem, ValidationFailed
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web.deps import (
@@ -48,10 +50,38 @@ AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 MONTH = Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
 
 
-@router.post("/attendance/batch", response_model=IngestOut)
+async def attendance_batch_body(request: Request) -> WorkerAttendanceIn:
+    """The body parsed and validated in one pass by pydantic-core (faster than decode-then-validate)."""
+    try:
+        return WorkerAttendanceIn.model_validate_json(await request.body())
+    except PydanticValidationError as exc:
+        problems = [
+            Problem(
+                field=".".join(str(part) for part in err["loc"]) or "body",
+                code=str(err["type"]),
+                message_zh="格式错误：" + err["msg"],
+                message_en=err["msg"],
+                row=next((part + 1 for part in err["loc"] if isinstance(part, int)), None),
+            )
+            for err in exc.errors()[:100]
+        ]
+        raise ValidationFailed(
+            "WorkerAttendance body rejected", problems, message_zh="考勤数据格式错误"
+        ) from exc
+
+
+BATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": WorkerAttendanceIn.model_json_schema()}},
+    }
+}
+
+
+@router.post("/attendance/batch", response_model=IngestOut, openapi_extra=BATCH_BODY)
 def post_attendance_batch(
-    batch: WorkerAttendanceIn,
     caller: Uploader,
+    batch: Annotated[WorkerAttendanceIn, Depends(attendance_batch_body)],
     db: Db,
     options: Annotated[IngestOptions, Depends(ingest_options)],
     protector: Annotated[Protector, Depends(get_protector)],
