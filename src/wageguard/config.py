@@ -23,7 +23,9 @@ DEV_SESSION_SECRET = "wageguard-dev-session-secret"
 class Settings(BaseSettings):
     """Configuration of one WageGuard process."""
 
-    model_config = SettingsConfigDict(env_prefix="WAGEGUARD_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="WAGEGUARD_", env_file="var/wageguard.env", env_file_encoding="utf-8", extra="ignore"
+    )
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///var/wageguard.db"

@@ -11,10 +11,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from wageguard.cli.context import protector, settings
-from wageguard.config import Settings
+from wageguard.config import Settings, get_settings
 from wageguard.db import Database
 from wageguard.demo.stages import DemoContext, all_stages
 from wageguard.migrate import upgrade_database
+from wageguard.security.keys import LOCAL_ENV_FILE, ensure_local_keys
 
 app = typer.Typer(help="演示城市 / demo city")
 
@@ -76,6 +77,9 @@ def demo(
     as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help="演示“今天” / the demo's today"),
 ) -> None:
     """Generate the demo city and import it; print the URL and the demo logins."""
+    if reset and ensure_local_keys():
+        get_settings.cache_clear()
+        typer.echo(f"已生成本地密钥 / generated local keys: {LOCAL_ENV_FILE}")
     s = settings()
     prepare_database(s, reset=reset)
     db = Database(s.database_url)
