@@ -59,8 +59,9 @@ bench-import: venv
 	$(PY) benchmarks/bench_import.py --workers 1500000 --json var/bench/import-1500k.json
 
 bench-attendance: venv
-	$(PY) benchmarks/bench_attendance.py --json var/bench/attendance-sqlite.json
-	$(PY) benchmarks/bench_attendance.py --database-url $(PG_URL) --json var/bench/attendance-pg.json
+	$(PY) benchmarks/bench_attendance.py --days 300 --peak-seconds 30 --json var/bench/attendance-sqlite.json
+	$(PY) benchmarks/bench_attendance.py --days 300 --peak-per-request 4 --database-url $(PG_URL) \
+	  --json var/bench/attendance-pg.json
 
 bench-reads: venv
 	$(PY) benchmarks/bench_reads.py --json var/bench/reads-58k.json

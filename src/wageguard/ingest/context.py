@@ -14,7 +14,7 @@ from wageguard.errors import Problem
 from wageguard.ingest.report import ImportReport
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Enterprise, Project, Region, Team, Worker
-from wageguard.registry.service import participant_project_ids
+from wageguard.registry.service import ids_by, participant_project_ids
 from wageguard.security.crypto import Protector
 from wageguard.validation import Notice
 
@@ -129,11 +129,7 @@ class ImportContext:
 
     def worker_ids(self, bidxs: Iterable[str]) -> dict[str, int]:
         """Stored worker ids by blind index (not cached: workers are written by the import itself)."""
-        found: dict[str, int] = {}
-        for part in _chunks(list(set(bidxs))):
-            stmt = select(Worker.id_bidx, Worker.id).where(Worker.id_bidx.in_(part))
-            found.update({b: i for b, i in self.conn.execute(stmt)})
-        return found
+        return ids_by(self.conn, Worker.__table__, "id_bidx", bidxs)  # type: ignore[arg-type]
 
     # -- scope ---------------------------------------------------------------------------------------
     @property

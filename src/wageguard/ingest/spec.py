@@ -56,7 +56,14 @@ class FieldSpec:
 def text(
     name: str, doc: str, *, required: bool = False, max_len: int = 200, cached: bool = False
 ) -> FieldSpec:
-    return FieldSpec(name, "text", lambda v: parse_text(v, max_len=max_len), required, doc, cached=cached)
+    def parse(value: Any) -> str:
+        if value.__class__ is str:  # a CSV cell: strip and check the length inline
+            stripped: str = value.strip()
+            if len(stripped) <= max_len:
+                return stripped
+        return parse_text(value, max_len=max_len)
+
+    return FieldSpec(name, "text", parse, required, doc, cached=cached)
 
 
 def code(name: str, doc: str, table: Mapping[str, str], table_name: str, **kw: Any) -> FieldSpec:
@@ -94,6 +101,11 @@ def id_text(value: Any) -> str:
     return value.number if isinstance(value, IdNumber) else str(value)
 
 
+# One field as the row parser runs it: name, parser (memoised when cached), required, default, warner,
+# sensitivity, and the document-type switch (field name and parser for other document types).
+Step = tuple[str, Parser, bool, Any, Warner | None, str | None, str, Parser | None]
+
+
 @dataclass(frozen=True)
 class ObjectSpec:
     """An importable object: its fields, the nested list that holds its rows, and its documentation."""
@@ -104,9 +116,11 @@ class ObjectSpec:
     list_key: str | None = None
     ignored: frozenset[str] = frozenset()
     by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
+    steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
+        object.__setattr__(self, "steps", tuple(_step(f) for f in self.fields))
 
     def known(self, column: str) -> bool:
         return column in self.by_name or column in self.ignored or column == self.list_key
@@ -124,18 +138,41 @@ class ParsedRow:
 _MEMO_MAX = 20_000
 
 
-def _memo_parse(fs: FieldSpec, value: Any) -> Any:
-    """Parse a value that repeats on many rows (parent fields, codes) once per file and process."""
-    if not isinstance(value, str | int):
-        return fs.parser(value)
-    try:
-        return fs.memo[value]
-    except KeyError:
-        parsed = fs.parser(value)
-        if len(fs.memo) >= _MEMO_MAX:
-            fs.memo.clear()
-        fs.memo[value] = parsed
-        return parsed
+def _memoised(fs: FieldSpec) -> Parser:
+    """A parser for values that repeat on many rows (parent fields, codes): parsed once per file and process.
+
+    Only text values are memoised (CSV cells, JSON strings); other types (spreadsheet numbers, dates) are
+    parsed every time, so ``1``, ``1.0`` and ``True`` never share an entry.
+    """
+    memo, parser = fs.memo, fs.parser
+
+    def parse(value: Any) -> Any:
+        if value.__class__ is not str:
+            return parser(value)
+        try:
+            return memo[value]
+        except KeyError:
+            parsed = parser(value)
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[value] = parsed
+            return parsed
+
+    return parse
+
+
+def _step(fs: FieldSpec) -> Step:
+    parser = _memoised(fs) if fs.cached else fs.parser
+    return (
+        fs.name,
+        parser,
+        fs.required,
+        fs.default,
+        fs.warner,
+        fs.sensitive,
+        fs.switch_field or "",
+        fs.other_parser,
+    )
 
 
 def parse_row(
@@ -148,27 +185,26 @@ def parse_row(
     """Validate every field of one row; errors go to ``problems``, warnings to ``warnings``."""
     values: dict[str, Any] = {}
     ok = True
-    for fs in spec.fields:
-        value = raw.get(fs.name)
+    get = raw.get
+    for name, parser, required, default, warner, sensitive, switch, other_parser in spec.steps:
+        value = get(name)
         if value is None or value == "" or (value.__class__ is str and value.isspace()):
-            if fs.required:
-                problems.append(REQUIRED.problem(field=fs.name, row=label, value=""))
+            if required:
+                problems.append(REQUIRED.problem(field=name, row=label, value=""))
                 ok = False
-            values[fs.name] = fs.default
+            values[name] = default
             continue
         try:
-            if fs.cached:
-                parsed = _memo_parse(fs, value)
-            elif fs.other_parser is not None and values.get(fs.switch_field or "") not in (None, "01"):
-                parsed = fs.other_parser(value)
+            if other_parser is not None and values.get(switch) not in (None, "01"):
+                parsed = other_parser(value)
             else:
-                parsed = fs.parser(value)
+                parsed = parser(value)
         except Invalid as exc:
-            problems.append(exc.problem(field=fs.name, row=label, value=masked(value, fs.sensitive)))
+            problems.append(exc.problem(field=name, row=label, value=masked(value, sensitive)))
             ok = False
             continue
-        values[fs.name] = parsed
-        if fs.warner is not None:
-            for notice in fs.warner(parsed):
-                warnings.append(notice.problem(field=fs.name, row=label, value=masked(value, fs.sensitive)))
+        values[name] = parsed
+        if warner is not None:
+            for notice in warner(parsed):
+                warnings.append(notice.problem(field=name, row=label, value=masked(value, sensitive)))
     return ParsedRow(label, values, raw) if ok else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Boolean, LargeBinary, Table, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from wageguard.db import utcnow
@@ -96,6 +96,109 @@ def bulk_insert(conn: Connection, table: Table, rows: list[Row]) -> None:
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
     conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', data)
+
+
+def ids_by(conn: Connection, table: Table, column: str, values: Iterable[Any]) -> dict[Any, int]:
+    """Ids of the stored rows whose ``column`` (a unique one) is among ``values``, by that value.
+
+    On SQLite the statement goes straight to the driver (no expanding-IN compilation per batch).
+    """
+    wanted = list(set(values))
+    found: dict[Any, int] = {}
+    for start in range(0, len(wanted), 5000):
+        part = wanted[start : start + 5000]
+        if conn.dialect.name == "sqlite":
+            marks = ", ".join("?" * len(part))
+            sql = f'SELECT "{column}", id FROM "{table.name}" WHERE "{column}" IN ({marks})'
+            result = conn.exec_driver_sql(sql, tuple(part))
+        else:
+            result = conn.execute(select(table.c[column], table.c.id).where(table.c[column].in_(part)))
+        found.update((key, row_id) for key, row_id in result)
+    return found
+
+
+def insert_tuples(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    data: list[tuple[Any, ...]],
+    *,
+    constants: dict[str, Any] | None = None,
+) -> None:
+    """Insert rows given as tuples in ``columns`` order, each followed by ``constants`` (same on every row).
+
+    The fastest way in for brand-new rows (no dict per row). On SQLite the tuples go straight to the
+    driver's ``executemany``: the constants are converted once, date/time cells per row, while booleans and
+    bytes need no conversion. Other databases get a Core ``insert()`` executemany.
+    """
+    if not data:
+        return
+    const = constants or {}
+    names = [*columns, *const]
+    if conn.dialect.name != "sqlite":
+        tail = tuple(const.values())
+        conn.execute(insert(table), [dict(zip(names, (*row, *tail), strict=True)) for row in data])
+        return
+    tail = tuple(_bind(table, c, conn, v) for c, v in const.items())
+    procs = [(i, _processor(table, c, conn)) for i, c in enumerate(columns)]
+    active = [(i, p) for i, p in procs if p is not None]
+    if active or tail:
+        data = [_converted(row, active) + tail for row in data]
+    quoted = ", ".join(f'"{c}"' for c in names)
+    marks = ", ".join("?" for _ in names)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', data)
+
+
+def insert_new_ids(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    data: list[tuple[Any, ...]],
+    *,
+    key: str,
+    constants: dict[str, Any] | None = None,
+) -> list[int]:
+    """``insert_tuples``, then the id each row got, in ``data`` order (``key`` is a unique column).
+
+    On SQLite rows inserted by one executemany get consecutive ids after the largest stored one, and the
+    transaction holds the write lock from the insert on: when the largest id grew by exactly the number of
+    rows, the ids are that range. Otherwise (another writer got in first, an AUTOINCREMENT gap, another
+    database) they are looked up by ``key``.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    top = f'SELECT max(id) FROM "{table.name}"'
+    before = (conn.exec_driver_sql(top).scalar() or 0) if sqlite else None
+    insert_tuples(conn, table, columns, data, constants=constants)
+    if sqlite and before is not None:
+        after = conn.exec_driver_sql(top).scalar() or 0
+        if after - before == len(data):
+            return list(range(before + 1, after + 1))
+    at = list(columns).index(key)
+    found = ids_by(conn, table, key, (row[at] for row in data))
+    return [found[row[at]] for row in data]
+
+
+def _processor(table: Table, column: str, conn: Connection) -> Callable[[Any], Any] | None:
+    """The driver-side conversion of a column, ``None`` where sqlite3 takes the Python value as it is."""
+    kind = table.c[column].type
+    if isinstance(kind, Boolean | LargeBinary):
+        return None
+    return kind._cached_bind_processor(conn.dialect)  # type: ignore[no-any-return]
+
+
+def _bind(table: Table, column: str, conn: Connection, value: Any) -> Any:
+    proc = _processor(table, column, conn)
+    return value if proc is None or value is None else proc(value)
+
+
+def _converted(row: tuple[Any, ...], active: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
+    if not active:
+        return row
+    values = list(row)
+    for i, proc in active:
+        if values[i] is not None:
+            values[i] = proc(values[i])
+    return tuple(values)
 
 
 def upsert(

@@ -20,6 +20,8 @@ KEY_VERSION = 1
 
 def normalise(value: str) -> str:
     """Canonical form before indexing: no spaces, upper-case (ID numbers end in X or x)."""
+    if value.isdigit():  # already canonical (most ID and card numbers): skip split/join/upper
+        return value
     return "".join(value.split()).upper()
 
 

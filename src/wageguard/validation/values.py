@@ -149,7 +149,7 @@ def parse_bool(value: Any) -> bool:
 
 def parse_text(value: Any, *, max_len: int = 200) -> str:
     """Free text, stripped, at most ``max_len`` characters."""
-    text = text_of(value)
+    text = value.strip() if value.__class__ is str else text_of(value)
     if len(text) > max_len:
         raise Invalid("text.too_long", f"长度不能超过 {max_len} 个字符", f"longer than {max_len} characters")
     return text

@@ -21,6 +21,7 @@ from wageguard.ingest.handlers.base import (
     text,
     uscc,
 )
+from wageguard.ingest.handlers.new_workers import insert_new_workers, split_new
 from wageguard.ingest.spec import FieldSpec, ObjectSpec, ParsedRow, id_field, id_text
 from wageguard.registry import choices
 from wageguard.registry.models import ProjectWorker
@@ -158,12 +159,22 @@ class ProjectWorkerHandler(Handler):
 
     def write(self, ctx: ImportContext, rows: list[ParsedRow]) -> None:
         protect = ctx.protector
+        for row in rows:
+            row.values["_bidx"] = protect.blind_index(id_text(row.values["idCardNumber"]))
+        fresh, known = split_new(ctx, rows)
+        insert_new_workers(ctx, fresh)
+        if known:
+            self._write_known(ctx, known)
+
+    def _write_known(self, ctx: ImportContext, rows: list[ParsedRow]) -> None:
+        """Rows of stored workers (or named twice in the chunk): merged, compared and upserted."""
+        protect = ctx.protector
         clear: dict[str, str] = {}
         people = []
         for row in rows:
             v = row.values
             number = id_text(v["idCardNumber"])
-            bidx = v["_bidx"] = protect.blind_index(number)
+            bidx = v["_bidx"]
             clear[bidx] = number
             born = getattr(v["idCardNumber"], "birth_date", None)
             people.append(
