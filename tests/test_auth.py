@@ -9,7 +9,12 @@ def test_login_gives_a_token_that_identifies_the_user(client, make_user, login):
     make_user("insp1", Role.INSPECTOR, region_code="520602")
     me = client.get("/api/v1/auth/me", headers=login("insp1"))
     assert me.status_code == 200
-    assert me.json() == {"username": "insp1", "role": "inspector", "region_code": "520602", "enterprise_id": None}
+    assert me.json() == {
+        "username": "insp1",
+        "role": "inspector",
+        "region_code": "520602",
+        "enterprise_id": None,
+    }
 
 
 def test_wrong_password_is_refused_in_chinese(client, make_user):

@@ -28,7 +28,7 @@ STATUS: dict[type[WageGuardError], int] = {
 def _status_of(exc: WageGuardError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 400
 
 
