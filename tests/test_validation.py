@@ -86,6 +86,17 @@ def test_unknown_area_code_is_only_a_warning() -> None:
     assert id_number_warnings(parse_id_number(build_id("520102", date(2001, 1, 1), 5))) == []
 
 
+@given(st.sampled_from(["110103", "110104", "110111", "520602", "520603", "520102", "140891"]), births)
+def test_area_warning_follows_stdnum_birth_place_years(area: str, born: date) -> None:
+    checked = parse_id_number(build_id(area, born, 5))
+    try:
+        ric.get_birth_place(checked.number)
+        in_force = True
+    except (KeyError, ValueError):  # KeyError: stdnum knows the prefecture, not the county (140891)
+        in_force = False
+    assert (id_number_warnings(checked) == []) is in_force
+
+
 @given(st.text(USCC_ALPHABET, min_size=9, max_size=9), st.sampled_from(["91", "92", "12", "51"]), areas)
 def test_generated_uscc_round_trip(org: str, prefix: str, area: str) -> None:
     body = f"{prefix}{area}{org}"

@@ -43,7 +43,7 @@ def test_a_small_city_gets_three_months_of_attendance_with_planted_faults(
         assert all(d.weekday() != 6 or d == date(2026, 9, 20) for d in days)  # Sundays off but 调休 Sep 20
         months = dict(s.execute(select(WorkerMonth.month, func.count()).group_by(WorkerMonth.month)).all())
         assert set(months) == {"2026-09", "2026-10", "2026-11"}
-        kinds = {(u.kind) for u in unmatched_punches(s, month="2026-09")}
+        kinds = {(u.kind) for u in unmatched_punches(s, month="2026-10")}  # faults sit in the fault month
         assert "stranger" in kinds
         health = {h.serial: h for h in device_health(s, as_of=datetime(2026, 11, 28, 12, 0), silent_hours=24)}
         assert [serial for serial, h in health.items() if h.silent] == [truth["silent_device"]]

@@ -3,11 +3,13 @@
 Every punch goes through ``ingest_device_punches`` (the ZKTeco / Hikvision service function), so dedupe and
 worker-day / worker-month upkeep are exercised exactly as in production. Site calendar: Monday to Saturday,
 Sundays off unless a 调休 working day, statutory holidays (国庆 1–7 Oct 2026) off, per-worker absence
-rates, a few night-shift workers (out before the 04:00 day boundary), a few long absences. Planted faults:
-stranger punches on a few projects, unknown PINs on one, and one silent gate (stops days before ``as_of``).
+rates, a few night-shift workers (out before the 04:00 day boundary), a few long absences. One in and one
+out punch per worker-day (the minimum pair), so the default city's 58,000 workers stay practical.
 
-Attendance is generated for the first projects (by id) up to ``MAX_WORKERS`` roster workers so ``make demo``
-stays within a couple of minutes on two cores; ``ctx.truth["attendance"]["projects"]`` lists them.
+Every active project (在建) with workers gets a gate and attendance, so the money stage pays exactly the
+worker-months that attended. Planted faults (projects not already planted by an earlier stage, recorded in
+the ground truth): stranger punches on two projects and an unknown PIN on one, all in the fault month
+(rule W13), and one silent gate that stops five days before ``as_of`` (rule W16).
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from wageguard.attendance.schemas import DeviceIn, DevicePunch
 from wageguard.attendance.service import ingest_device_punches
 from wageguard.attendance.store import IngestOptions, to_utc
 from wageguard.demo.stages import DemoContext
+from wageguard.demo.truth import GroundTruth, ground_truth
 from wageguard.registry.models import Project, ProjectWorker
 
-MAX_WORKERS = 12_000
 CHUNK_DAYS = 14
-STRANGER_PROJECTS = 3
+STRANGER_PROJECTS = 2
 
 
 @dataclass
@@ -78,17 +80,7 @@ def _projects(ctx: DemoContext) -> list[tuple[Project, list[tuple[int, date | No
     roster: dict[int, list[tuple[int, date | None, date | None]]] = {}
     for pid, wid, entry, exit_ in rows:
         roster.setdefault(pid, []).append((wid, entry, exit_))
-    chosen: list[tuple[Project, list[tuple[int, date | None, date | None]]]] = []
-    total = 0
-    for p in projects:
-        people = roster.get(p.id, [])
-        if not people:
-            continue
-        if total + len(people) > MAX_WORKERS and chosen:
-            break
-        chosen.append((p, sorted(people)))
-        total += len(people)
-    return chosen
+    return [(p, sorted(roster[p.id])) for p in projects if roster.get(p.id)]
 
 
 def _serial(index: int, project: Project) -> str:
@@ -149,18 +141,61 @@ def _punches(rng: random.Random, people: list[Person], days: list[date]) -> list
     return out
 
 
-def _faults(rng: random.Random, index: int, days: list[date]) -> list[DevicePunch]:
-    """Strangers on the first few projects' gates, an unknown PIN on the next one."""
+@dataclass
+class Faults:
+    """Which projects (by code) get strangers, an unknown PIN, a silent gate; the days the faults use."""
+
+    strangers: list[str]
+    unknown_pin: str | None
+    silent: str | None
+    days: list[date]  # working days of the fault month up to ``as_of``
+
+
+def choose_faults(ctx: DemoContext, codes: list[str], fault_days: list[date]) -> Faults:
+    """Projects not planted by an earlier stage, drawn from the seed (in a tiny city, planted ones too:
+    W13 and W16 do not interact with other faults)."""
+    truth = ground_truth(ctx)
+    truth.forget("attendance")
+    taken = truth.planted_projects()
+    free = [c for c in codes if c not in taken]
+    rng = random.Random(f"wageguard-demo:{ctx.seed}:attendance-faults")
+    picked = rng.sample(free, k=min(len(free), STRANGER_PROJECTS + 2))
+    picked += [c for c in codes if c in taken][: STRANGER_PROJECTS + 2 - len(picked)]  # a tiny city
+    strangers = picked[:STRANGER_PROJECTS]
+    rest = picked[STRANGER_PROJECTS:]
+    return Faults(strangers, rest[0] if rest else None, rest[1] if len(rest) > 1 else None, fault_days)
+
+
+def _faults(rng: random.Random, code: str, faults: Faults) -> list[DevicePunch]:
+    """Strangers' punches (2–5) or one unknown PIN's punch at the gate, on days of the fault month."""
     out = []
-    if index < STRANGER_PROJECTS:
+    if code in faults.strangers and faults.days:
         for n in range(rng.randint(2, 5)):
-            day = rng.choice(days)
+            day = rng.choice(faults.days)
             at = datetime(day.year, day.month, day.day, 7, rng.randint(0, 59))
-            out.append(DevicePunch(None, at, "01", "001", stranger_ref=f"demo-{index}-{n}"))
-    if index == STRANGER_PROJECTS:
-        day = days[len(days) // 2]
+            out.append(DevicePunch(None, at, "01", "001", stranger_ref=f"demo-{code}-{n}"))
+    if code == faults.unknown_pin and faults.days:
+        day = faults.days[len(faults.days) // 2]
         out.append(DevicePunch("990001", datetime(day.year, day.month, day.day, 7, 15), "01", "001"))
     return out
+
+
+def _record_faults(
+    truth: GroundTruth, faults: Faults, serials: dict[str, str], counts: dict[str, int]
+) -> None:
+    month = f"{faults.days[0]:%Y-%m}" if faults.days else ""
+    for code in faults.strangers:
+        truth.plant("strangers_at_gate", "attendance", code, month=month, punches=counts.get(code, 0))
+        if month in truth.months:
+            truth.expect_project("W13", code, month, fault="strangers_at_gate")
+    if faults.unknown_pin is not None:
+        truth.plant("unknown_pin", "attendance", faults.unknown_pin, month=month, pin="990001")
+        if month in truth.months:
+            truth.expect_project("W13", faults.unknown_pin, month, fault="unknown_pin")
+    if faults.silent is not None:
+        serial = serials[faults.silent]
+        truth.plant("silent_gate", "attendance", faults.silent, serial=serial)
+        truth.expect("W16", "device", serial, faults.silent, "", fault="silent_gate")
 
 
 def attendance_stage(ctx: DemoContext) -> None:
@@ -171,41 +206,44 @@ def attendance_stage(ctx: DemoContext) -> None:
     first_month = date(month_index // 12, month_index % 12 + 1, 1)
     all_days = [first_month + timedelta(days=i) for i in range((ctx.as_of - first_month).days + 1)]
     work_days = [d for d in all_days if _site_day(d)]
+    fault_month = _fault_month(ctx.as_of, ctx.months)
     chosen = _projects(ctx)
     serials = _ensure_devices(ctx, [p for p, _ in chosen])
-    silent_index = min(len(chosen) - 1, STRANGER_PROJECTS + 1) if chosen else -1
+    by_code = {p.project_code: s for (p, _), s in zip(chosen, serials, strict=True)}
+    faults = choose_faults(
+        ctx, [p.project_code for p, _ in chosen], [d for d in work_days if f"{d:%Y-%m}" == fault_month]
+    )
     end_of_day = datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day, 23, 59)
     now = to_utc(end_of_day, "Asia/Shanghai")
     options = IngestOptions.from_settings(ctx.settings)
     totals: dict[str, int] = {"received": 0, "inserted": 0}
-    strangers: dict[str, int] = {}
+    counts: dict[str, int] = {}
     silent_since: date | None = None
-    for index, ((project, roster), serial) in enumerate(zip(chosen, serials, strict=True)):
+    for (project, roster), serial in zip(chosen, serials, strict=True):
+        code = project.project_code
         people = _people(rng, roster, first_month)
         days = work_days
-        if index == silent_index:
+        if code == faults.silent:
             days = [d for d in work_days if d <= ctx.as_of - timedelta(days=5)]
             silent_since = days[-1] if days else None
-        extra = _faults(rng, index, days)
-        if extra and index < STRANGER_PROJECTS:
-            strangers[project.project_code] = len(extra)
+        extra = _faults(rng, code, faults)
+        counts[code] = len(extra)
         for start in range(0, len(days), CHUNK_DAYS):
             batch = _punches(rng, people, days[start : start + CHUNK_DAYS])
             if start == 0:
                 batch += extra
             _ingest(ctx, serial, batch, options, now, totals)
         _mark_seen(ctx, serial, days[-1] if days else None)
+    _record_faults(ground_truth(ctx), faults, by_code, counts)
     ctx.truth["attendance"] = {
         "projects": [p.project_code for p, _ in chosen],
         "workers": sum(len(r) for _, r in chosen),
         "devices": serials,
         "device_secret": "demo-<serial> (or from 127.0.0.1, the allow-list)",
-        "silent_device": serials[silent_index] if chosen else None,
+        "silent_device": by_code.get(faults.silent or ""),
         "silent_since": silent_since.isoformat() if silent_since else None,
-        "stranger_projects": strangers,
-        "unknown_pin_project": chosen[STRANGER_PROJECTS][0].project_code
-        if len(chosen) > STRANGER_PROJECTS
-        else None,
+        "stranger_projects": {c: counts.get(c, 0) for c in faults.strangers},
+        "unknown_pin_project": faults.unknown_pin,
         "first_day": first_month.isoformat(),
         "last_day": ctx.as_of.isoformat(),
         **totals,
@@ -216,6 +254,12 @@ def attendance_stage(ctx: DemoContext) -> None:
         f"{totals['inserted']:,} punches stored in {seconds:.1f}s "
         f"({totals['inserted'] / max(seconds, 0.001):,.0f}/s)"
     )
+
+
+def _fault_month(as_of: date, months: int) -> str:
+    """The month faults are planted in: the one before ``as_of``'s (its wages are due in ``as_of``'s)."""
+    index = as_of.year * 12 + as_of.month - 1 - (1 if months > 1 else 0)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _ingest(

@@ -2,6 +2,10 @@
 
 Complaints go through ``submit_complaint`` and ``act_on_case``, the same paths as the public form and the
 inspector pages. Form tokens are derived from the seed, so running the stage again adds nothing.
+
+Complaints name only projects where an earlier stage planted a fault (money arrears first), so the clean
+projects stay clean; the spike (four complaints within 30 days about one project, rule W20) goes into the
+ground truth.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from wageguard.complaints.choices import TRANSITIONS, CaseAction, Outcome
 from wageguard.complaints.schemas import ComplaintIn
 from wageguard.complaints.service import act_on_case, submit_complaint
 from wageguard.demo.stages import DemoContext
+from wageguard.demo.truth import ground_truth
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗"
+WINDOW_DAYS = 30  # the W20 window (``complaints_window_days``' default)
 GIVEN = ["建国", "志强", "海军", "小平", "德明", "春花", "永福", "国庆", "金龙", "秀英", "光明", "红梅"]
 
 
@@ -83,7 +89,8 @@ def _choose_projects(ctx: DemoContext) -> tuple[list[tuple[str, str]], set[str]]
             .where(Project.region_code.startswith(ctx.region_code[:4]))
             .order_by(Project.id)
         ).all()
-    codes = {code: region for code, region in rows}
+    planted = ground_truth(ctx).planted_projects()
+    codes = {code: region for code, region in rows if code in planted}
     arrears = list(dict.fromkeys(c for c in _projects_with_arrears(ctx.truth.get("money")) if c in codes))
     ordered = arrears[:3] + [c for c in codes if c not in arrears[:3]]
     return [(c, codes[c]) for c in ordered[:6]], set(arrears)
@@ -117,6 +124,22 @@ def _form(rng: random.Random, region: str, i: int, as_of: date, plan: Plan) -> C
         description="在工地做工，工资按月应由总包代发，但最近几个月没有收到，找班组长和项目部都说再等等。",
         region_code=None if plan.project is not None else region,
     )
+
+
+def _record_truth(ctx: DemoContext, cases: list[dict[str, Any]], spike: str) -> None:
+    """W20 for every project with a complaint in the 30 days ending on ``as_of`` (orange for the spike,
+    yellow for the others: the rule keeps one alert per project while a complaint is in its window)."""
+    truth = ground_truth(ctx)
+    truth.forget("complaints")
+    window_start = (ctx.as_of - timedelta(days=WINDOW_DAYS - 1)).isoformat()
+    recent: dict[str, int] = {}
+    for case in cases:
+        if case["project_code"] and case["received"] >= window_start:
+            recent[case["project_code"]] = recent.get(case["project_code"], 0) + 1
+    for code, count in recent.items():
+        fault = "complaint_spike" if code == spike else "complaint"
+        truth.plant(fault, "complaints", code, complaints_in_window=count)
+        truth.expect_project("W20", code, "", fault=fault)
 
 
 def complaints_stage(ctx: DemoContext) -> None:
@@ -186,4 +209,5 @@ def complaints_stage(ctx: DemoContext) -> None:
             c["tracking_code"] for c, p in zip(cases, PLANS, strict=True) if not p.steps and p.days_ago > 7
         ],
     }
+    _record_truth(ctx, cases, spike)
     ctx.log(f"    投诉 / complaints: {len(cases)}，激增项目 / spike on {spike}")

@@ -1,17 +1,31 @@
 """The pay-sheet and payment half of the demo's money stage: declare each worker-month on a national
 ``Payroll`` CSV, pay it through a bank-style file (工行式 CSV, 建行式 XLSX, camt.054 with or without a
-pain.001 batch first) and apply the planted payment faults. Mixed into ``money_stage.MoneyCity``."""
+pain.001 batch first) and apply the planted payment faults. Mixed into ``money_stage.MoneyCity``.
+
+Faults applied here, each to its own project and month: a team leader's card on members' lines, one
+worker's pay below the minimum wage, one outlier payment (on the pay sheet and paid); late pay (nothing
+paid by ``as_of``), a team left unpaid (group arrears), a departing worker left unpaid, two workers paid
+60%, one failed transfer. What was declared and paid is kept in a ``MonthBook`` per fault project-month."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from wageguard.auth.scope import SYSTEM
-from wageguard.demo.money_plan import Engaged, ProjectMoney, month_bounds, next_month, wage_fen
+from wageguard.demo.money_plan import (
+    Engaged,
+    Plant,
+    ProjectMoney,
+    month_bounds,
+    next_month,
+    pay_date,
+    wage_fen,
+)
+from wageguard.demo.money_truth import MonthBook
 from wageguard.demo.stages import DemoContext
 from wageguard.payroll.banks.writers import (
     CreditOut,
@@ -29,6 +43,9 @@ PAYROLL_HEADER = ["projectCode", "corpCode", "teamSysNo", "payMonth", "idCardTyp
                   "workHours", "payRollBankCardNumber", "totalPayAmount", "actualAmount", "isBackPay",
                   "balanceDate"]  # fmt: skip
 Line = tuple[Engaged, float, int, str]
+Paid = tuple[Engaged, PaymentOut]
+BELOW_MIN_FEN = 1_000_00
+OUTLIER_FEN = 60_000_00
 
 
 @dataclass
@@ -50,14 +67,19 @@ class PayrollMixin:
     out: Path
     files: list[str]
     truth: dict[str, Any]
+    books: dict[tuple[int, str], MonthBook]
+    plants: dict[str, Plant]
+    ghost_ids: set[int]
 
     def fault_project(self, name: str) -> ProjectMoney | None:
         raise NotImplementedError
 
+    def plants_at(self, p: ProjectMoney, month: str) -> dict[str, Plant]:
+        raise NotImplementedError
+
     # -- pay sheets and payments -----------------------------------------------------------------------
     def pay_date(self, p: ProjectMoney, month: str) -> date:
-        first, last = month_bounds(next_month(month))
-        return first.replace(day=min(p.pay_day, last.day))
+        return pay_date(p, month)
 
     def wage_month(self, month: str) -> None:
         """Declare (5th of M+1) and pay (pay day of M+1) the wages of ``month`` for every project."""
@@ -65,6 +87,7 @@ class PayrollMixin:
         if declared > self.ctx.as_of:
             return
         for p in self.projects:
+            book = self.book(p, month)
             acct = self.accounts.get(p.id)
             if acct is None:
                 continue
@@ -72,46 +95,55 @@ class PayrollMixin:
             if not lines:
                 continue
             self.submit_sheet(p, month, lines)
-            payments = self.payments(p, month, lines)
-            if payments:
-                self.bank_files(p, acct, month, payments)
+            paid = self.payments(p, month, lines)
+            if book is not None:
+                self.keep(book, lines, paid)
+            if paid:
+                self.bank_files(p, acct, month, [x for _, x in paid])
+
+    def book(self, p: ProjectMoney, month: str) -> MonthBook | None:
+        """A new book for a fault project's month (None for the others), holding its attendance."""
+        if not any(plant.project.id == p.id for plant in self.plants.values()):
+            return None
+        days = {w: d for (w, m), d in p.days.items() if m == month and d > 0 and w not in self.ghost_ids}
+        book = self.books[(p.id, month)] = MonthBook(attended=days)
+        return book
+
+    @staticmethod
+    def keep(book: MonthBook, lines: list[Line], paid: list[Paid]) -> None:
+        """Record the declared lines and the successful payments (any card) in the book."""
+        book.declared = {w.worker_id: fen for w, _d, fen, _c in lines}
+        ok = [(w, x) for w, x in paid if x.status is PaymentStatus.SUCCESS]
+        for w, x in ok:
+            book.paid[w.worker_id] = book.paid.get(w.worker_id, 0) + x.amount_fen
+        per_card: dict[str, set[int]] = {}
+        for w, x in ok:
+            per_card.setdefault(x.payee_card, set()).add(w.worker_id)
+        book.other_card = {
+            w.worker_id for w, x in ok if x.payee_card != w.card or len(per_card[x.payee_card]) > 1
+        }
 
     def lines(self, p: ProjectMoney, month: str) -> list[Line]:
-        """(worker, days, net fen, payee card) for each worker-month, with the team-leader fault applied."""
+        """(worker, days, net fen, payee card) for each worker-month, with the line faults applied."""
         by_id = {w.worker_id: w for w in p.workers}
         rows = [
             (by_id[wid], d, wage_fen(by_id[wid], d), by_id[wid].card)
             for (wid, m), d in sorted(p.days.items())
             if m == month and wid in by_id
         ]
-        leader_p = self.fault_project("team_leader_card")
-        if leader_p is None or p.id != leader_p.id or month != self.fault_month:
+        plants = self.plants_at(p, month)
+        fixed = {
+            wid: fen
+            for name, fen in (("below_min_wage", BELOW_MIN_FEN), ("outlier_payment", OUTLIER_FEN))
+            for wid in (plants[name].workers if name in plants else [])
+        }
+        rows = [(w, d, fixed.get(w.worker_id, fen), card) for w, d, fen, card in rows]
+        leader = plants.get("team_leader_card")
+        if leader is None:
             return rows
-        team = self.leader_team(rows)
-        if team is None:
-            return rows
-        leader, members = team
-        self.truth["faults"]["team_leader_card"] = [
-            {
-                "project": p.code,
-                "month": month,
-                "leader_worker_id": leader.worker_id,
-                "worker_ids": [m.worker_id for m in members],
-            }
-        ]
-        ids = {m.worker_id for m in members}
-        return [(w, d, fen, leader.card if w.worker_id in ids else card) for w, d, fen, card in rows]
-
-    @staticmethod
-    def leader_team(rows: list[Line]) -> tuple[Engaged, list[Engaged]] | None:
-        teams: dict[int | None, list[Engaged]] = {}
-        for w, *_ in rows:
-            teams.setdefault(w.team_id, []).append(w)
-        for members in teams.values():
-            leaders = [w for w in members if w.leader]
-            if leaders and len(members) >= 3:
-                return leaders[0], [w for w in members if not w.leader][:5]
-        return None
+        head, members = by_id[leader.workers[0]], set(leader.workers[1:6])
+        leader.workers = [head.worker_id, *sorted(members)]
+        return [(w, d, fen, head.card if w.worker_id in members else card) for w, d, fen, card in rows]
 
     def submit_sheet(self, p: ProjectMoney, month: str, lines: list[Line]) -> None:
         path = self.out / f"payroll-{p.code}-{month}.csv"
@@ -142,85 +174,42 @@ class PayrollMixin:
         )
         self.files.append(str(path))
 
-    def payments(self, p: ProjectMoney, month: str, lines: list[Line]) -> list[PaymentOut]:
+    def payments(self, p: ProjectMoney, month: str, lines: list[Line]) -> list[Paid]:
+        """One transfer per line on the pay day, less the planted payment faults of this project-month."""
         pay_on = self.pay_date(p, month)
-        if pay_on > self.ctx.as_of:
+        plants = self.plants_at(p, month)
+        if pay_on > self.ctx.as_of or "late_pay" in plants:  # late: the transfer has not happened yet
             return []
-        faulty = month == self.fault_month
-        late = self.fault_project("late_pay")
-        if faulty and late is not None and p.id == late.id:
-            due = pay_on + timedelta(days=p.grace_days)
-            pay_on = min(self.ctx.as_of, due + timedelta(days=3))
-            self.truth["faults"]["late_pay"] = [
-                {"project": p.code, "month": month, "due": due.isoformat(), "paid_on": pay_on.isoformat()}
-            ]
+        skip = {
+            w
+            for name in ("group_arrears", "departed_unsettled")
+            if name in plants
+            for w in plants[name].workers
+        }
         by_card = {w.card: w for w in p.workers}
-        out = []
+        out: list[Paid] = []
         for n, (w, _days, fen, card) in enumerate(lines, start=1):
+            if w.worker_id in skip:
+                continue
             payee = by_card.get(card, w)
             remark = f"工资 {month[:4]}年{int(month[5:])}月" + ("" if payee is w else f" {w.name}")
+            ref = f"{p.code}-{month.replace('-', '')}-{n:04d}"
             out.append(
-                PaymentOut(
-                    f"{p.code}-{month.replace('-', '')}-{n:04d}",
-                    payee.name,
-                    card,
-                    fen,
-                    pay_on,
-                    remark=remark,
-                    payee_bank="中国农业银行",
-                )
+                (w, PaymentOut(ref, payee.name, card, fen, pay_on, remark=remark, payee_bank="中国农业银行"))
             )
-        return self.apply_payment_faults(p, month, out, lines) if faulty else out
+        return self.apply_payment_faults(plants, out)
 
-    def apply_payment_faults(
-        self, p: ProjectMoney, month: str, out: list[PaymentOut], lines: list[Line]
-    ) -> list[PaymentOut]:
-        partial, failed = self.fault_project("partial_pay"), self.fault_project("failed_transfer")
-        if partial is not None and p.id == partial.id:
-            cut = []
-            for k in range(min(2, len(out))):
-                paid = out[k].amount_fen * 6 // 10
-                out[k] = PaymentOut(
-                    out[k].reference,
-                    out[k].payee_name,
-                    out[k].payee_card,
-                    paid,
-                    out[k].value_date,
-                    remark=out[k].remark,
-                    payee_bank=out[k].payee_bank,
-                )
-                cut.append(
-                    {
-                        "project": p.code,
-                        "month": month,
-                        "worker_id": lines[k][0].worker_id,
-                        "net_fen": lines[k][2],
-                        "paid_fen": paid,
-                    }
-                )
-            self.truth["faults"]["partial_pay"] = cut
-        if failed is not None and p.id == failed.id:
-            k = len(out) - 1
-            o = out[k]
-            out[k] = PaymentOut(
-                o.reference,
-                o.payee_name,
-                o.payee_card,
-                o.amount_fen,
-                o.value_date,
-                PaymentStatus.FAILED,
-                "户名与账号不符",
-                o.remark,
-                o.payee_bank,
-            )
-            self.truth["faults"]["failed_transfer"] = [
-                {
-                    "project": p.code,
-                    "month": month,
-                    "worker_id": lines[k][0].worker_id,
-                    "reason": "户名与账号不符",
-                }
-            ]
+    @staticmethod
+    def apply_payment_faults(plants: dict[str, Plant], out: list[Paid]) -> list[Paid]:
+        """Two workers paid 60% (partial pay); the last transfer fails (户名与账号不符)."""
+        if "partial_pay" in plants:
+            plants["partial_pay"].workers = [w.worker_id for w, _ in out[:2]]
+            for k, (w, o) in enumerate(out[:2]):
+                out[k] = (w, replace(o, amount_fen=o.amount_fen * 6 // 10))
+        if "failed_transfer" in plants and out:
+            w, o = out[-1]
+            plants["failed_transfer"].workers = [w.worker_id]
+            out[-1] = (w, replace(o, status=PaymentStatus.FAILED, failure_reason="户名与账号不符"))
         return out
 
     def bank_files(self, p: ProjectMoney, acct: Account, month: str, payments: list[PaymentOut]) -> None:

@@ -7,7 +7,7 @@ import calendar
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,8 +18,15 @@ from wageguard.security.crypto import Protector
 
 DEFAULT_DAILY_FEN = 300_00
 MAX_MONTH_FEN = 30_000_00
-FAULTS = ("no_account", "late_pay", "owner_stopped", "no_deposit", "no_tripartite", "partial_pay",
-          "team_leader_card", "failed_transfer", "ghost_workers")  # fmt: skip
+DEPOSIT_EXEMPT_FEN = 3_000_000_00
+FULL_MONTH_DAYS = 22  # at least the minimum-wage rule's full month (21.75 days)
+DEFAULT_VALUE_FEN = 50_000_000_00  # contract value where the project records no investment
+# Rarest fits first (they need a departing worker, a big team, a full month…).
+FAULTS = ("departed_unsettled", "group_arrears", "team_leader_card", "below_min_wage", "no_account",
+          "late_pay", "owner_stopped", "no_deposit", "low_deposit", "deposit_used", "no_tripartite",
+          "low_ratio", "partial_pay", "failed_transfer", "ghost_workers", "outlier_payment")  # fmt: skip
+PAYMENT_FAULTS = {"departed_unsettled", "group_arrears", "team_leader_card", "below_min_wage", "late_pay",
+                  "partial_pay", "failed_transfer", "ghost_workers", "outlier_payment"}  # fmt: skip
 
 
 @dataclass
@@ -162,25 +169,107 @@ def wage_fen(w: Engaged, days: float) -> int:
     return min(fen, MAX_MONTH_FEN) // 100 * 100
 
 
+@dataclass
+class Plant:
+    """One planted money fault: the project, the month it concerns and the workers it touches."""
+
+    fault: str
+    project: ProjectMoney
+    month: str
+    workers: list[int] = field(default_factory=list)
+
+
+def pay_date(p: ProjectMoney, month: str) -> date:
+    """The project's pay day in the month after ``month`` (clamped to that month's length)."""
+    first, last = month_bounds(next_month(month))
+    return first.replace(day=min(p.pay_day, last.day))
+
+
+def is_due(p: ProjectMoney, month: str, as_of: date) -> bool:
+    """``as_of`` is past the deadline (pay day + grace days) for ``month``'s wages."""
+    return as_of > pay_date(p, month) + timedelta(days=p.grace_days)
+
+
+def attended(p: ProjectMoney, month: str) -> list[int]:
+    return sorted(w for (w, m), d in p.days.items() if m == month and d > 0)
+
+
+def _team_of(p: ProjectMoney, month: str, *, leader: bool, size: int) -> list[int] | None:
+    """The biggest attended team of at least ``size`` (leader first, when ``leader`` one must attend)."""
+    by_id = {w.worker_id: w for w in p.workers}
+    teams: dict[int | None, list[Engaged]] = {}
+    for wid in attended(p, month):
+        teams.setdefault(by_id[wid].team_id, []).append(by_id[wid])
+    fits = [
+        sorted(ms, key=lambda w: (not w.leader, w.worker_id))
+        for ms in teams.values()
+        if len(ms) >= size and (not leader or any(w.leader for w in ms))
+    ]
+    best = max(fits, key=len, default=None)
+    return [w.worker_id for w in best] if best else None
+
+
+def _workers_for(fault: str, p: ProjectMoney, month: str, styles: dict[int, str]) -> list[int] | None:
+    """The workers a fault touches on ``p`` (empty: the project), None when ``p`` cannot host it."""
+    people = attended(p, month)
+    by_id = {w.worker_id: w for w in p.workers}
+    if fault == "team_leader_card":
+        return _team_of(p, month, leader=True, size=3)
+    if fault == "group_arrears":
+        return _team_of(p, month, leader=False, size=10)
+    if fault == "below_min_wage":
+        full = [w for w in people if p.days[(w, month)] >= FULL_MONTH_DAYS and not by_id[w].leader]
+        return full[:1] or None
+    if fault == "departed_unsettled":
+        first, last = month_bounds(month)
+        gone = [w for w in people if (x := by_id[w].exit) is not None and first <= x <= last]
+        return gone[:1] or None
+    if len(people) < 4:
+        return None
+    if fault == "low_ratio" and styles.get(p.id) == "camt":
+        return None
+    if fault in ("no_deposit", "low_deposit") and (p.invest_fen or DEFAULT_VALUE_FEN) < DEPOSIT_EXEMPT_FEN:
+        return None
+    return people[:1] if fault == "outlier_payment" else []
+
+
 def assign_faults(
-    projects: list[ProjectMoney], pay_month: str, as_of: date, seed: int
-) -> dict[str, ProjectMoney]:
-    """One project per fault (distinct while there are enough active projects, cycling when there are not)."""
+    projects: list[ProjectMoney],
+    months: list[str],
+    as_of: date,
+    *,
+    seed: int,
+    taken: set[str],
+    styles: dict[int, str],
+) -> dict[str, Plant]:
+    """One project per fault, none already planted by an earlier stage (a fault no project can host is
+    skipped), the rarest fits first. Faults touch ``months[0]`` (the fault month) where they can; a worker
+    fault that needs a full month or a departure there may fall back to an earlier month."""
     rng = random.Random(seed * 7919 + 4)
-    active = [p for p in projects if p.status == "003" and sum(1 for w, m in p.days if m == pay_month) >= 4]
+    active = [p for p in projects if p.status == "003" and p.code not in taken]
     rng.shuffle(active)
-    chosen: dict[str, ProjectMoney] = {}
+    chosen: dict[str, Plant] = {}
     used: set[int] = set()
-    for i, fault in enumerate(FAULTS):
-        fits = [p for p in active if fault != "late_pay" or p.pay_day + p.grace_days + 2 <= as_of.day]
-        fits = [p for p in fits if chosen.get("no_account") is not p] or fits
-        if not fits:
-            continue
-        fresh = [p for p in fits if p.id not in used]
-        pick = fresh[0] if fresh else fits[i % len(fits)]
-        chosen[fault] = pick
-        used.add(pick.id)
+    for fault in FAULTS:
+        tries = months if fault in ("below_min_wage", "departed_unsettled") else months[:1]
+        plant = _place(fault, [p for p in active if p.id not in used], tries, as_of, styles)
+        if plant is not None:
+            chosen[fault] = plant
+            used.add(plant.project.id)
     return chosen
+
+
+def _place(
+    fault: str, free: list[ProjectMoney], months: list[str], as_of: date, styles: dict[int, str]
+) -> Plant | None:
+    for month in months:
+        for p in free:
+            if fault in PAYMENT_FAULTS and not is_due(p, month, as_of):
+                continue
+            workers = _workers_for(fault, p, month, styles)
+            if workers is not None:
+                return Plant(fault, p, month, workers)
+    return None
 
 
 def guizhou_groups(projects: list[ProjectMoney], skip: set[int]) -> dict[int, list[ProjectMoney]]:

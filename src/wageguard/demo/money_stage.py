@@ -4,9 +4,14 @@ files or use-case calls and imported through the real paths, with planted faults
 
 Wages for month M are declared on the 5th of M+1 and paid on the project's pay day in M+1, for exactly the
 worker-months with attendance (or, without attendance data, the workers on site by their entry/exit dates).
-Clean projects are paid in full and on time. Faults (one project each): no special account, late pay,
-owner stopped paying in, no deposit, no tripartite agreement, partial pay, a team leader's card collecting
-the team's wages, a failed transfer, ghost workers (registered and paid, never attended).
+Clean projects are paid in full and on time. Faults (one project each, none planted by an earlier stage;
+money faults touch the fault month, the one before ``as_of``'s): no special account, no tripartite
+agreement, owner stopped paying in, labour-cost inflow below the agreed ratio, no deposit, a deposit below
+the ratio, a deposit used and not topped up, late pay, partial pay, a team left unpaid (group arrears, and
+past the criminal threshold), a departing worker left unpaid, a team leader's card collecting the team's
+wages, a failed transfer, ghost workers (registered and paid, never attended), pay below the minimum
+wage, an outlier payment. Every fault and the alerts it must raise go into the ground truth
+(``demo/truth.py``), with the clean projects: active, nothing planted, complete data.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from wageguard.audit.service import record_audit
 from wageguard.auth.scope import SYSTEM
 from wageguard.demo.money_payroll import Account, PayrollMixin
 from wageguard.demo.money_plan import (
+    DEFAULT_VALUE_FEN,
     Engaged,
+    Plant,
     ProjectMoney,
     assign_faults,
     attach_days,
@@ -33,17 +40,20 @@ from wageguard.demo.money_plan import (
     month_bounds,
     wage_fen,
 )
+from wageguard.demo.money_truth import MonthBook, record_money_truth
 from wageguard.demo.stages import DemoContext
+from wageguard.demo.truth import ground_truth
 from wageguard.payroll.banks.writers import (
     CreditOut,
     write_camt053,
 )
-from wageguard.payroll.choices import DepositKind
+from wageguard.payroll.choices import DepositKind, DepositMovementKind
 from wageguard.payroll.models import WageAccount
 from wageguard.payroll.payments import import_bank_file
-from wageguard.payroll.schemas import AccountIn, BalanceIn, DepositIn, InflowIn, TermsIn
+from wageguard.payroll.schemas import AccountIn, BalanceIn, DepositIn, InflowIn, MovementIn, TermsIn
 from wageguard.payroll.service import (
     lodge_deposit,
+    move_deposit,
     open_account,
     record_balance,
     record_inflow,
@@ -156,7 +166,15 @@ class MoneyCity(PayrollMixin):
     def __init__(self, ctx: DemoContext, projects: list[ProjectMoney], months: list[str]) -> None:
         self.ctx, self.projects, self.months = ctx, projects, months
         self.fault_month = months[-2] if len(months) > 1 else months[-1]
-        self.faults = assign_faults(projects, self.fault_month, ctx.as_of, ctx.seed)
+        self.styles = {p.id: BANKS[i % 3][2] for i, p in enumerate(projects)}
+        taken = ground_truth(ctx).planted_projects()
+        earlier = [m for m in reversed(months) if m < self.fault_month]
+        self.plants = assign_faults(
+            projects, [self.fault_month, *earlier], ctx.as_of, seed=ctx.seed, taken=taken, styles=self.styles
+        )
+        self.faults = {name: plant.project for name, plant in self.plants.items()}
+        self.books: dict[tuple[int, str], MonthBook] = {}
+        self.ghost_ids: set[int] = set()
         self.accounts: dict[int, Account] = {}
         self.out = ctx.out_dir / "money"
         self.out.mkdir(parents=True, exist_ok=True)
@@ -165,6 +183,9 @@ class MoneyCity(PayrollMixin):
 
     def fault_project(self, name: str) -> ProjectMoney | None:
         return self.faults.get(name)
+
+    def plants_at(self, p: ProjectMoney, month: str) -> dict[str, Plant]:
+        return {n: x for n, x in self.plants.items() if x.project.id == p.id and x.month == month}
 
     # -- accounts, terms, deposits ---------------------------------------------------------------------
     def open_accounts(self) -> None:
@@ -217,10 +238,10 @@ class MoneyCity(PayrollMixin):
         ]
 
     def terms_and_deposits(self) -> None:
-        missing = self.fault_project("no_deposit")
+        missing, low = self.fault_project("no_deposit"), self.fault_project("low_deposit")
         with self.ctx.db.transaction() as s:
             for i, p in enumerate(self.projects):
-                value = p.invest_fen or 50_000_000_00
+                value = p.invest_fen or DEFAULT_VALUE_FEN
                 set_money_terms(
                     session=s,
                     principal=SYSTEM,
@@ -235,13 +256,14 @@ class MoneyCity(PayrollMixin):
                 if missing is not None and p.id == missing.id:
                     continue
                 kind = DepositKind.CASH if i % 2 else DepositKind.GUARANTEE_LETTER
-                lodge_deposit(
+                share = 1 if low is not None and p.id == low.id else 2  # per cent; 2% is required
+                deposit = lodge_deposit(
                     session=s,
                     principal=SYSTEM,
                     data=DepositIn(
                         project_code=p.code,
                         kind=kind,
-                        amount_fen=value * 2 // 100,
+                        amount_fen=value * share // 100,
                         deposit_date=p.opened,
                         required_ratio_bp=200,
                         bank_name=BANKS[i % 3][1],
@@ -249,6 +271,18 @@ class MoneyCity(PayrollMixin):
                         expiry_date=date(2028, 12, 31) if kind is DepositKind.GUARANTEE_LETTER else None,
                     ),
                 )
+                if p is self.fault_project("deposit_used"):
+                    self.use_deposit(s, deposit.id, value * share // 200)
+
+    def use_deposit(self, session: Any, deposit_id: int, amount_fen: int) -> None:
+        """Half the deposit paid out for arrears four weeks before ``as_of``, never topped up (W15)."""
+        data = MovementIn(
+            kind=DepositMovementKind.USE,
+            movement_date=self.ctx.as_of - timedelta(days=28),
+            amount_fen=amount_fen,
+            reason="动用保证金支付欠薪 / deposit used to pay arrears",
+        )
+        move_deposit(session=session, principal=SYSTEM, deposit_id=deposit_id, data=data)
 
     # -- inflows ---------------------------------------------------------------------------------------
     def month_wages(self, p: ProjectMoney, month: str) -> int:
@@ -259,7 +293,7 @@ class MoneyCity(PayrollMixin):
         day = month_bounds(month)[0] + timedelta(days=4)
         if day > self.ctx.as_of:
             return
-        stopped = self.fault_project("owner_stopped")
+        stopped, low = self.fault_project("owner_stopped"), self.fault_project("low_ratio")
         for p in self.projects:
             acct = self.accounts.get(p.id)
             if acct is None or p.status != "003":
@@ -290,20 +324,10 @@ class MoneyCity(PayrollMixin):
                             amount_fen=fen,
                             payer_name="业主单位（建设单位）",
                             progress_ref=f"进度款 {month}",
-                            progress_amount_fen=fen * 4,
+                            progress_amount_fen=fen * (10 if p is low and month == self.fault_month else 4),
                             bank_reference=f"IN{p.id:06d}{month.replace('-', '')}",
                         ),
                     )
-        if stopped is not None:
-            self.truth["faults"]["owner_stopped"] = [
-                {
-                    "project": stopped.code,
-                    "paid_in": [self.months[0]],
-                    "missing_months": [
-                        m for m in self.months[1:] if month_bounds(m)[0] + timedelta(days=4) <= self.ctx.as_of
-                    ],
-                }
-            ]
 
     # -- statements and balances -----------------------------------------------------------------------
     def statements(self, month: str) -> None:
@@ -342,16 +366,11 @@ class MoneyCity(PayrollMixin):
                     )
 
     def run(self) -> None:
-        ghost_p = self.fault_project("ghost_workers")
-        if ghost_p is not None:
-            ghosts = register_ghosts(self.ctx, ghost_p, self.fault_month)
-            self.truth["faults"]["ghost_workers"] = [
-                {
-                    "project": ghost_p.code,
-                    "months": [self.fault_month],
-                    "worker_ids": [g.worker_id for g in ghosts],
-                }
-            ]
+        ghost = self.plants.get("ghost_workers")
+        if ghost is not None:
+            ghosts = register_ghosts(self.ctx, ghost.project, ghost.month)
+            ghost.workers = [g.worker_id for g in ghosts]
+            self.ghost_ids.update(ghost.workers)
         self.open_accounts()
         self.terms_and_deposits()
         for i, month in enumerate(self.months):
@@ -362,15 +381,13 @@ class MoneyCity(PayrollMixin):
         self.record_truth()
 
     def record_truth(self) -> None:
-        faults = self.truth["faults"]
-        for name in ("no_account", "no_deposit", "no_tripartite"):
-            p = self.fault_project(name)
-            if p is not None:
-                faults[name] = [{"project": p.code}]
-        faulty = {f["project"] for items in faults.values() for f in items}
-        self.truth["clean_projects"] = [
-            p.code for p in self.projects if p.code not in faulty and p.status == "003"
-        ]
+        self.truth["faults"] = {
+            n: [{"project_code": x.project.code, "month": x.month, "worker_ids": x.workers}]
+            for n, x in self.plants.items()
+        }
+        self.truth["clean_projects"] = record_money_truth(
+            self.ctx, self.projects, self.months, self.plants, self.books
+        )
         self.truth["accounts"] = len(self.accounts)
         self.truth["files"] = len(self.files)
         self.truth["paid_months"] = [m for m in self.months[:-1]]

@@ -1,8 +1,9 @@
 """Demo stage: run the monitoring engine as of ``ctx.as_of`` over the demo months and record what it raised.
 
 Runs last, after every stage that planted faults. ``ctx.truth["monitoring"]`` holds the run's counts per rule
-and the keys of the alerts that hold (``rule_code``, ``subject_key``, ``period``, ``project_id``), so the
-ground-truth test can compare them with the faults the other stages planted.
+and the keys of the alerts that hold (``rule_code``, ``subject_key``, ``period``, ``project_id``); the
+alerts are then compared with the ground truth the other stages recorded (precision, recall, alerts on
+clean projects), and the truth with the comparison is written to ``<out>/truth.json``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from wageguard.demo.stages import DemoContext
+from wageguard.demo.truth import compare, ground_truth
 from wageguard.monitoring.calendar import months_back
 from wageguard.monitoring.engine import run_monitoring
 from wageguard.monitoring.models import Alert
@@ -40,5 +42,11 @@ def monitoring_stage(ctx: DemoContext) -> None:
     }
     ctx.log(
         f"    监测预警 monitoring: {len(alerts):,} alerts "
-        + ", ".join(f"{k} {v}" for k, v in per_rule.items())
+        + ", ".join(f"{k} {v}" for k, v in sorted(per_rule.items()))
     )
+    truth = ground_truth(ctx)
+    comparison = compare(ctx.db, truth)
+    path = truth.write(ctx.out_dir / "truth.json", comparison)
+    ctx.truth["comparison"] = comparison.as_dict()
+    ctx.log(f"    真值对照 / {comparison.report()}")
+    ctx.log(f"    真值文件 / ground truth written to {path}")

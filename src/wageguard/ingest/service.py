@@ -24,6 +24,7 @@ from wageguard.auth.scope import Principal
 from wageguard.config import Settings, get_settings
 from wageguard.db import Database, utcnow
 from wageguard.errors import Forbidden, ImportRejected, Problem, ValidationFailed
+from wageguard.ingest.collector import collector_paused
 from wageguard.ingest.context import ImportContext
 from wageguard.ingest.handlers import HANDLERS, Handler, handler_for
 from wageguard.ingest.models import ImportBatch
@@ -136,7 +137,8 @@ def import_stream(
     try:
         with db.transaction() as session:
             ctx = ImportContext(session.connection(), protector, actor, report, defaults=_defaults(cfg))
-            _run(ctx, handler, rows, cfg.import_batch_rows)
+            with collector_paused():
+                _run(ctx, handler, rows, cfg.import_batch_rows)
             if report.errors:
                 raise _Rejected
             _record(session, actor, report)

@@ -79,3 +79,4 @@ class EventAction(StrEnum):
     IN_HAND = "in_hand"
     RESOLVED = "resolved"
     CLOSED = "closed"
+    REINFORCED = "reinforced"

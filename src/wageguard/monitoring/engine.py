@@ -8,7 +8,7 @@ evaluates, and applies the findings to the alerts table in one transaction.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -135,6 +135,13 @@ def load_facts(db: Database, settings: Settings, month: date, as_of: date, month
     )
 
 
+def attach_complaints(db: Database, facts: F.Facts) -> F.Facts:
+    """``facts`` with the complaints of the longest W20 window ending on ``as_of`` (read once per run)."""
+    start = F.complaint_window_start(facts.thresholds, facts.as_of)
+    with db.sessions() as session:
+        return replace(facts, complaints=F.load_complaints(session, start, facts.as_of))
+
+
 def _start_run(db: Database, as_of: date, months: list[str], trigger: str) -> int:
     with db.transaction() as session:
         run = MonitorRun(as_of=as_of, months=",".join(months), trigger=trigger, started_at=utcnow())
@@ -164,6 +171,7 @@ def run_monitoring(
     try:
         t0 = time.perf_counter()
         facts_list = [load_facts(db, settings, m, as_of, keys) for m in months]
+        facts_list[-1] = attach_complaints(db, facts_list[-1])
         timings["load_facts"] = time.perf_counter() - t0
         found = evaluate(facts_list, evidence_rows=settings.monitor_evidence_rows, timings=timings)
         summary = RunSummary(run_id, as_of, keys, facts_rows=sum(f.worker_months.height for f in facts_list))

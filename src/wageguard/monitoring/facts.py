@@ -4,6 +4,7 @@ Sources (other slices' tables, read only): ``projects``, ``project_workers``, ``
 (registry); ``worker_months``, ``punches`` (unknown persons only), ``devices`` (attendance);
 ``wage_accounts``, ``project_money_terms``, ``labour_cost_inflows``, ``wage_deposits``,
 ``wage_deposit_movements``, ``pay_sheets``/``pay_sheet_lines``, ``bank_payments`` (money).
+``complaints`` (complaints slice: tracking code and date only, for W20).
 Each query aggregates in the database and returns one row per key; the worker-month frame is the outer
 join of attendance, current pay-sheet lines and payments attributed to the month.
 """
@@ -11,16 +12,18 @@ join of attendance, current pay-sheet lines and payments attributed to the month
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from wageguard.complaints.models import Complaint
 from wageguard.monitoring.arrow_io import as_bigint, date_days, epoch_seconds, read_frame
 from wageguard.monitoring.calendar import add_months, month_key
 from wageguard.monitoring.models import Alert
+from wageguard.registry.models import Project
 
 I64, STR, DATE, F64 = pl.Int64, pl.String, pl.Date, pl.Float64
 
@@ -98,6 +101,13 @@ MOVEMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "amount_fen": I64,
 }
 UNKNOWN_PUNCH_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"project_id": I64, "kind": STR, "n": I64}
+COMPLAINT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "project_id": I64,
+    "region_code": STR,
+    "tracking_code": STR,
+    "received_date": DATE,
+    "received_at": pl.Datetime("us"),
+}
 ATTENDANCE_COLUMNS = ("project_id", "worker_id", "region_code", "attended_days", "attended_minutes")
 ROSTER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "project_id": I64,
@@ -158,6 +168,7 @@ class Facts:
     deposit_movements: pl.DataFrame = field(default_factory=lambda: empty(MOVEMENT_SCHEMA))
     unknown_punches: pl.DataFrame = field(default_factory=lambda: empty(UNKNOWN_PUNCH_SCHEMA))
     open_arrears: pl.DataFrame = field(default_factory=lambda: empty(ARREARS_SCHEMA))
+    complaints: pl.DataFrame = field(default_factory=lambda: empty(COMPLAINT_SCHEMA))
 
     @property
     def period(self) -> str:
@@ -174,6 +185,7 @@ class Facts:
             deposit_movements=conform(self.deposit_movements, MOVEMENT_SCHEMA),
             unknown_punches=conform(self.unknown_punches, UNKNOWN_PUNCH_SCHEMA),
             open_arrears=conform(self.open_arrears, ARREARS_SCHEMA),
+            complaints=conform(self.complaints, COMPLAINT_SCHEMA),
         )
 
 
@@ -478,3 +490,30 @@ def load_open_arrears(session: Session, exclude_periods: list[str]) -> pl.DataFr
     ).all()
     data = [dict(zip(ARREARS_SCHEMA, r, strict=True)) for r in rows]
     return pl.DataFrame(data, schema=ARREARS_SCHEMA).with_columns(pl.col("owed_fen").fill_null(0))
+
+
+# --- complaints (W20) -------------------------------------------------------------------------------------
+
+
+def complaint_window_start(thresholds: pl.DataFrame, as_of: date) -> date:
+    """First day of the longest regional W20 window (``complaints_window_days``) ending on ``as_of``."""
+    longest = thresholds["complaints_window_days"].max() if thresholds.height else None
+    days = int(longest) if isinstance(longest, int | float) else 30
+    return as_of - timedelta(days=max(days, 1) - 1)
+
+
+def load_complaints(session: Session, start: date, end: date) -> pl.DataFrame:
+    """Complaints about projects received (China date) from ``start`` to ``end`` inclusive, in one query:
+    the tracking code only, no personal data. The region is the project's (the alert goes to its county)."""
+    rows = session.execute(
+        select(
+            Complaint.project_id,
+            Project.region_code,
+            Complaint.tracking_code,
+            Complaint.received_date,
+            Complaint.received_at,
+        )
+        .join(Project, Project.id == Complaint.project_id)
+        .where(Complaint.received_date >= start, Complaint.received_date <= end)
+    ).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=COMPLAINT_SCHEMA, orient="row")

@@ -133,3 +133,51 @@ def project_names(*, session: Session, project_ids: list[int]) -> dict[int, tupl
         select(Project.id, Project.project_code, Project.name).where(Project.id.in_(project_ids))
     ).all()
     return {pid: (code, name) for pid, code, name in rows}
+
+
+@dataclass(frozen=True)
+class ProjectAlert:
+    """One unfinished alert of a project, as the complaint case page lists it."""
+
+    id: int
+    rule_code: str
+    rule_title_zh: str
+    level: str
+    period: str
+    status: str
+    still_holds: bool
+    url: str
+
+
+def open_alerts_for_project(
+    *, session: Session, principal: Principal, project_id: int, limit: int = 50
+) -> list[ProjectAlert]:
+    """The project's unfinished alerts in the caller's region, most severe and newest first."""
+    from wageguard.monitoring.choices import FINISHED
+    from wageguard.monitoring.rules import all_rules
+
+    titles = {r.code: r.title_zh for r in all_rules()}
+    rank = case((Alert.level == "red", 0), (Alert.level == "orange", 1), else_=2)
+    rows = session.scalars(
+        select(Alert)
+        .where(
+            principal.region_clause(Alert.region_code),
+            Alert.project_id == project_id,
+            Alert.status.not_in([s.value for s in FINISHED]),
+        )
+        .order_by(rank, Alert.first_seen_on.desc(), Alert.id.desc())
+        .limit(limit)
+    )
+    return [
+        ProjectAlert(
+            a.id,
+            a.rule_code,
+            titles.get(a.rule_code, a.rule_code),
+            a.level,
+            a.period,
+            a.status,
+            a.still_holds,
+            f"/alerts/{a.id}",
+        )
+        for a in rows
+    ]

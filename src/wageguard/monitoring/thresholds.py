@@ -105,6 +105,12 @@ SPECS: tuple[ThresholdSpec, ...] = (
         "criminal_group_fen", int, 5_000_000, "群体欠薪金额(分,刑事)", "total owed on one project (W18)"
     ),
     ThresholdSpec(
+        "complaints_spike_count", int, 3, "投诉激增件数", "complaints about one project in the window (W20)"
+    ),
+    ThresholdSpec(
+        "complaints_window_days", int, 30, "投诉统计窗口(天)", "days of the window ending on as-of (W20)"
+    ),
+    ThresholdSpec(
         "escalate_red_hours", int, 24, "红色预警升级时限(小时)", "hours a red alert may stay unacknowledged"
     ),
     ThresholdSpec(
@@ -158,6 +164,22 @@ def resolve(
     for row in session.scalars(select(MonitorThreshold)):
         overrides.setdefault(row.region_code, {})[row.key] = row.value
     return resolve_values(settings, region_codes, overrides, region_tiers)
+
+
+def resolve_keys(session: Session, region_code: str, keys: Iterable[str]) -> dict[str, float]:
+    """The effective values of a few settings-independent ``keys`` for one region (one small query), for
+    use cases that handle one record at a time (the complaint hook)."""
+    wanted = list(keys)
+    chain = _chain(region_code)
+    values = {k: SPEC_BY_KEY[k].default for k in wanted}
+    rows = session.execute(
+        select(MonitorThreshold.region_code, MonitorThreshold.key, MonitorThreshold.value).where(
+            MonitorThreshold.region_code.in_(chain), MonitorThreshold.key.in_(wanted)
+        )
+    ).all()
+    for _level, key, raw in sorted(rows, key=lambda r: chain.index(r[0])):
+        values[key] = SPEC_BY_KEY[key].kind(float(raw))
+    return values
 
 
 def resolve_values(

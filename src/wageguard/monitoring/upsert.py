@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -48,10 +49,20 @@ def keyed(findings: pl.DataFrame) -> pl.DataFrame:
         ],
         separator="|",
     )
-    digests = [
-        hashlib.blake2b(s.encode(), digest_size=16).hexdigest() for s in frame.select(content).to_series()
-    ]
+    digests = [_digest(s) for s in frame.select(content).to_series()]
     return frame.with_columns(pl.Series("evidence_hash", digests, dtype=pl.String))
+
+
+def _digest(content: str) -> str:
+    return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+
+
+def content_hash(
+    level: str, amount_fen: int | None, workers: int | None, referral: bool, evidence: str
+) -> str:
+    """The hash ``keyed`` gives one finding (level, amounts, flag, evidence JSON), computed row-at-a-time."""
+    parts = [level, "" if amount_fen is None else str(amount_fen), "" if workers is None else str(workers)]
+    return _digest("|".join([*parts, "true" if referral else "false", evidence]))
 
 
 def _existing(session: Session, scope: list[tuple[str, str]]) -> pl.DataFrame:
@@ -274,3 +285,76 @@ def _finish_run(session: Session, run_id: int, s: RunSummary) -> None:
         s.reopened,
         s.escalated,
     )
+
+
+@dataclass(frozen=True)
+class AlertState:
+    """What ``upsert_one`` needs to know of an existing alert."""
+
+    id: int
+    status: str
+    still_holds: bool
+    evidence_hash: str
+
+
+def find_alert(session: Session, rule_code: str, subject_key: str, period: str) -> AlertState | None:
+    """The alert of one (rule, subject, period), locked for update until the transaction ends."""
+    row = session.execute(
+        select(Alert.id, Alert.status, Alert.still_holds, Alert.evidence_hash)
+        .where(Alert.rule_code == rule_code, Alert.subject_key == subject_key, Alert.period == period)
+        .with_for_update()
+    ).first()
+    return None if row is None else AlertState(*row)
+
+
+def upsert_one(
+    *, session: Session, current: AlertState | None, row: dict[str, Any], as_of: date, actor: str
+) -> tuple[int, EventAction | None]:
+    """Apply one keyed finding (``keyed``'s columns) to the ``current`` alert (from ``find_alert``; None:
+    there is none) now, outside an engine run (e.g. when a complaint is stored), with the same outcomes as
+    ``apply_findings``: raised, updated, holds_again or reopened; unchanged → no event. The next engine
+    run then finds the same key and hash, so it neither duplicates nor rewrites it. Returns the alert id
+    and the event written (its history row is added here)."""
+    now = utcnow()
+    if current is None:
+        fields = {
+            **_fields(row),
+            **{k: row[k] for k in ("rule_code", "subject_type", "subject_id", "subject_key", "period")},
+            "project_id": row["project_id"],
+            "worker_id": row["worker_id"],
+            "region_code": row["region_code"] or "",
+            "status": AlertStatus.OPEN.value,
+            "still_holds": True,
+            "first_seen_on": as_of,
+            "last_changed_on": as_of,
+            "escalated_on": as_of if row["referral"] else None,
+            "reopened_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        alert_id = int(session.execute(insert(Alert).values(**fields).returning(Alert.id)).scalar_one())
+        action = EventAction.RAISED
+    elif current.evidence_hash == row["evidence_hash"] and current.still_holds:
+        return current.id, None
+    else:
+        alert_id = current.id
+        values: dict[str, Any] = {
+            **_fields(row),
+            "still_holds": True,
+            "cleared_on": None,
+            "last_changed_on": as_of,
+            "updated_at": now,
+        }
+        action = EventAction.UPDATED if current.still_holds else EventAction.HOLDS_AGAIN
+        if AlertStatus(current.status) in FINISHED:
+            action = EventAction.REOPENED
+            values |= {
+                "status": AlertStatus.OPEN.value,
+                "escalated_on": None,
+                "reopened_count": Alert.reopened_count + 1,
+            }
+        session.execute(update(Alert).where(Alert.id == alert_id).values(**values))
+    session.execute(
+        insert(AlertEvent).values(alert_id=alert_id, at=now, as_of=as_of, actor=actor, action=action.value)
+    )
+    return alert_id, action

@@ -183,7 +183,7 @@ def _processor(table: Table, column: str, conn: Connection) -> Callable[[Any], A
     kind = table.c[column].type
     if isinstance(kind, Boolean | LargeBinary):
         return None
-    return kind._cached_bind_processor(conn.dialect)  # type: ignore[no-any-return]
+    return kind._cached_bind_processor(conn.dialect)
 
 
 def _bind(table: Table, column: str, conn: Connection, value: Any) -> Any:

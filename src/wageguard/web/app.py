@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from wageguard import __version__
 from wageguard.config import Settings, get_settings
 from wageguard.db import Database
+from wageguard.monitoring.complaint_link import install as link_complaints_to_alerts
 from wageguard.security.crypto import Protector
 from wageguard.web.errors import install_error_handlers
 from wageguard.web.routes import include_routers
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db or Database(settings.database_url)
     app.state.protector = Protector(settings.data_key_bytes, settings.index_key_bytes)
     install_error_handlers(app)
+    link_complaints_to_alerts(settings)
     STATIC_DIR.mkdir(parents=True, exist_ok=True)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     include_routers(app)

@@ -48,7 +48,8 @@ def split_new(ctx: ImportContext, rows: list[ParsedRow]) -> tuple[list[ParsedRow
     """Rows of workers not stored yet and named once in the chunk, and the other rows (``_bidx`` set)."""
     times = Counter(r.values["_bidx"] for r in rows)
     stored = ctx.worker_ids(times)
-    fresh, known = [], []
+    fresh: list[ParsedRow] = []
+    known: list[ParsedRow] = []
     for row in rows:
         bidx = row.values["_bidx"]
         (known if bidx in stored or times[bidx] > 1 else fresh).append(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
@@ -12,12 +13,19 @@ from wageguard.complaints.schemas import CaseActionIn, CaseListOut, CaseOut
 from wageguard.complaints.service import act_on_case, reveal_complainant
 from wageguard.config import Settings
 from wageguard.db import Database
+from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web.deps import get_database, get_protector, get_session, get_settings_dep, require_roles
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 inspector = require_roles(Role.INSPECTOR)
+
+
+class CaseDetailOut(CaseOut):
+    """A case with its project's unfinished alerts (each links to ``/alerts/{id}``)."""
+
+    alerts: list[ProjectAlert] = Field(default_factory=list)
 
 
 @router.get("", response_model=CaseListOut)
@@ -59,16 +67,20 @@ def escalations(
     )
 
 
-@router.get("/{case_id}", response_model=CaseOut)
+@router.get("/{case_id}", response_model=CaseDetailOut)
 def case_detail(
     case_id: int,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings_dep),
     principal: Principal = Depends(inspector),
-) -> CaseOut:
-    return get_case(
+) -> CaseDetailOut:
+    case = get_case(
         session, principal, case_id, today=china_today(), calendar=load_calendar(session), settings=settings
     )
+    alerts: list[ProjectAlert] = []
+    if case.project_id is not None:
+        alerts = open_alerts_for_project(session=session, principal=principal, project_id=case.project_id)
+    return CaseDetailOut(**case.model_dump(), alerts=alerts)
 
 
 @router.post("/{case_id}/actions", response_model=CaseOut)

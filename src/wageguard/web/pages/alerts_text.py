@@ -102,6 +102,7 @@ ACTION_TEXT: dict[str, tuple[str, str]] = {
     "in_hand": ("开始处理", "start handling"),
     "resolved": ("办结", "resolve"),
     "closed": ("关闭", "close"),
+    "reinforced": ("投诉佐证", "reinforced by complaint"),
 }
 
 EVIDENCE_TEXT: dict[str, tuple[str, str]] = {
@@ -127,6 +128,12 @@ EVIDENCE_TEXT: dict[str, tuple[str, str]] = {
     "workers_owed": ("被欠薪人数", "workers owed"),
     "workers": ("工人明细", "workers"),
     "months": ("欠薪月数", "months owed"),
+    "complaints": ("投诉件数", "complaints"),
+    "spike_count": ("激增线(件)", "spike threshold"),
+    "window_days": ("统计窗口(天)", "window (days)"),
+    "first_received": ("最早收到", "first received"),
+    "last_received": ("最近收到", "last received"),
+    "tracking_codes": ("投诉编号", "tracking codes"),
 }
 
 

@@ -30,6 +30,8 @@ from wageguard.complaints.service import act_on_case
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wageguard.monitoring.choices import LEVEL_ZH, STATUS_ZH
+from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
 from wageguard.registry.choices import Role
 from wageguard.validation import format_fen
 from wageguard.web.deps import get_database, get_session, get_settings_dep, optional_principal
@@ -42,6 +44,8 @@ LABELS = {
     "outcomes": OUTCOME_LABELS,
     "overdue": OVERDUE_LABELS,
     "action_labels": ACTION_LABELS,
+    "alert_levels": {lv.value: zh for lv, zh in LEVEL_ZH.items()},
+    "alert_statuses": {st.value: zh for st, zh in STATUS_ZH.items()},
 }
 
 
@@ -116,7 +120,10 @@ def _detail(
     actions = [a for a, (sources, _) in TRANSITIONS.items() if CaseState(case.state) in sources]
     if case.extended:
         actions = [a for a in actions if a is not CaseAction.EXTEND]
-    context = {"case": case, "actions": actions, "outcome_choices": list(Outcome), **extra}
+    alerts: list[ProjectAlert] = []
+    if case.project_id is not None:
+        alerts = open_alerts_for_project(session=session, principal=principal, project_id=case.project_id)
+    context = {"case": case, "actions": actions, "outcome_choices": list(Outcome), "alerts": alerts, **extra}
     return _page(request, principal, "cases/detail.html", context, extra.pop("status", 200))
 
 
