@@ -17,10 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 
 from wageguard.auth.scope import Principal
 from wageguard.auth.service import create_user, principal_of
-from wageguard.config import Settings
+from wageguard.cli import context as cli_context
+from wageguard.config import Settings, get_settings
 from wageguard.db import Database
 from wageguard.migrate import upgrade_database
 from wageguard.models import Base
@@ -134,3 +136,18 @@ def login(client: TestClient) -> Callable[[str], dict[str, str]]:
         return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
     return do
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[CliRunner]:
+    """A CliRunner whose ``wageguard`` commands use this test's database; cached settings and the CLI's
+    pooled engine are reset around it so nothing leaks between tests."""
+    monkeypatch.setenv("WAGEGUARD_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("WAGEGUARD_ENVIRONMENT", "test")
+    get_settings.cache_clear()
+    cli_context.database.cache_clear()
+    yield CliRunner()
+    if cli_context.database.cache_info().currsize:
+        cli_context.database().dispose()
+    cli_context.database.cache_clear()
+    get_settings.cache_clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,9 +17,7 @@ from typer.testing import CliRunner
 from wageguard.attendance.emulator import ZKTecoEmulator
 from wageguard.attendance.models import Device, Punch
 from wageguard.attendance.queries import silent_devices
-from wageguard.cli import context
 from wageguard.cli.main import app as cli
-from wageguard.config import get_settings
 from wageguard.db import utcnow
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
@@ -203,14 +200,8 @@ def test_registering_devices_through_the_api(client, db, site, make_user, login)
 
 
 @pytest.fixture
-def cli_env(db, settings, monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("WAGEGUARD_DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
-    context.database.cache_clear()
-    yield
-    context.database().dispose()
-    context.database.cache_clear()
-    get_settings.cache_clear()
+def cli_env(db, cli):  # type: ignore[no-untyped-def]
+    return cli
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from tests.complaints.conftest import SiteProject
 from tests.factories import make_region_project
 from typer.testing import CliRunner
 
-from wageguard.cli import context
 from wageguard.cli.main import app
 from wageguard.complaints.models import CalendarOverride, Complaint
 from wageguard.complaints.queries import complaints_for_project_in_window
@@ -25,15 +23,10 @@ from wageguard.security.crypto import Protector
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[CliRunner]:
-    monkeypatch.setenv("WAGEGUARD_DATABASE_URL", settings.database_url)
+def cli_env(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("WAGEGUARD_PUBLIC_BASE_URL", "https://wg.example.cn")
     get_settings.cache_clear()
-    context.database.cache_clear()
-    yield CliRunner()
-    context.database().dispose()
-    context.database.cache_clear()
-    get_settings.cache_clear()
+    return cli
 
 
 def test_cli_writes_qr_codes_and_the_notice_board(

@@ -86,15 +86,10 @@ def test_http_upload_json_body_rejection_and_listing(org, client, make_user, log
     assert client.post("/api/v1/imports/Team", headers=login("insp"), json={}).status_code == 403
 
 
-def test_cli_import_exit_codes_and_report(org, settings, db, tmp_path: Path, monkeypatch) -> None:
-    from wageguard.cli import context
+def test_cli_import_exit_codes_and_report(org, db, cli: CliRunner, tmp_path: Path) -> None:
     from wageguard.cli.main import app
 
-    monkeypatch.setenv("WAGEGUARD_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("WAGEGUARD_ENVIRONMENT", "test")
-    context.get_settings.cache_clear()
-    context.database.cache_clear()
-    runner = CliRunner()
+    runner = cli
     good = write_csv(tmp_path / "w.csv", [worker_row("P1", org.corp, "T1", 1)])
     result = runner.invoke(app, ["import", "ProjectWorker", str(good)])
     assert result.exit_code == 0, result.output
@@ -105,8 +100,5 @@ def test_cli_import_exit_codes_and_report(org, settings, db, tmp_path: Path, mon
     assert result.exit_code == 2
     assert "代码表中没有该值" in result.output and "value not in the code table" in result.output
     assert json.loads(report_path.read_text(encoding="utf-8"))["errors"][0]["field"] == "workType"
-    context.database().dispose()
-    context.database.cache_clear()
-    context.get_settings.cache_clear()
     with db.sessions() as s:
         assert len(s.scalars(select(Worker)).all()) == 1

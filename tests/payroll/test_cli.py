@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,21 +11,13 @@ import pytest
 from tests.payroll.conftest import ACCOUNT, OTHER_ACCOUNT, World, payment_count, write_icbc
 from typer.testing import CliRunner
 
-from wageguard.cli import context
 from wageguard.cli.main import app
-from wageguard.config import Settings, get_settings
 from wageguard.payroll.banks.writers import PaymentOut, write_camt054
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[CliRunner]:
-    monkeypatch.setenv("WAGEGUARD_DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
-    context.database.cache_clear()
-    yield CliRunner()
-    context.database().dispose()
-    context.database.cache_clear()
-    get_settings.cache_clear()
+def runner(cli: CliRunner) -> CliRunner:
+    return cli
 
 
 def test_bank_import_accepts_a_file_and_rejects_a_camt_for_another_account(

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from typer.testing import CliRunner
 
-from wageguard.cli import context
 from wageguard.cli.main import app
-from wageguard.config import get_settings
 from wageguard.registry.choices import Role
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, settings) -> Iterator[CliRunner]:
-    monkeypatch.setenv("WAGEGUARD_DATABASE_URL", settings.database_url)
-    get_settings.cache_clear()
-    context.database.cache_clear()
-    yield CliRunner()
-    if context.database.cache_info().currsize:
-        context.database().dispose()  # close pooled connections now, not at garbage collection
-    context.database.cache_clear()
-    get_settings.cache_clear()
+def runner(cli: CliRunner) -> CliRunner:
+    return cli
 
 
 def test_counties_and_projects_as_the_system(runner, city):
