@@ -9,10 +9,11 @@ and the CLI's start-up), so the alert commits or rolls back with the complaint. 
    whose period is one of the months the complaint names (the ``months_owed`` months ending with the
    work period) or that has no period. Their level is left as it is: levels follow the data (the next run
    recomputes them), and a complaint is a claim still to be checked; its weight is carried by W20;
-2. refreshes the project's W20 alert exactly as the engine would compute it now (same function, same
-   evidence, same hash): raised with the count so far (yellow below the spike count, orange at it),
-   updated, or reopened if it had been resolved, and adds the same ``reinforced`` event to it. The next
-   engine run finds the same (rule, subject, period) and hash, so it neither duplicates nor rewrites it.
+2. locks and refreshes the project's W20 alert exactly as the engine would compute it now (same
+   evidence, same hash: ``spike_finding`` is the row-at-a-time twin of the rule's ``spike_findings``):
+   raised with the count so far (yellow below the spike count, orange at it), updated, or reopened if it
+   had been resolved, and adds the same ``reinforced`` event to it. The next engine run finds the same
+   (rule, subject, period) and hash, so it neither duplicates nor rewrites it.
 """
 
 from __future__ import annotations
