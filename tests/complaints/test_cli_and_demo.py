@@ -18,6 +18,7 @@ from wageguard.config import Settings, get_settings
 from wageguard.db import Database
 from wageguard.demo.complaints_stage import complaints_stage
 from wageguard.demo.stages import DemoContext
+from wageguard.demo.truth import ground_truth
 from wageguard.registry.models import Project
 from wageguard.security.crypto import Protector
 
@@ -74,6 +75,9 @@ def test_the_demo_stage_plants_states_arrears_matches_and_a_spike_once(
     with db.sessions() as session:
         codes = list(session.scalars(select(Project.project_code).order_by(Project.id)))
     ctx.truth["money"] = {"arrears": [{"project_code": codes[2], "month": "2026-10"}]}
+    truth_so_far = ground_truth(ctx)
+    for code in codes:  # complaints are only filed about projects that carry a planted fault
+        truth_so_far.plant("late_pay", "money", code, month="2026-10")
     complaints_stage(ctx)
     truth = ctx.truth["complaints"]
     states = {c["state"] for c in truth["cases"]}
