@@ -32,7 +32,7 @@ demo-data: venv assets
 	$(WG) demo --reset
 
 demo: demo-data
-	$(WG) serve
+	$(WG) serve --demo-gates 4
 
 serve: venv
 	$(WG) serve

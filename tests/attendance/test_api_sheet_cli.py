@@ -168,7 +168,7 @@ def test_device_health_shows_last_contact_and_silent_gates(client, db, site, mak
 def test_working_days_follow_the_chinese_calendar():
     from datetime import date
 
-    from wageguard.attendance.queries import is_working_day, working_days_between
+    from wageguard.workdays import is_working_day, working_days_between
 
     assert not is_working_day(date(2026, 10, 1)) and not is_working_day(date(2026, 10, 7))
     assert is_working_day(date(2026, 10, 10))  # Saturday 调休 working day

@@ -12,7 +12,6 @@ from tests.complaints.conftest import FormClient, SiteProject, tracking_code, va
 from tests.monitoring.seed import AS_OF, plant
 
 from wageguard.auth.scope import Principal
-from wageguard.complaints.calendar import china_today
 from wageguard.complaints.models import Complaint
 from wageguard.config import Settings
 from wageguard.db import Database
@@ -24,6 +23,7 @@ from wageguard.monitoring.service import act_on_alert
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web.tokens import COOKIE_NAME, issue_token
+from wageguard.workdays import china_today
 
 
 def _complain(form_client: FormClient, code: str, n: int, **kw: str) -> str:

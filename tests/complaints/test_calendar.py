@@ -11,7 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from wageguard.complaints.calendar import (
+from wageguard.complaints.service import set_calendar_day
+from wageguard.db import Database
+from wageguard.workdays import (
     WorkingCalendar,
     add_working_days,
     builtin_is_working_day,
@@ -19,8 +21,6 @@ from wageguard.complaints.calendar import (
     load_calendar,
     working_days_between,
 )
-from wageguard.complaints.service import set_calendar_day
-from wageguard.db import Database
 
 
 def test_the_package_data_matches_the_2026_schedule() -> None:

@@ -16,7 +16,6 @@ from tests.factories import make_enterprise
 
 from wageguard.audit.models import AuditEntry
 from wageguard.auth.scope import Principal
-from wageguard.complaints.calendar import WorkingCalendar, add_working_days
 from wageguard.complaints.choices import CaseAction
 from wageguard.complaints.models import Complaint
 from wageguard.complaints.queries import (
@@ -39,6 +38,7 @@ from wageguard.errors import Conflict, Forbidden, ValidationFailed
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web.tokens import COOKIE_NAME, issue_token
+from wageguard.workdays import WorkingCalendar, add_working_days
 
 SEP_29 = datetime(2026, 9, 29, 2, 0)  # 10:00 in China
 

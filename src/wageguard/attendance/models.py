@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -116,6 +117,15 @@ class Punch(Base):
     __table_args__ = (
         UniqueConstraint("source", "person_key", "punched_at"),
         Index("ix_punches_project_date", "project_id", "work_date"),
+        # Rule W13 reads a month's punches by unknown persons: a small partial index (migration 0002b).
+        Index(
+            "ix_punches_unknown_date",
+            "work_date",
+            "project_id",
+            "kind",
+            sqlite_where=text("kind <> 'worker'"),
+            postgresql_where=text("kind <> 'worker'"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     source: Mapped[str] = mapped_column(String(80))

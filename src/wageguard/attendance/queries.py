@@ -7,10 +7,8 @@ except ``unmatched_punches`` which reads one project-month through its index.
 from __future__ import annotations
 
 import calendar as pycalendar
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, datetime
 
-import holidays
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +19,7 @@ from wageguard.auth.scope import SYSTEM, Principal
 from wageguard.errors import NotFound, Problem, ValidationFailed
 from wageguard.registry.choices import WORK_TYPE
 from wageguard.registry.models import Project, ProjectWorker, Team, Worker
+from wageguard.workdays import CHINA_TZ_OFFSET, WorkingCalendar, load_calendar
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -99,25 +98,6 @@ def monthly_sheet(
     return Sheet(project.project_code, project.name, team_name, month, last.day, list(rows.values()), per_day)
 
 
-@lru_cache(maxsize=8)
-def _cn_calendar(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("CN", years=year)
-
-
-def is_working_day(day: date) -> bool:
-    """Chinese working day: not a statutory holiday, not a weekend unless a 调休 working weekend."""
-    return bool(_cn_calendar(day.year).is_working_day(day))
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days in the half-open span (start, end]."""
-    count, day = 0, start + timedelta(days=1)
-    while day <= end:
-        count += is_working_day(day)
-        day += timedelta(days=1)
-    return count
-
-
 def device_health(
     session: Session,
     *,
@@ -125,9 +105,12 @@ def device_health(
     silent_hours: int,
     principal: Principal = SYSTEM,
     project_status: str | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> list[DeviceHealth]:
     """Every visible active device with its last contact; silent = not heard for ``silent_hours`` and at
-    least one working day in the silence (``as_of`` and times are naive UTC; dates in China time)."""
+    least one working day in the silence (``as_of`` and times are naive UTC; dates in China time). Working
+    days follow ``calendar`` (default: the shared calendar with the database overrides)."""
+    calendar = calendar or load_calendar(session)
     gaps = (
         select(SerialGap.device_id, func.count().label("n"), func.sum(SerialGap.missing).label("missing"))
         .group_by(SerialGap.device_id)
@@ -146,7 +129,9 @@ def device_health(
     for device, code, n_gaps, missing in session.execute(q):
         since = device.last_seen_at or device.created_at
         hours = (as_of - since).total_seconds() / 3600
-        wdays = working_days_between((since + timedelta(hours=8)).date(), (as_of + timedelta(hours=8)).date())
+        wdays = calendar.working_days_between(
+            (since + CHINA_TZ_OFFSET).date(), (as_of + CHINA_TZ_OFFSET).date()
+        )
         silent = hours > silent_hours and wdays > 0
         out.append(
             DeviceHealth(

@@ -9,12 +9,12 @@ import typer
 
 from wageguard.auth.scope import SYSTEM
 from wageguard.cli.context import database, settings
-from wageguard.complaints.calendar import china_today, load_calendar
 from wageguard.complaints.choices import OVERDUE_LABELS, STATE_LABELS
 from wageguard.complaints.noticeboard import notice_board_pdf
 from wageguard.complaints.qr import complaint_url, qr_png, qr_svg
 from wageguard.complaints.queries import list_cases, public_project
 from wageguard.complaints.service import set_calendar_day
+from wageguard.workdays import china_today, load_calendar
 
 app = typer.Typer(help="投诉 / complaints", no_args_is_help=True)
 

@@ -1,4 +1,4 @@
-"""``wageguard serve``: run the web server."""
+"""``wageguard serve``: run the web server (``--demo-gates N`` keeps N demo gates live while it runs)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,42 @@ from wageguard.cli.context import settings
 app = typer.Typer(help="服务 / server")
 
 
+def _connect_host(host: str) -> str:
+    """The address a local client reaches a server bound to ``host`` on."""
+    if host in {"0.0.0.0", "::", ""}:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
 @app.callback(invoke_without_command=True)
-def serve(host: str | None = None, port: int | None = None) -> None:
+def serve(
+    host: str | None = None,
+    port: int | None = None,
+    demo_gates: int = typer.Option(
+        0, "--demo-gates", min=0, help="保持 N 个演示闸机在线 / keep N demo gates live (0: none)"
+    ),
+    gate_interval: float = typer.Option(
+        5.0, "--gate-interval", min=0.5, help="闸机会话间隔秒数 / seconds between gate conversations"
+    ),
+) -> None:
     """Serve the web app and API."""
     s = settings()
+    from wageguard.attendance.live import start_live_gates
     from wageguard.monitoring.scheduler import start_scheduler
     from wageguard.web.app import create_app
 
     web = create_app(s)
     start_scheduler(web.state.db, s)
-    uvicorn.run(web, host=host or s.host, port=port or s.port, log_level="info")
+    bind_host, bind_port = host or s.host, port or s.port
+    gates = start_live_gates(
+        db=web.state.db,
+        base_url=f"http://{_connect_host(bind_host)}:{bind_port}",
+        count=demo_gates,
+        truth_path=s.var_dir / "demo" / "truth.json",
+        interval=gate_interval,
+    )
+    try:
+        uvicorn.run(web, host=bind_host, port=bind_port, log_level="info")
+    finally:
+        if gates is not None:
+            gates.stop()

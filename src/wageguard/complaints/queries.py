@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from wageguard.auth.models import User
 from wageguard.auth.scope import Principal, region_prefix
-from wageguard.complaints.calendar import WorkingCalendar
 from wageguard.complaints.choices import FINISH_CLOCK_STATES, OUTCOME_LABELS, STATE_LABELS, CaseState, Overdue
 from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 from wageguard.complaints.schemas import CaseEventOut, CaseListOut, CaseOut
@@ -19,6 +18,7 @@ from wageguard.errors import NotFound
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, Region
 from wageguard.security.crypto import Protector
+from wageguard.workdays import WorkingCalendar
 
 
 @dataclass(frozen=True)

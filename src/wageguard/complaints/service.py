@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wageguard.audit.service import record_audit
 from wageguard.auth.scope import Principal
-from wageguard.complaints.calendar import WorkingCalendar, china_today, load_calendar
 from wageguard.complaints.choices import PHOTO_TYPES, TRANSITIONS, CaseAction, CaseState, Outcome
 from wageguard.complaints.models import CalendarOverride, Complaint, ComplaintEvent, ComplaintPhoto
 from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
@@ -31,12 +30,26 @@ from wageguard.errors import Conflict, Forbidden, NotFound, Problem, ValidationF
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, Region
 from wageguard.security.crypto import Protector, mask, mask_phone
+from wageguard.workdays import WorkingCalendar, china_today, load_calendar
 
 ComplaintHook = Callable[[Session, Complaint], None]
 _HOOKS: list[ComplaintHook] = []
 _SQLITE_WRITE_LOCKS: WeakKeyDictionary[Database, threading.Lock] = WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+# The submission path's statements, built once (the public form's hot path: see docs/benchmarks.md).
+_BY_TOKEN = select(Complaint.id, Complaint.tracking_code, Complaint.phone_bidx).where(
+    Complaint.idem_token == bindparam("token")
+)
+_PROJECT_BY_CODE = select(Project.id, Project.region_code).where(Project.project_code == bindparam("code"))
+_REGION_LEVEL = select(Region.level).where(Region.code == bindparam("code"))
+_PHONE_RECENT = (
+    select(func.count())
+    .select_from(Complaint)
+    .where(Complaint.phone_bidx == bindparam("phone_bidx"), Complaint.received_at >= bindparam("since"))
+)
+_ADD_EVENT = insert(ComplaintEvent.metadata.tables[ComplaintEvent.__tablename__])
 
 
 def register_complaint_hook(hook: ComplaintHook) -> None:
@@ -95,11 +108,7 @@ def _write_lock(db: Database) -> threading.Lock | nullcontext[None]:
 
 
 def _existing(session: Session, idem_token: str, phone_bidx: str) -> Receipt | None:
-    found = session.execute(
-        select(Complaint.id, Complaint.tracking_code, Complaint.phone_bidx).where(
-            Complaint.idem_token == idem_token
-        )
-    ).first()
+    found = session.execute(_BY_TOKEN, {"token": idem_token}).first()
     if found is None:
         return None
     if found.phone_bidx != phone_bidx:
@@ -110,13 +119,11 @@ def _existing(session: Session, idem_token: str, phone_bidx: str) -> Receipt | N
 def _route(session: Session, project_code: str | None, region_code: str | None) -> tuple[int | None, str]:
     """The project and county a complaint goes to (the project's county, else the county named)."""
     if project_code:
-        row = session.execute(
-            select(Project.id, Project.region_code).where(Project.project_code == project_code)
-        ).first()
+        row = session.execute(_PROJECT_BY_CODE, {"code": project_code}).first()
         if row is None:
             raise NotFound(f"project {project_code}", message_zh="项目不存在")
         return row.id, row.region_code
-    level = session.scalar(select(Region.level).where(Region.code == (region_code or "")))
+    level = session.scalar(_REGION_LEVEL, {"code": region_code or ""})
     if level != "county":
         raise ValidationFailed(
             "unknown county",
@@ -127,11 +134,7 @@ def _route(session: Session, project_code: str | None, region_code: str | None) 
 
 
 def _check_phone_rate(session: Session, phone_bidx: str, settings: Settings, now: datetime) -> None:
-    recent = session.scalar(
-        select(func.count())
-        .select_from(Complaint)
-        .where(Complaint.phone_bidx == phone_bidx, Complaint.received_at >= now - timedelta(days=1))
-    )
+    recent = session.scalar(_PHONE_RECENT, {"phone_bidx": phone_bidx, "since": now - timedelta(days=1)})
     if (recent or 0) >= settings.complaint_rate_per_phone_per_day:
         raise ValidationFailed(
             "too many complaints from this phone",
@@ -179,7 +182,8 @@ def _store(
                 data=photo.data,
             )
         )
-    session.add(ComplaintEvent(complaint_id=c.id, at=now, actor="worker", action="submit", to_state=c.state))
+    event = {"complaint_id": c.id, "at": now, "actor": "worker", "action": "submit", "to_state": c.state}
+    session.execute(_ADD_EVENT, event)
     for hook in list(_HOOKS):
         hook(session, c)
     return c

@@ -25,13 +25,13 @@ from sqlalchemy import select
 from wageguard.attendance.choices import Vendor
 from wageguard.attendance.devices import device_by_serial, device_ref, push_roster, register_device
 from wageguard.attendance.models import Device
-from wageguard.attendance.queries import is_working_day
 from wageguard.attendance.schemas import DeviceIn, DevicePunch
 from wageguard.attendance.service import ingest_device_punches
 from wageguard.attendance.store import IngestOptions, to_utc
 from wageguard.demo.stages import DemoContext
 from wageguard.demo.truth import GroundTruth, ground_truth
 from wageguard.registry.models import Project, ProjectWorker
+from wageguard.workdays import is_working_day
 
 CHUNK_DAYS = 14
 STRANGER_PROJECTS = 2

@@ -1,11 +1,12 @@
-"""Months, deadlines and Chinese working days (``holidays.China``, 调休 weekend workdays included)."""
+"""Months, deadlines and the Polars working-day calendar built from the shared ``wageguard.workdays``."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import holidays
 import polars as pl
+
+from wageguard.workdays import DEFAULT_CALENDAR, WorkingCalendar
 
 
 def parse_month(text: str) -> date:
@@ -29,12 +30,12 @@ def months_back(as_of: date, count: int) -> list[date]:
     return [add_months(this, -k) for k in range(count, 0, -1)]
 
 
-def working_day_calendar(start: date, end: date) -> pl.DataFrame:
-    """One row per day in [start, end]: ``day``, ``is_working``, ``wd_index`` (working days up to it)."""
-    years = list(range(start.year, end.year + 1))
-    cn = holidays.China(years=years)  # type: ignore[attr-defined]
+def working_day_calendar(start: date, end: date, workdays: WorkingCalendar | None = None) -> pl.DataFrame:
+    """One row per day in [start, end]: ``day``, ``is_working``, ``wd_index`` (working days up to it).
+    ``workdays`` carries the database overrides (``load_calendar``); the built-in calendar when omitted."""
+    cal = workdays or DEFAULT_CALENDAR
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    working = [bool(cn.is_working_day(d)) for d in days]
+    working = [cal.is_working_day(d) for d in days]
     return pl.DataFrame({"day": days, "is_working": working}).with_columns(
         pl.col("is_working").cast(pl.Int64).cum_sum().alias("wd_index")
     )

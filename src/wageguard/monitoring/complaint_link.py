@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from wageguard.complaints.calendar import CHINA_TZ_OFFSET, china_today
 from wageguard.complaints.models import Complaint
 from wageguard.complaints.service import register_complaint_hook
 from wageguard.config import Settings, get_settings
@@ -34,11 +33,44 @@ from wageguard.monitoring.models import Alert, AlertEvent
 from wageguard.monitoring.rules.w20_complaints_spike import KEYS, spike_finding
 from wageguard.monitoring.thresholds import resolve_keys
 from wageguard.monitoring.upsert import content_hash, find_alert, upsert_one
+from wageguard.workdays import CHINA_TZ_OFFSET, china_today
 
 RELEVANT_RULES = ("W05", "W06", "W07", "W17", "W18", "W19")
 ACTOR = "complaint"
 MAX_MONTHS_NAMED = 36
 _CONFIG: dict[str, Settings] = {}
+
+# Built once: every complaint runs these inside its write transaction, so building, coercing and hashing
+# the expressions anew each time (most of the hook's cost) is avoided; the compiled forms are cached.
+_UNFINISHED = [s.value for s in AlertStatus if s not in FINISHED]
+_REINFORCE = (
+    select(Alert.id)
+    .where(
+        Alert.project_id == bindparam("project_id"),
+        Alert.rule_code.in_(RELEVANT_RULES),
+        Alert.status.in_(_UNFINISHED),
+        or_(Alert.period.in_(bindparam("months", expanding=True)), Alert.period == ""),
+    )
+    .order_by(Alert.id)
+)
+_IN_WINDOW = (
+    Complaint.project_id == bindparam("project_id"),
+    Complaint.received_at >= bindparam("lo"),
+    Complaint.received_at < bindparam("hi"),
+)
+_WINDOW = (
+    select(
+        Complaint.tracking_code,
+        Complaint.received_at,
+        select(func.count()).where(*_IN_WINDOW).correlate(None).scalar_subquery(),
+        select(func.max(Complaint.received_at)).where(*_IN_WINDOW).correlate(None).scalar_subquery(),
+    )
+    .where(*_IN_WINDOW)
+    .order_by(Complaint.received_at, Complaint.tracking_code)
+    .limit(bindparam("limit"))
+)
+# Plain Core executemany (the ORM bulk path costs more per row).
+_EVENTS = insert(AlertEvent.metadata.tables[AlertEvent.__tablename__])
 
 
 def install(settings: Settings | None = None) -> None:
@@ -74,23 +106,13 @@ def _record(session: Session, alert_ids: list[int], day: date, code: str) -> Non
         | {"detail": {"complaint": code}}
         for i in alert_ids
     ]
-    session.execute(insert(AlertEvent), rows)
+    session.execute(_EVENTS, rows)
 
 
 def reinforce_alerts(session: Session, c: Complaint) -> list[int]:
     """Ids of the project's unfinished wage alerts of the months the complaint names."""
     assert c.project_id is not None
-    unfinished = [s.value for s in AlertStatus if s not in FINISHED]
-    ids = session.scalars(
-        select(Alert.id)
-        .where(
-            Alert.project_id == c.project_id,
-            Alert.rule_code.in_(RELEVANT_RULES),
-            Alert.status.in_(unfinished),
-            or_(Alert.period.in_(months_named(c)), Alert.period == ""),
-        )
-        .order_by(Alert.id)
-    ).all()
+    ids = session.scalars(_REINFORCE, {"project_id": c.project_id, "months": months_named(c)}).all()
     return list(ids)
 
 
@@ -98,24 +120,20 @@ def project_window(
     session: Session, project_id: int, as_of: date, days: int, limit: int
 ) -> tuple[int, date | None, date | None, list[str]]:
     """The project's complaints received (China date) in the ``days`` ending on ``as_of``: the count, the
-    first and last dates and the first ``limit`` tracking codes (by time received, then code). The window
-    is turned into ``received_at`` bounds (UTC) so both queries walk the (project, received_at) index: the
-    cost per new complaint stays small however many complaints the project already has."""
+    first and last dates and the first ``limit`` tracking codes (by time received, then code), in one
+    statement: the first codes in order (the first row's time is the earliest), each row also carrying the
+    window's count and latest time (uncorrelated subqueries, evaluated once). The window is turned into
+    ``received_at`` bounds (UTC) so every part walks the (project, received_at) index: the cost per new
+    complaint stays small however many complaints the project already has."""
     lo = datetime.combine(as_of - timedelta(days=days - 1), time()) - CHINA_TZ_OFFSET
     hi = datetime.combine(as_of + timedelta(days=1), time()) - CHINA_TZ_OFFSET
-    window = (Complaint.project_id == project_id, Complaint.received_at >= lo, Complaint.received_at < hi)
-    n, first, last = session.execute(
-        select(func.count(), func.min(Complaint.received_at), func.max(Complaint.received_at)).where(*window)
-    ).one()
-    codes = session.scalars(
-        select(Complaint.tracking_code)
-        .where(*window)
-        .order_by(Complaint.received_at, Complaint.tracking_code)
-        .limit(limit)
-    ).all()
-    if not n:
+    params = {"project_id": project_id, "lo": lo, "hi": hi, "limit": max(limit, 1)}
+    rows = session.execute(_WINDOW, params).all()
+    if not rows:
         return 0, None, None, []
-    return int(n), china_today(first), china_today(last), list(codes)
+    first, n, last = rows[0][1], rows[0][2], rows[0][3]
+    codes = [r[0] for r in rows][: max(limit, 0)]
+    return int(n), china_today(first), china_today(last), codes
 
 
 def refresh_w20(

@@ -24,6 +24,7 @@ from wageguard.monitoring.rules import all_rules
 from wageguard.monitoring.rules.base import FINDING_SCHEMA, Rule, RuleInput, empty_findings
 from wageguard.monitoring.thresholds import resolve
 from wageguard.registry.models import Region
+from wageguard.workdays import WorkingCalendar, load_calendar
 
 
 @dataclass
@@ -42,8 +43,9 @@ class RunSummary:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def calendar_for(facts_list: list[F.Facts]) -> pl.DataFrame:
-    """Working-day calendar from the earliest date any rule compares (capped at 10 years) to ``as_of``."""
+def calendar_for(facts_list: list[F.Facts], workdays: WorkingCalendar | None = None) -> pl.DataFrame:
+    """Working-day calendar from the earliest date any rule compares (capped at 10 years) to ``as_of``,
+    with ``workdays``' overrides (built-in calendar when omitted)."""
     last = facts_list[-1]
     candidates = [last.as_of - timedelta(days=60)]
     for col in ("start_date",):
@@ -54,7 +56,7 @@ def calendar_for(facts_list: list[F.Facts]) -> pl.DataFrame:
     if isinstance(value, date):
         candidates.append(value)
     start = max(min(candidates), last.as_of - timedelta(days=3650))
-    return working_day_calendar(start, last.as_of)
+    return working_day_calendar(start, last.as_of, workdays)
 
 
 def reconcile(facts: F.Facts) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -82,13 +84,15 @@ def evaluate(
     evidence_rows: int = 50,
     rules: list[Rule] | None = None,
     timings: dict[str, float] | None = None,
+    workdays: WorkingCalendar | None = None,
 ) -> pl.DataFrame:
     """Every rule over the given months (oldest first): periodic rules per month, state rules once.
+    ``workdays`` is the working-day calendar with the database overrides (``load_calendar``).
     Seconds spent reconciling are added to ``timings["reconcile"]``, the rest to ``timings["rules"]``."""
     started = time.perf_counter()
     spent = 0.0
     rules = rules or all_rules()
-    calendar = calendar_for(facts_list)
+    calendar = calendar_for(facts_list, workdays)
     parts: list[pl.DataFrame] = [empty_findings()]
     latest: RuleInput | None = None
     for facts in facts_list:
@@ -172,8 +176,12 @@ def run_monitoring(
         t0 = time.perf_counter()
         facts_list = [load_facts(db, settings, m, as_of, keys) for m in months]
         facts_list[-1] = attach_complaints(db, facts_list[-1])
+        with db.sessions() as session:
+            workdays = load_calendar(session)  # the override table, read once per run
         timings["load_facts"] = time.perf_counter() - t0
-        found = evaluate(facts_list, evidence_rows=settings.monitor_evidence_rows, timings=timings)
+        found = evaluate(
+            facts_list, evidence_rows=settings.monitor_evidence_rows, timings=timings, workdays=workdays
+        )
         summary = RunSummary(run_id, as_of, keys, facts_rows=sum(f.worker_months.height for f in facts_list))
         summary.timings = timings
         t0 = time.perf_counter()

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from wageguard.config import Settings
@@ -166,17 +166,19 @@ def resolve(
     return resolve_values(settings, region_codes, overrides, region_tiers)
 
 
+_KEYS_OF_CHAIN = select(MonitorThreshold.region_code, MonitorThreshold.key, MonitorThreshold.value).where(
+    MonitorThreshold.region_code.in_(bindparam("chain", expanding=True)),
+    MonitorThreshold.key.in_(bindparam("keys", expanding=True)),
+)
+
+
 def resolve_keys(session: Session, region_code: str, keys: Iterable[str]) -> dict[str, float]:
     """The effective values of a few settings-independent ``keys`` for one region (one small query), for
     use cases that handle one record at a time (the complaint hook)."""
     wanted = list(keys)
     chain = _chain(region_code)
     values = {k: SPEC_BY_KEY[k].default for k in wanted}
-    rows = session.execute(
-        select(MonitorThreshold.region_code, MonitorThreshold.key, MonitorThreshold.value).where(
-            MonitorThreshold.region_code.in_(chain), MonitorThreshold.key.in_(wanted)
-        )
-    ).all()
+    rows = session.execute(_KEYS_OF_CHAIN, {"chain": chain, "keys": wanted}).all()
     for _level, key, raw in sorted(rows, key=lambda r: chain.index(r[0])):
         values[key] = SPEC_BY_KEY[key].kind(float(raw))
     return values

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from wageguard.db import utcnow
@@ -287,6 +287,23 @@ def _finish_run(session: Session, run_id: int, s: RunSummary) -> None:
     )
 
 
+# One-alert statements (the complaint hook runs them per complaint): built once, compiled once.
+_FIND = (
+    select(Alert.id, Alert.status, Alert.still_holds, Alert.evidence_hash)
+    .where(
+        Alert.rule_code == bindparam("rule_code"),
+        Alert.subject_key == bindparam("subject_key"),
+        Alert.period == bindparam("period"),
+    )
+    .with_for_update()
+)
+_ALERTS: Table = Alert.__table__  # type: ignore[assignment]
+_INSERT_ONE = insert(_ALERTS).returning(_ALERTS.c.id)
+_UPDATE_ONE = update(_ALERTS).where(_ALERTS.c.id == bindparam("alert_id"))
+_REOPEN_ONE = _UPDATE_ONE.values(reopened_count=_ALERTS.c.reopened_count + 1)
+_EVENT_ONE = insert(Alert.metadata.tables[AlertEvent.__tablename__])
+
+
 @dataclass(frozen=True)
 class AlertState:
     """What ``upsert_one`` needs to know of an existing alert."""
@@ -299,11 +316,8 @@ class AlertState:
 
 def find_alert(session: Session, rule_code: str, subject_key: str, period: str) -> AlertState | None:
     """The alert of one (rule, subject, period), locked for update until the transaction ends."""
-    row = session.execute(
-        select(Alert.id, Alert.status, Alert.still_holds, Alert.evidence_hash)
-        .where(Alert.rule_code == rule_code, Alert.subject_key == subject_key, Alert.period == period)
-        .with_for_update()
-    ).first()
+    params = {"rule_code": rule_code, "subject_key": subject_key, "period": period}
+    row = session.execute(_FIND, params).first()
     return None if row is None else AlertState(*row)
 
 
@@ -332,7 +346,7 @@ def upsert_one(
             "created_at": now,
             "updated_at": now,
         }
-        alert_id = int(session.execute(insert(Alert).values(**fields).returning(Alert.id)).scalar_one())
+        alert_id = int(session.execute(_INSERT_ONE, fields).scalar_one())
         action = EventAction.RAISED
     elif current.evidence_hash == row["evidence_hash"] and current.still_holds:
         return current.id, None
@@ -346,15 +360,11 @@ def upsert_one(
             "updated_at": now,
         }
         action = EventAction.UPDATED if current.still_holds else EventAction.HOLDS_AGAIN
+        statement = _UPDATE_ONE
         if AlertStatus(current.status) in FINISHED:
-            action = EventAction.REOPENED
-            values |= {
-                "status": AlertStatus.OPEN.value,
-                "escalated_on": None,
-                "reopened_count": Alert.reopened_count + 1,
-            }
-        session.execute(update(Alert).where(Alert.id == alert_id).values(**values))
-    session.execute(
-        insert(AlertEvent).values(alert_id=alert_id, at=now, as_of=as_of, actor=actor, action=action.value)
-    )
+            action, statement = EventAction.REOPENED, _REOPEN_ONE
+            values |= {"status": AlertStatus.OPEN.value, "escalated_on": None}
+        session.execute(statement, {"alert_id": alert_id, **values})
+    event = {"alert_id": alert_id, "at": now, "as_of": as_of, "actor": actor, "action": action.value}
+    session.execute(_EVENT_ONE, event)
     return alert_id, action

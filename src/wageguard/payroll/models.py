@@ -163,6 +163,7 @@ class PaySheetLine(Base):
         Index("ix_pay_sheet_lines_project_month", "project_id", "pay_month"),
         Index("ix_pay_sheet_lines_sheet", "sheet_id"),
         Index("ix_pay_sheet_lines_worker", "worker_id"),
+        Index("ix_pay_sheet_lines_month", "pay_month"),  # the monitoring engine's month read (0003b)
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("pay_sheets.id"))
@@ -196,6 +197,7 @@ class BankPayment(Base):
         Index("ix_bank_payments_project_month", "project_id", "pay_month"),
         Index("ix_bank_payments_card_month", "payee_card_bidx", "pay_month"),
         Index("ix_bank_payments_worker_month", "worker_id", "pay_month"),
+        Index("ix_bank_payments_month", "pay_month"),  # the monitoring engine's month reads (0003b)
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("wage_accounts.id"))

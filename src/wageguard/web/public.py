@@ -22,7 +22,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wageguard.auth.scope import Principal
 from wageguard.complaints import csrf
-from wageguard.complaints.calendar import china_today
 from wageguard.complaints.noticeboard import notice_board_pdf
 from wageguard.complaints.qr import complaint_url, qr_png, qr_svg
 from wageguard.complaints.queries import PublicProject, counties, public_project, public_status
@@ -35,6 +34,7 @@ from wageguard.errors import Conflict, NotFound, Problem, Unauthenticated, Valid
 from wageguard.registry.models import Project
 from wageguard.security.crypto import Protector
 from wageguard.web.deps import get_database, get_protector, get_settings_dep, optional_principal
+from wageguard.workdays import china_today
 
 router = APIRouter(tags=["complaints-public"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

@@ -7,7 +7,6 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
-from wageguard.complaints.calendar import china_today, load_calendar
 from wageguard.complaints.queries import case_photo, get_case, list_cases
 from wageguard.complaints.schemas import CaseActionIn, CaseListOut, CaseOut
 from wageguard.complaints.service import act_on_case, reveal_complainant
@@ -17,6 +16,7 @@ from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web.deps import get_database, get_protector, get_session, get_settings_dep, require_roles
+from wageguard.workdays import china_today, load_calendar
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 inspector = require_roles(Role.INSPECTOR)

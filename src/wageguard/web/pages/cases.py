@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.complaints import csrf
-from wageguard.complaints.calendar import china_today, load_calendar
 from wageguard.complaints.choices import (
     ACTION_LABELS,
     OUTCOME_LABELS,
@@ -35,6 +34,7 @@ from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
 from wageguard.registry.choices import Role
 from wageguard.validation import format_fen
 from wageguard.web.deps import get_database, get_session, get_settings_dep, optional_principal
+from wageguard.workdays import china_today, load_calendar
 
 router = APIRouter(tags=["case-pages"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")

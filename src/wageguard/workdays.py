@@ -1,9 +1,11 @@
-"""Chinese working days: statutory holidays and 调休 weekend workdays, overridable by data.
+"""Chinese working days, the one calendar of the platform: statutory holidays and 调休 weekend workdays,
+overridable by data.
 
 A working day is a weekday that is not a statutory holiday, or a weekend day the State Council turned into a
 workday (调休). The built-in data comes from the ``holidays`` package (China); rows of the
 ``calendar_overrides`` table win over it, so next year's 调休 schedule can be entered before the package is
-upgraded.
+upgraded. Every slice decides working days here: complaint deadlines (``load_calendar`` per request),
+the monitoring engine (one ``load_calendar`` per run, handed to its Polars calendar) and device silence.
 
 Counting convention (劳动保障监察条例 Art 17): the day of the event does not count, so
 ``add_working_days(d, 5)`` is the 5th working day *after* ``d``; ``working_days_between(a, b)`` counts the
@@ -21,6 +23,7 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+# The override table's model stays with its migration (the complaints branch); the calendar is shared.
 from wageguard.complaints.models import CalendarOverride
 
 CHINA_TZ_OFFSET = timedelta(hours=8)
