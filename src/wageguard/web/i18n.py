@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from wageguard.errors import WageGuardError
 from wageguard.registry.choices import CORP_TYPE, PROJECT_CATEGORY, PROJECT_STATUS
 
 LANGS = ("zh", "en")
@@ -207,6 +208,21 @@ _code_tables("category", PROJECT_CATEGORY, CATEGORY_EN)
 _code_tables("corp_type", CORP_TYPE, CORP_TYPE_EN)
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
+
+
+def register(entries: Mapping[str, tuple[str, str]]) -> None:
+    """Add a page family's ``key: (Chinese, English)`` messages; a key may not change its meaning."""
+    for key, (zh, en) in entries.items():
+        if ZH.setdefault(key, zh) != zh or EN.setdefault(key, en) != en:
+            raise ValueError(f"message key {key!r} is already registered with other text")
+
+
+def error_message(lang: str, exc: WageGuardError) -> str:
+    """A refused action's reason in the page language (its problems' messages when it has any)."""
+    problems = getattr(exc, "problems", [])
+    if lang == "en":
+        return "; ".join(p.message_en for p in problems) or str(exc) or exc.message_zh
+    return "；".join(p.message_zh for p in problems) or exc.message_zh
 
 
 def choose_lang(query: str | None, cookie: str | None, default: str) -> str:

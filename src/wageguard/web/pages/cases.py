@@ -1,87 +1,63 @@
-"""Inspector pages for complaint cases (server-rendered, Chinese, region-scoped): list, detail, actions."""
+"""Inspector pages for complaint cases (server-rendered, Chinese or English, region-scoped): list, detail,
+actions."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import TemplateNotFound
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.complaints import csrf
-from wageguard.complaints.choices import (
-    ACTION_LABELS,
-    OUTCOME_LABELS,
-    OVERDUE_LABELS,
-    STATE_LABELS,
-    TRANSITIONS,
-    CaseAction,
-    CaseState,
-    Outcome,
-)
+from wageguard.complaints.choices import STATE_LABELS, TRANSITIONS, CaseAction, CaseState, Outcome
 from wageguard.complaints.queries import get_case, list_cases
 from wageguard.complaints.service import act_on_case
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from wageguard.monitoring.choices import LEVEL_ZH, STATUS_ZH
 from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
+from wageguard.monitoring.rules import all_rules
 from wageguard.registry.choices import Role
 from wageguard.validation import format_fen
 from wageguard.web.deps import get_database, get_session, get_settings_dep, optional_principal
+from wageguard.web.i18n import error_message, translate
+from wageguard.web.pages import cases_text
+from wageguard.web.pages.render import error_page, login_redirect, page_lang, render
 from wageguard.workdays import china_today, load_calendar
 
 router = APIRouter(tags=["case-pages"], include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-templates.env.filters["yuan"] = format_fen
-LABELS = {
-    "states": STATE_LABELS,
-    "outcomes": OUTCOME_LABELS,
-    "overdue": OVERDUE_LABELS,
-    "action_labels": ACTION_LABELS,
-    "alert_levels": {lv.value: zh for lv, zh in LEVEL_ZH.items()},
-    "alert_statuses": {st.value: zh for st, zh in STATUS_ZH.items()},
-}
-
-
-def _layout() -> str:
-    """The shared base layout when the pages slice provides one, else this slice's own."""
-    try:
-        templates.env.get_template("base.html")
-    except TemplateNotFound:
-        return "cases/_layout.html"
-    return "base.html"
-
-
-def _login_redirect(request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+_ = cases_text  # the import installs this page family's messages in the shared catalogue
+ACTIONS = {a.value for a in CaseAction}
 
 
 def _page(
     request: Request, principal: Principal, name: str, context: dict[str, Any], status: int = 200
 ) -> Response:
+    """Render in the page language with money formatting and a CSRF token bound to this browser's cookie."""
     settings: Settings = request.app.state.settings
     cookie = request.cookies.get(csrf.CSRF_COOKIE) or csrf.new_cookie_value()
+    en = page_lang(request) == "en"
     context = {
         **context,
-        **LABELS,
-        "layout": _layout(),
-        "principal": principal,
+        "states": list(STATE_LABELS),
+        "yuan": format_fen,
+        "rule_titles": {r.code: (r.title_en if en else r.title_zh) for r in all_rules()},
         "csrf": csrf.form_token(settings.session_secret, cookie),
     }
-    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response = render(request, name, context, principal=principal, status_code=status)
     response.set_cookie(csrf.CSRF_COOKIE, cookie, httponly=True, samesite="lax", max_age=csrf.MAX_AGE_S)
     return response
 
 
-def _allowed(principal: Principal | None) -> bool:
-    return principal is not None and principal.role in (Role.ADMIN, Role.INSPECTOR)
+def _denied(request: Request, principal: Principal | None) -> Response | None:
+    """A login redirect or a 403 page unless the caller is an inspector or admin."""
+    if principal is None:
+        return login_redirect(request)
+    if principal.role not in (Role.ADMIN, Role.INSPECTOR):
+        return error_page(request, principal, Forbidden("inspectors only"))
+    return None
 
 
 @router.get("/cases")
@@ -93,10 +69,9 @@ def case_list_page(
     settings: Settings = Depends(get_settings_dep),
     principal: Principal | None = Depends(optional_principal),
 ) -> Response:
-    if principal is None:
-        return _login_redirect(request)
-    if not _allowed(principal):
-        raise Forbidden("inspectors only", message_zh="仅劳动保障监察员可查看投诉案件")
+    if (denied := _denied(request, principal)) is not None:
+        return denied
+    assert principal is not None
     result = list_cases(
         session,
         principal,
@@ -112,11 +87,21 @@ def case_list_page(
 
 
 def _detail(
-    request: Request, principal: Principal, case_id: int, session: Session, settings: Settings, **extra: Any
+    request: Request,
+    principal: Principal,
+    case_id: int,
+    session: Session,
+    settings: Settings,
+    *,
+    status: int = 200,
+    **extra: Any,
 ) -> Response:
-    case = get_case(
-        session, principal, case_id, today=china_today(), calendar=load_calendar(session), settings=settings
-    )
+    try:
+        case = get_case(
+            session, principal, case_id, today=china_today(), calendar=load_calendar(session), settings=settings
+        )
+    except NotFound as exc:
+        return error_page(request, principal, exc)
     actions = [a for a, (sources, _) in TRANSITIONS.items() if CaseState(case.state) in sources]
     if case.extended:
         actions = [a for a in actions if a is not CaseAction.EXTEND]
@@ -124,7 +109,7 @@ def _detail(
     if case.project_id is not None:
         alerts = open_alerts_for_project(session=session, principal=principal, project_id=case.project_id)
     context = {"case": case, "actions": actions, "outcome_choices": list(Outcome), "alerts": alerts, **extra}
-    return _page(request, principal, "cases/detail.html", context, extra.pop("status", 200))
+    return _page(request, principal, "cases/detail.html", context, status)
 
 
 @router.get("/cases/{case_id}")
@@ -136,11 +121,11 @@ def case_detail_page(
     settings: Settings = Depends(get_settings_dep),
     principal: Principal | None = Depends(optional_principal),
 ) -> Response:
-    if principal is None:
-        return _login_redirect(request)
-    if not _allowed(principal):
-        raise Forbidden("inspectors only", message_zh="仅劳动保障监察员可查看投诉案件")
-    return _detail(request, principal, case_id, session, settings, done=ACTION_LABELS.get(done))
+    if (denied := _denied(request, principal)) is not None:
+        return denied
+    assert principal is not None
+    done = done if done in ACTIONS else ""
+    return _detail(request, principal, case_id, session, settings, done=done)
 
 
 @router.post("/cases/{case_id}/act")
@@ -151,17 +136,17 @@ async def case_act(
     settings: Settings = Depends(get_settings_dep),
     principal: Principal | None = Depends(optional_principal),
 ) -> Response:
-    if principal is None:
-        return _login_redirect(request)
-    if not _allowed(principal):
-        raise Forbidden("inspectors only", message_zh="仅劳动保障监察员可处理投诉案件")
+    if (denied := _denied(request, principal)) is not None:
+        return denied
+    assert principal is not None
     form = await request.form(max_files=0, max_fields=10, max_part_size=16 * 1024)
     token, cookie = str(form.get("csrf") or ""), request.cookies.get(csrf.CSRF_COOKIE)
+    lang = page_lang(request)
     error: str | None = None
     if not csrf.check(settings.session_secret, cookie, token):
-        error = "页面已过期（安全校验未通过），请重试"
+        error = translate(lang, "case.csrf")
     else:
-        error = _run_action(db, settings, principal, case_id, dict(form))
+        error = _run_action(db, settings, principal, case_id, dict(form), lang)
     if error is None:
         return RedirectResponse(f"/cases/{case_id}?done={form.get('action')}", status_code=303)
     with db.sessions() as session:
@@ -169,9 +154,9 @@ async def case_act(
 
 
 def _run_action(
-    db: Database, settings: Settings, principal: Principal, case_id: int, form: dict[str, Any]
+    db: Database, settings: Settings, principal: Principal, case_id: int, form: dict[str, Any], lang: str
 ) -> str | None:
-    """Apply the posted action; the Chinese error message when it is refused."""
+    """Apply the posted action; the reason in the page language when it is refused."""
     try:
         action = CaseAction(str(form.get("action") or ""))
         outcome = Outcome(str(form["outcome"])) if form.get("outcome") else None
@@ -185,9 +170,7 @@ def _run_action(
             outcome=outcome,
         )
     except ValueError:
-        return "未知的操作"
-    except ValidationFailed as exc:
-        return "；".join(p.message_zh for p in exc.problems) or exc.message_zh
-    except (Conflict, Forbidden, NotFound) as exc:
-        return exc.message_zh
+        return translate(lang, "case.unknown_action")
+    except (ValidationFailed, Conflict, Forbidden, NotFound) as exc:
+        return error_message(lang, exc)
     return None
