@@ -10,6 +10,7 @@ paid by ``as_of``), a team left unpaid (group arrears), a departing worker left 
 from __future__ import annotations
 
 import csv
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -57,7 +58,7 @@ class Account:
     paid: dict[str, list[PaymentOut]] = field(default_factory=dict)
 
 
-class PayrollMixin:
+class PayrollMixin(ABC):
     """Declaring and paying wages; expects the attributes ``MoneyCity`` sets."""
 
     ctx: DemoContext
@@ -71,11 +72,13 @@ class PayrollMixin:
     plants: dict[str, Plant]
     ghost_ids: set[int]
 
+    @abstractmethod
     def fault_project(self, name: str) -> ProjectMoney | None:
-        raise NotImplementedError
+        """The project chosen for the fault ``name`` (None when the city is too small for it)."""
 
+    @abstractmethod
     def plants_at(self, p: ProjectMoney, month: str) -> dict[str, Plant]:
-        raise NotImplementedError
+        """The faults planted on project ``p`` in ``month``, by name."""
 
     # -- pay sheets and payments -----------------------------------------------------------------------
     def pay_date(self, p: ProjectMoney, month: str) -> date:

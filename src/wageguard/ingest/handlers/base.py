@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
@@ -23,22 +24,22 @@ from wageguard.validation import (
 )
 
 
-class Handler:
+class Handler(ABC):
     """An importable object: its spec, its natural keys, reference checks and the bulk write."""
 
     spec: ClassVar[ObjectSpec]
 
+    @abstractmethod
     def keys(self, values: dict[str, Any]) -> tuple[Hashable, ...]:
         """Natural keys of a row; two rows of one file sharing any of them are duplicates."""
-        raise NotImplementedError
 
+    @abstractmethod
     def check(self, ctx: ImportContext, rows: list[ParsedRow]) -> list[ParsedRow]:
         """Resolve references and scope for a chunk; report bad rows, return the good ones."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, ctx: ImportContext, rows: list[ParsedRow]) -> None:
         """Store a checked chunk and count each row's outcome."""
-        raise NotImplementedError
 
 
 def resolve_project(ctx: ImportContext, rows: list[ParsedRow], field: str = "projectCode") -> list[ParsedRow]:
