@@ -1,15 +1,11 @@
-"""Attendance pages: the monthly sheet (月考勤表) and device health (server-rendered, scoped)."""
+"""Attendance pages: the monthly sheet (月考勤表) and device health (server-rendered in Chinese or English,
+scoped to the caller)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import RedirectResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import TemplateNotFound
 from sqlalchemy.orm import Session
 
 from wageguard.attendance import queries
@@ -18,25 +14,14 @@ from wageguard.config import Settings
 from wageguard.db import utcnow
 from wageguard.errors import NotFound, ValidationFailed
 from wageguard.web.deps import get_session, get_settings_dep, optional_principal
+from wageguard.web.i18n import error_message
+from wageguard.web.pages import attendance_text
+from wageguard.web.pages.render import login_redirect, page_lang, render
 
 router = APIRouter(tags=["attendance-pages"], include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 MaybeCaller = Annotated[Principal | None, Depends(optional_principal)]
 DbSession = Annotated[Session, Depends(get_session)]
-
-
-def _layout() -> str:
-    """The shared base layout when the pages slice provides one, else this slice's own."""
-    try:
-        templates.env.get_template("base.html")
-    except TemplateNotFound:
-        return "attendance/_layout.html"
-    return "base.html"
-
-
-def _login(request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+_ = attendance_text  # the import installs this page family's messages in the shared catalogue
 
 
 @router.get("/attendance/sheet")
@@ -50,9 +35,9 @@ def sheet_page(
 ) -> Response:
     """月考勤表: pick a project and month, see the worker × day grid, export it."""
     if caller is None:
-        return _login(request)
+        return login_redirect(request)
     month = month or utcnow().strftime("%Y-%m")
-    context: dict[str, object] = {"layout": _layout(), "project": project, "month": month, "team": team}
+    context: dict[str, object] = {"project": project, "month": month, "team": team}
     status = 200
     if project:
         try:
@@ -61,9 +46,9 @@ def sheet_page(
             )
             context.update(sheet=sheet, days=list(range(1, sheet.day_count + 1)))
         except (NotFound, ValidationFailed) as exc:
-            context["error"] = f"{exc.message_zh} / {exc}"
+            context["error"] = error_message(page_lang(request), exc)
             status = 404 if isinstance(exc, NotFound) else 422
-    return templates.TemplateResponse(request, "attendance/sheet.html", context, status_code=status)
+    return render(request, "attendance/sheet.html", context, principal=caller, status_code=status)
 
 
 @router.get("/attendance/devices")
@@ -75,9 +60,9 @@ def devices_page(
 ) -> Response:
     """Device health: last contact per gate, silent gates highlighted (rule W16)."""
     if caller is None:
-        return _login(request)
+        return login_redirect(request)
     health = queries.device_health(
         session, as_of=utcnow(), silent_hours=settings.device_silent_hours, principal=caller
     )
-    context = {"layout": _layout(), "devices": health, "silent_hours": settings.device_silent_hours}
-    return templates.TemplateResponse(request, "attendance/devices.html", context)
+    context = {"devices": health, "silent_hours": settings.device_silent_hours}
+    return render(request, "attendance/devices.html", context, principal=caller)

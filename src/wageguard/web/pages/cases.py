@@ -98,7 +98,12 @@ def _detail(
 ) -> Response:
     try:
         case = get_case(
-            session, principal, case_id, today=china_today(), calendar=load_calendar(session), settings=settings
+            session,
+            principal,
+            case_id,
+            today=china_today(),
+            calendar=load_calendar(session),
+            settings=settings,
         )
     except NotFound as exc:
         return error_page(request, principal, exc)

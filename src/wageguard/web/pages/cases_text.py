@@ -1,4 +1,4 @@
-"""Messages of the complaint case pages (Chinese first, English second), added to the shared catalogue on import.
+"""Messages of the complaint case pages (Chinese first, English second), added to the catalogue on import.
 
 Keys: ``cases.*`` page text and ``case.state.<state>``, ``case.outcome.<outcome>``, ``case.action.<action>``,
 ``case.overdue.<flag>`` for the complaint code tables (Chinese names from ``complaints.choices``). The project
@@ -82,7 +82,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.actor": ("操作人", "By"),
     "case.action": ("操作", "Action"),
     "case.change": ("状态变化", "Status change"),
-    "case.csrf": ("页面已过期（安全校验未通过），请重试", "The page has expired (security check failed); try again."),
+    "case.csrf": (
+        "页面已过期（安全校验未通过），请重试",
+        "The page has expired (security check failed); try again.",
+    ),
     "case.unknown_action": ("未知的操作", "Unknown action"),
 }
 

@@ -53,7 +53,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "money.paid_on": ("付款日", "Paid on"),
 }
 
-STATE_EN = {"paid": "Paid in full", "partial": "Partly paid", "unpaid": "Unpaid", "undeclared": "Not declared"}
+STATE_EN = {
+    "paid": "Paid in full",
+    "partial": "Partly paid",
+    "unpaid": "Unpaid",
+    "undeclared": "Not declared",
+}
 
 
 def _install() -> None:
