@@ -24,6 +24,7 @@ from wageguard.auth.scope import Principal
 from wageguard.config import Settings, get_settings
 from wageguard.db import Database, utcnow
 from wageguard.errors import Forbidden, ImportRejected, Problem, ValidationFailed
+from wageguard.events import announce_import
 from wageguard.ingest.collector import collector_paused
 from wageguard.ingest.context import ImportContext
 from wageguard.ingest.handlers import HANDLERS, Handler, handler_for
@@ -147,6 +148,7 @@ def import_stream(
     except IntegrityError as exc:
         report.errors.append(_conflict(exc))
         _finish_rejected(db, actor, report)
+    announce_import(handler.spec.name)
     return report
 
 

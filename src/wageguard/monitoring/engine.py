@@ -1,7 +1,7 @@
 """The engine: load each month's facts once, reconcile, evaluate every rule over whole columns, persist.
 
 ``evaluate`` is pure (facts in, findings out); ``run_monitoring`` is the use case behind
-``wageguard monitor run``, the daily scheduler and ``after_import``: it records a run, loads the facts,
+``wageguard monitor run``, the daily scheduler and the runs after imports: it records a run, loads the facts,
 evaluates, and applies the findings to the alerts table in one transaction.
 """
 

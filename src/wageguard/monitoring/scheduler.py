@@ -1,21 +1,23 @@
-"""In-process scheduling: a daily run (started by ``wageguard serve``) and ``after_import()``.
+"""In-process scheduling: a daily run (started by ``wageguard serve``) and a run soon after each import.
 
-Other slices call ``after_import(db=..., settings=...)`` after committing an import (pay sheets, bank files,
-attendance batches): it asks the scheduler thread to run the engine soon, debounced, so a burst of imports
-causes one run. Without a started scheduler (CLI, tests) it runs nothing and returns False.
+The scheduler listens to ``wageguard.events.announce_import``, which the import paths call once their
+transaction has committed (registry files, pay sheets, bank files and pushes, attendance batches): it asks the
+scheduler thread to run the engine soon, debounced, so a burst of imports causes one run. Without a started
+scheduler (CLI, tests) nothing listens and nothing runs.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from wageguard.config import Settings
 from wageguard.db import Database
+from wageguard.events import listen_imports
 
 log = logging.getLogger("wageguard.monitor")
-_current: MonitorScheduler | None = None
 
 
 class MonitorScheduler:
@@ -27,13 +29,16 @@ class MonitorScheduler:
         self._stop = threading.Event()
         self._pending = False
         self._thread = threading.Thread(target=self._loop, name="wageguard-monitor", daemon=True)
+        self._unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> None:
-        global _current
-        _current = self
+        self._unsubscribe = listen_imports(lambda _kind: self.request_run())
         self._thread.start()
 
     def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self._stop.set()
         self._wake.set()
 
@@ -67,14 +72,6 @@ class MonitorScheduler:
             dispatch_outbox(db=self.db, notifier=notifier_for(self.settings))
         except Exception:  # the scheduler must survive a failed run; the run row records the error
             log.exception("monitoring run failed")
-
-
-def after_import() -> bool:
-    """Ask the running scheduler (if any) for a monitoring run soon; True when one was requested."""
-    if _current is None:
-        return False
-    _current.request_run()
-    return True
 
 
 def start_scheduler(db: Database, settings: Settings) -> MonitorScheduler | None:

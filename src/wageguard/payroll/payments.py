@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from wageguard.db import Database, utcnow
 from wageguard.errors import ImportRejected, Problem
+from wageguard.events import announce_import
 from wageguard.ingest.models import ImportBatch
 from wageguard.payroll.accounts import AccountBook, AccountInfo
 from wageguard.payroll.banks.iso20022 import read_iso20022
@@ -375,10 +376,11 @@ def import_bank_file(
                 )
                 raise _reject("bad encoding", [prob], 0) from exc
             _finish(batch, result)
-            return result
     except ImportRejected as exc:
         record_rejection(db, filename=path.name, file_format=fmt, sha256=sha, actor=actor, exc=exc)
         raise
+    announce_import("bank_payments")
+    return result
 
 
 def push_bank_payments(
@@ -420,7 +422,8 @@ def push_bank_payments(
                 chunk_rows=chunk_rows,
             )
             _finish(batch, result)
-            return result
     except ImportRejected as exc:
         record_rejection(db, filename="push", file_format="push", sha256=digest, actor=actor, exc=exc)
         raise
+    announce_import("bank_payments")
+    return result

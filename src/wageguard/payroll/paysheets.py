@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from wageguard.auth.scope import Principal
 from wageguard.db import Database
 from wageguard.errors import ImportRejected, Problem
+from wageguard.events import announce_import
 from wageguard.payroll.amounts import parse_month
 from wageguard.payroll.banks.records import problem
 from wageguard.payroll.banks.tabular import detect_encoding
@@ -407,7 +408,7 @@ def import_payroll_file(
         raise ImportRejected("empty file", report={"problems": [prob.as_dict()]}, problems=[prob])
     source = "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
     with db.transaction() as session:
-        return submit_pay_sheets(
+        stored = submit_pay_sheets(
             session=session,
             principal=principal,
             protector=protector,
@@ -415,3 +416,5 @@ def import_payroll_file(
             source=source,
             actor=actor,
         )
+    announce_import("pay_sheets")
+    return stored

@@ -28,6 +28,7 @@ from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
 from wageguard.errors import Problem, ValidationFailed
+from wageguard.events import announce_import
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web.deps import (
@@ -91,6 +92,7 @@ def post_attendance_batch(
         result = ingest_worker_attendance(
             session=session, protector=protector, batch=batch, options=options, principal=caller
         )
+    announce_import("attendance")
     return result.as_dict()
 
 

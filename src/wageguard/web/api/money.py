@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.db import Database
+from wageguard.events import announce_import
 from wageguard.payroll import exports, queries, service
 from wageguard.payroll.banks.push import parse_push
 from wageguard.payroll.payments import import_bank_file, push_bank_payments
@@ -142,7 +143,7 @@ def submit_payrolls(
     """Pay sheets in the national ``Payroll`` shape (one object or a list); all stored or none."""
     sheets = body if isinstance(body, list) else [body]
     with db.transaction() as session:
-        return submit_pay_sheets(
+        stored = submit_pay_sheets(
             session=session,
             principal=principal,
             protector=protector,
@@ -150,6 +151,8 @@ def submit_payrolls(
             source="api",
             actor=principal.username,
         )
+    announce_import("pay_sheets")
+    return stored
 
 
 @router.post("/payrolls/file", status_code=201)
