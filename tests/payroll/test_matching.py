@@ -45,6 +45,17 @@ def test_team_leaders_card_on_members_pay_sheet_lines_is_other_card(db, protecto
     assert all(p.pay_sheet_line_id is not None for p in stored)
 
 
+def test_a_card_shared_across_two_imports_flags_both_payments(db, protector, world: World, tmp_path):
+    leader = world.cards[0]
+    submit(db, protector, payroll(world, "2026-10", ["5000", "4800"], cards=[leader, leader]))
+    first = _run(db, protector, tmp_path, [PaymentOut("A", "张三", leader, 500000, DAY)])
+    assert [(p.outcome, p.worker_id, p.pay_month) for p in first] == [
+        ("matched", world.worker_ids[0], "2026-10")
+    ]
+    both = _run(db, protector, tmp_path, [PaymentOut("B", "张三", leader, 480000, DAY)])
+    assert [(p.outcome, p.pay_month) for p in both] == [("other_card", "2026-10")] * 2
+
+
 def test_unknown_card_and_unknown_name_is_unknown_payee(db, protector, world: World, tmp_path):
     [p] = _run(db, protector, tmp_path, [PaymentOut("A", "赵六", card_number(), 100, DAY)])
     assert (p.outcome, p.worker_id) == ("unknown_payee", None)

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from wageguard.payroll.amounts import month_of, month_of_remark, previous_month
@@ -197,9 +197,12 @@ class Matcher:
 
 
 def flag_shared_cards(session: Session, batch_id: int) -> int:
-    """Turn ``matched`` payments of this import into ``other_card`` where their card received the wages of
-    another worker for the same month (one card collecting several workers' wages)."""
+    """Turn ``matched`` payments on the cards this import paid into ``other_card`` where the card received
+    the wages of another worker for the same month (one card collecting several workers' wages) — earlier
+    imports' payments on those cards included, so the order the bank reports them in does not matter."""
     other = aliased(BankPayment)
+    in_batch = aliased(BankPayment)
+    batch_cards = select(in_batch.payee_card_bidx).where(in_batch.import_batch_id == batch_id)
     shared = exists().where(
         and_(
             other.payee_card_bidx == BankPayment.payee_card_bidx,
@@ -211,7 +214,7 @@ def flag_shared_cards(session: Session, batch_id: int) -> int:
     result = session.execute(
         update(BankPayment)
         .where(
-            BankPayment.import_batch_id == batch_id,
+            BankPayment.payee_card_bidx.in_(batch_cards),
             BankPayment.outcome == MatchOutcome.MATCHED.value,
             shared,
         )
