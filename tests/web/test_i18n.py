@@ -12,12 +12,13 @@ from wageguard.monitoring.choices import LEVEL_ZH, STATUS_ZH
 from wageguard.payroll.exports import STATE_ZH
 from wageguard.registry.choices import CORP_TYPE, PROJECT_CATEGORY, PROJECT_STATUS, Role
 from wageguard.web.i18n import EN, ZH, choose_lang, register, translate
-from wageguard.web.pages import attendance_text, cases_text, money_text
+from wageguard.web.pages import attendance_text, cases_text, money_text, public_text
 from wageguard.web.pages.render import TEMPLATE_DIR
 
 OWN_TEMPLATES = ["base.html", "login.html", "message.html", "projects/list.html", "projects/detail.html"]
 FAMILY_DIRS = ["cases", "money", "attendance"]
-TEXT_MODULES = [cases_text, money_text, attendance_text]  # imported: their messages are in the catalogue
+# imported: their messages are in the catalogue
+TEXT_MODULES = [cases_text, money_text, attendance_text, public_text]
 KEY_PATTERN = r"""\b(?:t|L)\(\s*["']([\w.]+)["']"""
 
 
@@ -111,3 +112,27 @@ def test_a_key_cannot_be_registered_twice_with_other_text() -> None:
     with pytest.raises(ValueError, match=r"cases\.title"):
         register({"cases.title": ("案件", "Cases")})
     assert translate("en", "cases.title") == "Complaint cases"
+
+
+def test_the_public_complaint_templates_use_only_catalogue_keys() -> None:
+    """The workers' pages have their own layout (no login, no nav) but the same rule: no literal text.
+
+    The printed notice board is left out: it is a Chinese-only PDF, as the regulation prescribes."""
+    templates = sorted(
+        p for p in Path(TEMPLATE_DIR / "complaints").glob("*.html") if p.name != "notice_board.html"
+    )
+    assert {p.name for p in templates} >= {"_layout.html", "form.html", "receipt.html", "status.html"}
+    for path in templates:
+        source = path.read_text(encoding="utf-8")
+        if path.name.startswith("_"):
+            assert "{% extends" not in source, path.name
+        else:  # every page has the public layout, with its language link
+            assert '{% extends "complaints/_layout.html" %}' in source, path.name
+        text = re.sub(r"{[{%#].*?[}%#]}", "", source, flags=re.S)
+        assert re.search(r"[\u4e00-\u9fff]", text) is None, path.name
+        assert re.search(r">[^<]*\b[A-Z][a-z]+ [a-z]+", text) is None, path.name
+    used = _keys_used(templates)
+    prefixes = {key for key in used if key.endswith(".")}
+    assert "public.heading" in used and "nav.switch" in used
+    assert used - prefixes <= set(ZH) & set(EN), sorted(used - prefixes - set(ZH))
+    assert prefixes == {"case.state.", "case.outcome."}

@@ -44,6 +44,7 @@ class PublicStatus:
     outcome_label: str | None
     received_date: date
     updated_date: date
+    outcome: str | None = None  # the code, for the page language's name
 
 
 def overdue_flag(c: Complaint, today: date, calendar: WorkingCalendar, due_soon_days: int) -> Overdue:
@@ -209,6 +210,7 @@ def public_status(
         outcome_label=OUTCOME_LABELS.get(c.outcome or ""),
         received_date=c.received_date,
         updated_date=(c.updated_at or c.received_at).date(),
+        outcome=c.outcome,
     )
 
 

@@ -29,6 +29,15 @@ FORM_FIELDS = (
     "description",
     "region_code",
 )
+FIELD_EN = {  # the fields' names in the English messages shown to workers
+    "name": "your name",
+    "employer": "the employer or team leader",
+    "work_start": "the start date",
+    "work_end": "the end date",
+    "months_owed": "months unpaid",
+    "workers_affected": "workers affected",
+    "description": "what happened",
+}
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,10 @@ def _id_number(raw: Mapping[str, str], problems: list[Problem]) -> str:
 def _text(raw: Mapping[str, str], field: str, label: str, max_len: int, problems: list[Problem]) -> str:
     value = raw.get(field, "").strip()
     if not value:
-        problems.append(_p(field, "required", f"请填写{label}", f"{field} is required"))
+        problems.append(_p(field, "required", f"请填写{label}", f"Please fill in {FIELD_EN[field]}"))
     elif len(value) > max_len:
-        problems.append(_p(field, "too_long", f"{label}不能超过{max_len}个字", f"{field} is too long"))
+        en = f"{FIELD_EN[field].capitalize()}: at most {max_len} characters"
+        problems.append(_p(field, "too_long", f"{label}不能超过{max_len}个字", en))
     return value
 
 
@@ -88,7 +98,7 @@ def _int(raw: Mapping[str, str], field: str, label: str, hi: int, problems: list
     value = raw.get(field, "").strip()
     if not value.isdigit() or not 1 <= int(value) <= hi:
         problems.append(
-            _p(field, "range", f"{label}应为1到{hi}之间的整数", f"{field} must be 1..{hi}", value)
+            _p(field, "range", f"{label}应为1到{hi}之间的整数", f"Enter a whole number from 1 to {hi}", value)
         )
         return 0
     return int(value)
@@ -103,10 +113,12 @@ def _date(
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        problems.append(_p(field, "date", f"{label}格式应为 年-月-日", f"{field} must be YYYY-MM-DD", value))
+        en = f"{FIELD_EN[field].capitalize()} must be a date (year-month-day)"
+        problems.append(_p(field, "date", f"{label}格式应为 年-月-日", en, value))
         return None
     if day > today or day.year < 1990:
-        problems.append(_p(field, "date_range", f"{label}不能晚于今天", f"{field} is out of range", value))
+        en = f"{FIELD_EN[field].capitalize()} cannot be after today"
+        problems.append(_p(field, "date_range", f"{label}不能晚于今天", en, value))
         return None
     return day
 
@@ -119,7 +131,13 @@ def _amount_fen(raw: Mapping[str, str], problems: list[Problem]) -> int:
         yuan = Decimal(-1)
     if not yuan.is_finite() or yuan <= 0 or yuan > 100_000_000 or yuan != yuan.quantize(Decimal("0.01")):
         problems.append(
-            _p("amount_owed", "amount", "请填写被拖欠金额（元，最多两位小数）", "amount owed in yuan", value)
+            _p(
+                "amount_owed",
+                "amount",
+                "请填写被拖欠金额（元，最多两位小数）",
+                "Enter the amount owed in yuan (at most 2 decimals)",
+                value,
+            )
         )
         return 0
     return int(yuan * 100)
@@ -151,17 +169,19 @@ def parse_complaint_form(
     employer = _text(raw, "employer", "用工单位或包工头", 200, problems)
     work_start = _date(raw, "work_start", "开始工作日期", today, problems)
     if work_start is None and not any(p.field == "work_start" for p in problems):
-        problems.append(_p("work_start", "required", "请填写开始工作日期", "work start date is required"))
+        problems.append(_p("work_start", "required", "请填写开始工作日期", "Please fill in the start date"))
     work_end = _date(raw, "work_end", "结束工作日期", today, problems)
     if work_start and work_end and work_end < work_start:
-        problems.append(_p("work_end", "order", "结束日期不能早于开始日期", "work end is before work start"))
+        problems.append(
+            _p("work_end", "order", "结束日期不能早于开始日期", "The end date is before the start date")
+        )
     months = _int(raw, "months_owed", "被拖欠月数", 120, problems)
     amount = _amount_fen(raw, problems)
     workers = _int(raw, "workers_affected", "涉及人数", 10_000, problems)
     description = _text(raw, "description", "情况说明", 2000, problems)
     region = raw.get("region_code", "").strip() or None
     if need_region and not region:
-        problems.append(_p("region_code", "required", "请选择欠薪发生地（区县）", "choose the county"))
+        problems.append(_p("region_code", "required", "请选择欠薪发生地（区县）", "Please choose the county"))
     if problems or work_start is None:
         return None, problems
     complaint = ComplaintIn(

@@ -82,11 +82,11 @@ def photo_problems(photos: list[PhotoIn], settings: Settings) -> list[Problem]:
     problems: list[Problem] = []
     if len(photos) > settings.complaint_photos_max:
         n = settings.complaint_photos_max
-        problems.append(Problem("photos", "too_many", f"最多上传{n}张照片", f"at most {n} photos"))
+        problems.append(Problem("photos", "too_many", f"最多上传{n}张照片", f"At most {n} photos"))
     for photo in photos:
         if len(photo.data) > settings.complaint_photo_max_bytes:
             mb = settings.complaint_photo_max_bytes / 1_000_000
-            zh, en = f"照片“{photo.filename}”超过{mb:g}MB", f"photo {photo.filename} is over {mb:g} MB"
+            zh, en = f"照片“{photo.filename}”超过{mb:g}MB", f"Photo {photo.filename} is over {mb:g} MB"
             problems.append(Problem("photos", "too_big", zh, en, value=photo.filename))
         elif not any(photo.data.startswith(magic) for magic in PHOTO_TYPES.values()):
             zh, en = f"“{photo.filename}”不是JPG或PNG图片", f"{photo.filename} is not a JPEG or PNG image"
@@ -127,7 +127,7 @@ def _route(session: Session, project_code: str | None, region_code: str | None) 
     if level != "county":
         raise ValidationFailed(
             "unknown county",
-            [Problem("region_code", "region", "请选择欠薪发生地（区县）", "choose a county")],
+            [Problem("region_code", "region", "请选择欠薪发生地（区县）", "Please choose the county")],
         )
     assert region_code is not None
     return None, region_code
@@ -140,7 +140,10 @@ def _check_phone_rate(session: Session, phone_bidx: str, settings: Settings, now
             "too many complaints from this phone",
             [
                 Problem(
-                    "phone", "rate_limited", "该手机号今日提交次数过多，请明天再试或拨打12333", "phone limit"
+                    "phone",
+                    "rate_limited",
+                    "该手机号今日提交次数过多，请明天再试或拨打12333",
+                    "Too many complaints from this number today; try tomorrow or call 12333",
                 )
             ],
         )
@@ -204,7 +207,12 @@ def submit_complaint(
     """File a complaint once: a resend with the same form token returns the first receipt."""
     if not TOKEN_RE.match(idem_token):
         raise ValidationFailed(
-            "bad form token", [Problem("idem", "token", "表单已失效，请刷新页面", "bad token")]
+            "bad form token",
+            [
+                Problem(
+                    "idem", "token", "表单已失效，请刷新页面", "The form has expired; please reload the page"
+                )
+            ],
         )
     if problems := photo_problems(photos, settings):
         raise ValidationFailed("photos refused", problems)

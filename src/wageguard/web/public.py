@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -34,11 +35,15 @@ from wageguard.errors import Conflict, NotFound, Problem, Unauthenticated, Valid
 from wageguard.registry.models import Project
 from wageguard.security.crypto import Protector
 from wageguard.web.deps import get_database, get_protector, get_settings_dep, optional_principal
+from wageguard.web.i18n import LANG_COOKIE, LANGS, translate, translator
+from wageguard.web.pages import public_text
+from wageguard.web.pages.render import ONE_YEAR_S, page_lang
 from wageguard.workdays import china_today
 
 router = APIRouter(tags=["complaints-public"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEXT_PART_MAX = 64 * 1024
+_ = public_text  # the pages' messages are in the catalogue
 
 
 @dataclass
@@ -51,13 +56,14 @@ class FormState:
     idem: str = field(default_factory=lambda: secrets.token_hex(16))
     had_photos: bool = False
 
-    def add(self, problems: list[Problem]) -> None:
+    def add(self, problems: list[Problem], lang: str) -> None:
+        """Put each problem's message, in the page language, beside its field (else in the banner)."""
         for p in problems:
             self.errors.setdefault(p.field if p.field in (*FORM_FIELDS, "photos") else "_", []).append(
-                p.message_zh
+                p.message_en if lang == "en" else p.message_zh
             )
         if "_" in self.errors:
-            self.banner = "；".join(self.errors.pop("_"))
+            self.banner = ("; " if lang == "en" else "；").join(self.errors.pop("_"))
 
 
 def _limiter(request: Request, name: str) -> RateLimiter:
@@ -73,19 +79,41 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _t(request: Request, key: str, **values: Any) -> str:
+    return translate(page_lang(request), key, **values)
+
+
+def _switch_url(request: Request, lang: str, **params: str) -> str:
+    """A plain GET link to this page (or the one ``params`` name) in the other language."""
+    query = {k: v for k, v in request.query_params.items() if k != "lang"} | params
+    return f"{request.url.path}?{urlencode({**query, 'lang': 'zh' if lang == 'en' else 'en'})}"
+
+
 def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    """Render a page, (re)issuing the CSRF cookie the page's forms are signed against."""
+    """Render a page in the page language, (re)issuing the CSRF cookie the page's forms are signed against;
+    ``?lang=`` is remembered in the ``lang`` cookie so that the form's POST answers in the same language."""
     settings: Settings = request.app.state.settings
+    lang = page_lang(request)
     cookie = request.cookies.get(csrf.CSRF_COOKIE) or csrf.new_cookie_value()
-    context = {**context, "csrf": csrf.form_token(settings.session_secret, cookie)}
+    context = {
+        "switch_url": _switch_url(request, lang),
+        **context,
+        "csrf": csrf.form_token(settings.session_secret, cookie),
+        "t": translator(lang),
+        "lang": lang,
+    }
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     response.set_cookie(csrf.CSRF_COOKIE, cookie, httponly=True, samesite="lax", max_age=csrf.MAX_AGE_S)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR_S, samesite="lax")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _message(request: Request, title: str, message: str, status_code: int) -> Response:
-    return _render(request, "complaints/message.html", {"title": title, "message": message}, status_code)
+def _message(request: Request, key: str, status_code: int, **values: Any) -> Response:
+    """A page with one message: title ``key``, text ``key_text``, in the page language."""
+    context = {"title": _t(request, key), "message": _t(request, f"{key}_text", **values)}
+    return _render(request, "complaints/message.html", context, status_code)
 
 
 def _form_page(
@@ -118,7 +146,8 @@ def _project_or_none(db: Database, project_code: str | None) -> PublicProject | 
 
 @router.get("/c/status")
 def status_page(request: Request, code: str = "") -> Response:
-    return _render(request, "complaints/status.html", {"code": code[:16], "status": None, "banner": None})
+    context = {"code": code[:16], "status": None, "banner": None}
+    return _render(request, "complaints/status.html", context)
 
 
 @router.post("/c/status")
@@ -128,14 +157,15 @@ async def status_lookup(
     form = await request.form(max_files=0, max_fields=10, max_part_size=1024)
     code, phone = str(form.get("code") or "")[:16], str(form.get("phone") or "")[:20]
     settings: Settings = request.app.state.settings
-    context: dict[str, Any] = {"code": code, "status": None, "banner": None}
+    switch = _switch_url(request, page_lang(request), code=code)
+    context: dict[str, Any] = {"code": code, "status": None, "banner": None, "switch_url": switch}
     if not csrf.check(
         settings.session_secret, request.cookies.get(csrf.CSRF_COOKIE), str(form.get("csrf") or "")
     ):
-        context["banner"] = "页面已过期，请重新查询"
+        context["banner"] = _t(request, "public.status_expired")
         return _render(request, "complaints/status.html", context, 403)
     if not _limiter(request, "status").hit(_client_ip(request)):
-        context["banner"] = "查询过于频繁，请稍后再试"
+        context["banner"] = _t(request, "public.status_too_often")
         return _render(request, "complaints/status.html", context, 429)
 
     def lookup() -> Any:
@@ -144,7 +174,7 @@ async def status_lookup(
 
     context["status"] = await run_in_threadpool(lookup)
     if context["status"] is None:
-        context["banner"] = "未找到匹配的投诉，请核对查询码和手机号"
+        context["banner"] = _t(request, "public.status_not_found")
     return _render(request, "complaints/status.html", context, 200 if context["status"] else 404)
 
 
@@ -157,8 +187,8 @@ def blank_form(request: Request, db: Database = Depends(get_database)) -> Respon
 def project_form(project_code: str, request: Request, db: Database = Depends(get_database)) -> Response:
     try:
         project = _project_or_none(db, project_code)
-    except NotFound as exc:
-        return _message(request, "未找到项目", exc.message_zh, 404)
+    except NotFound:
+        return _message(request, "public.not_found", 404)
     return _form_page(request, db, project, FormState())
 
 
@@ -188,13 +218,11 @@ async def _submit(request: Request, db: Database, protector: Protector, project_
     settings: Settings = request.app.state.settings
     try:
         project = await run_in_threadpool(_project_or_none, db, project_code)
-    except NotFound as exc:
-        return _message(request, "未找到项目", exc.message_zh, 404)
+    except NotFound:
+        return _message(request, "public.not_found", 404)
     form = await _read_form(request, settings)
     if form is None:
-        return _message(
-            request, "提交内容过大", "提交内容过大：照片最多3张、每张不超过规定大小，请返回重试", 413
-        )
+        return _message(request, "public.too_large", 413, max=settings.complaint_photos_max)
     try:
         return await _handle(request, db, protector, project, form)
     finally:
@@ -205,25 +233,26 @@ async def _handle(
     request: Request, db: Database, protector: Protector, project: PublicProject | None, form: FormData
 ) -> Response:
     settings: Settings = request.app.state.settings
+    lang = page_lang(request)
     project_code = project.project_code if project else None
     state = FormState(values={k: str(form.get(k) or "")[:2000] for k in FORM_FIELDS})
     state.idem = str(form.get("idem") or "") or state.idem
     if form.get("website"):  # honeypot: only robots fill the hidden field; store nothing
-        return _render(request, "complaints/receipt.html", _receipt_ctx(settings, new_tracking_code()))
+        return _render(request, "complaints/receipt.html", _receipt_ctx(request, new_tracking_code()))
     if not csrf.check(
         settings.session_secret, request.cookies.get(csrf.CSRF_COOKIE), str(form.get("csrf") or "")
     ):
-        state.banner = "页面已过期（安全校验未通过），您填写的内容已保留，请再次提交"
+        state.banner = translate(lang, "public.expired")
         return _form_page(request, db, project, state, 403)
     if not _limiter(request, "submit").hit(_client_ip(request)):
-        state.banner = "提交过于频繁，请稍后再试，或拨打12333"
+        state.banner = translate(lang, "public.too_often")
         return _form_page(request, db, project, state, 429)
     photos = _photos(form)
     state.had_photos = bool(photos)
     data, problems = parse_complaint_form(state.values, today=china_today(), need_region=project is None)
     problems += photo_problems(photos, settings)
     if data is None or problems:
-        state.add(problems)
+        state.add(problems, lang)
         return _form_page(request, db, project, state, 422)
     try:
         receipt: Receipt = await run_in_threadpool(
@@ -238,16 +267,24 @@ async def _handle(
             )
         )
     except ValidationFailed as exc:
-        state.add(exc.problems)
+        state.add(exc.problems, lang)
         return _form_page(request, db, project, state, 422)
     except Conflict as exc:
-        state.banner, state.idem = exc.message_zh, secrets.token_hex(16)
+        banner = exc.message_zh if lang == "zh" else translate(lang, "public.conflict")
+        state.banner, state.idem = banner, secrets.token_hex(16)
         return _form_page(request, db, project, state, 409)
-    return _render(request, "complaints/receipt.html", _receipt_ctx(settings, receipt.tracking_code))
+    return _render(request, "complaints/receipt.html", _receipt_ctx(request, receipt.tracking_code))
 
 
-def _receipt_ctx(settings: Settings, code: str) -> dict[str, Any]:
-    return {"tracking_code": code, "accept_days": settings.complaint_accept_working_days}
+def _receipt_ctx(request: Request, code: str) -> dict[str, Any]:
+    """The receipt; its language link leads to the status page, which keeps the tracking code."""
+    settings: Settings = request.app.state.settings
+    lang = "zh" if page_lang(request) == "en" else "en"
+    return {
+        "tracking_code": code,
+        "accept_days": settings.complaint_accept_working_days,
+        "switch_url": f"/c/status?{urlencode({'code': code, 'lang': lang})}",
+    }
 
 
 @router.post("/c/")
