@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wageguard.bounds import Text
 from wageguard.payroll.choices import DepositKind, DepositMovementKind
 
 YuanValue = str | int | float
@@ -105,11 +106,11 @@ class PayrollDetailIn(BaseModel):
 class PayrollIn(BaseModel):
     """The national ``Payroll`` object: one team's pay sheet for one month."""
 
-    projectCode: str
-    corpCode: str | None = None
-    corpName: str | None = None
-    teamSysNo: str
-    payMonth: str
+    projectCode: Text
+    corpCode: Text | None = None
+    corpName: Text | None = None
+    teamSysNo: Text
+    payMonth: Text
     detailList: list[PayrollDetailIn] = Field(min_length=1)
 
 

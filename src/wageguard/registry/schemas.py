@@ -11,6 +11,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from wageguard.bounds import Offset, RowId
+
 T = TypeVar("T")
 
 
@@ -25,35 +27,35 @@ class PageQuery(BaseModel):
     """Pagination: ``limit`` rows from ``offset``; the largest limit is ``api_page_size_max``."""
 
     limit: int = Field(default=50, ge=1, description="rows per page (at most api_page_size_max)")
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class EnterpriseFilters(PageQuery):
     region: str | None = _region_field()
     q: str | None = Field(default=None, max_length=100, description="name or credit code contains")
-    project_id: int | None = Field(default=None, description="takes part in this project")
+    project_id: RowId | None = Field(default=None, description="takes part in this project")
 
 
 class ProjectFilters(PageQuery):
     region: str | None = _region_field()
     status: str | None = Field(default=None, max_length=4)
     category: str | None = Field(default=None, max_length=4)
-    enterprise_id: int | None = Field(default=None, description="projects this enterprise takes part in")
+    enterprise_id: RowId | None = Field(default=None, description="projects this enterprise takes part in")
     q: str | None = Field(default=None, max_length=100, description="name or project code contains")
 
 
 class TeamFilters(PageQuery):
     region: str | None = _region_field()
-    project_id: int | None = None
-    enterprise_id: int | None = None
+    project_id: RowId | None = None
+    enterprise_id: RowId | None = None
     q: str | None = Field(default=None, max_length=100, description="team name contains")
 
 
 class WorkerFilters(PageQuery):
     region: str | None = _region_field()
-    project_id: int | None = None
-    team_id: int | None = None
-    enterprise_id: int | None = None
+    project_id: RowId | None = None
+    team_id: RowId | None = None
+    enterprise_id: RowId | None = None
     work_type: str | None = Field(default=None, max_length=4, description="工种 code")
     q: str | None = Field(default=None, max_length=64, description="name contains")
     id_number: str | None = Field(

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
+from wageguard.bounds import Offset, RowId
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.monitoring import queries, service
@@ -26,7 +27,7 @@ inspector = require_roles(Role.INSPECTOR)
 class ActionIn(BaseModel):
     action: EventAction
     note: str | None = None
-    assignee_user_id: int | None = None
+    assignee_user_id: RowId | None = None
     assignee_name: str | None = None
 
 
@@ -58,10 +59,10 @@ def list_alerts(
     level: str | None = None,
     rule: str | None = None,
     county: str | None = None,
-    project_id: int | None = None,
+    project_id: RowId | None = None,
     status: str | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     principal: Principal = Depends(inspector),
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def list_alerts(
 
 @router.get("/alerts/{alert_id}")
 def get_alert(
-    alert_id: int, principal: Principal = Depends(inspector), session: Session = Depends(get_session)
+    alert_id: RowId, principal: Principal = Depends(inspector), session: Session = Depends(get_session)
 ) -> dict[str, Any]:
     alert, events, names = queries.get_alert(session=session, principal=principal, alert_id=alert_id)
     history = [
@@ -83,7 +84,7 @@ def get_alert(
 
 @router.post("/alerts/{alert_id}/actions")
 def act(
-    alert_id: int,
+    alert_id: RowId,
     body: ActionIn,
     principal: Principal = Depends(inspector),
     db: Database = Depends(get_database),
@@ -103,7 +104,7 @@ def act(
 
 @router.get("/projects/{project_id}/owed-wages")
 def owed_wages(
-    project_id: int,
+    project_id: RowId,
     as_of: date | None = None,
     months: int = Query(6, ge=1, le=24),
     principal: Principal = Depends(inspector),

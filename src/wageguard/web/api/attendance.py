@@ -49,6 +49,10 @@ DbSession = Annotated[Session, Depends(get_session)]
 Db = Annotated[Database, Depends(get_database)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 MONTH = Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+}
 
 
 async def attendance_batch_body(request: Request) -> WorkerAttendanceIn:
@@ -133,7 +137,7 @@ def get_sheet(
     return _sheet_json(sheet)
 
 
-@router.get("/attendance/sheet.xlsx")
+@router.get("/attendance/sheet.xlsx", responses=XLSX_DOC)
 def get_sheet_xlsx(
     caller: Caller, session: DbSession, project: str, month: str = MONTH, team: str | None = None
 ) -> Response:
@@ -144,7 +148,7 @@ def get_sheet_xlsx(
     name = f"attendance-{project}-{month}{'-' + team if team else ''}.xlsx"
     return Response(
         sheet_to_xlsx(sheet),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

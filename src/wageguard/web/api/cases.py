@@ -7,6 +7,7 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
+from wageguard.bounds import Offset, RowId
 from wageguard.complaints.queries import case_photo, get_case, list_cases
 from wageguard.complaints.schemas import CaseActionIn, CaseListOut, CaseOut
 from wageguard.complaints.service import act_on_case, reveal_complainant
@@ -32,9 +33,9 @@ class CaseDetailOut(CaseOut):
 def cases(
     state: str | None = None,
     escalated: bool = False,
-    project_id: int | None = None,
+    project_id: RowId | None = None,
     limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings_dep),
     principal: Principal = Depends(inspector),
@@ -69,7 +70,7 @@ def escalations(
 
 @router.get("/{case_id}", response_model=CaseDetailOut)
 def case_detail(
-    case_id: int,
+    case_id: RowId,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings_dep),
     principal: Principal = Depends(inspector),
@@ -85,7 +86,7 @@ def case_detail(
 
 @router.post("/{case_id}/actions", response_model=CaseOut)
 def case_action(
-    case_id: int,
+    case_id: RowId,
     body: CaseActionIn,
     db: Database = Depends(get_database),
     settings: Settings = Depends(get_settings_dep),
@@ -115,7 +116,7 @@ def case_action(
 
 @router.post("/{case_id}/reveal")
 def reveal(
-    case_id: int,
+    case_id: RowId,
     db: Database = Depends(get_database),
     protector: Protector = Depends(get_protector),
     principal: Principal = Depends(inspector),
@@ -126,7 +127,7 @@ def reveal(
 
 @router.get("/{case_id}/photos/{index}")
 def photo(
-    case_id: int,
+    case_id: RowId,
     index: int,
     session: Session = Depends(get_session),
     principal: Principal = Depends(inspector),

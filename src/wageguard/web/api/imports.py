@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from wageguard.auth.scope import Principal
+from wageguard.bounds import Offset
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import ValidationFailed
@@ -79,7 +80,7 @@ async def create_import(
 @router.get("/imports")
 def get_imports(
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session),
 ) -> dict[str, Any]:

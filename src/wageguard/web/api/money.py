@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
+from wageguard.bounds import RowId
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.events import announce_import
@@ -56,6 +57,9 @@ Keys = Annotated[Protector, Depends(get_protector)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 MONTH = Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$", description="yyyy-MM")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+}
 
 
 def _saved(upload: UploadFile, settings: Settings) -> Path:
@@ -80,12 +84,12 @@ def open_account(body: AccountIn, principal: Writer, db: Db, protector: Keys) ->
 
 
 @router.get("/accounts/{account_id}/summary")
-def account_summary(account_id: int, principal: Caller, session: DbSession) -> dict[str, Any]:
+def account_summary(account_id: RowId, principal: Caller, session: DbSession) -> dict[str, Any]:
     return queries.account_summary(session, principal, account_id)
 
 
-@router.get("/accounts/{account_id}/summary.xlsx")
-def account_summary_xlsx(account_id: int, principal: Caller, session: DbSession) -> Response:
+@router.get("/accounts/{account_id}/summary.xlsx", responses=XLSX_DOC)
+def account_summary_xlsx(account_id: RowId, principal: Caller, session: DbSession) -> Response:
     data = exports.account_workbook(queries.account_summary(session, principal, account_id))
     headers = {"Content-Disposition": f'attachment; filename="account-{account_id}.xlsx"'}
     return Response(data, media_type=XLSX, headers=headers)
@@ -127,7 +131,7 @@ def lodge_deposit(body: DepositIn, principal: Writer, db: Db) -> dict[str, int]:
 
 
 @router.post("/deposits/{deposit_id}/movements", status_code=201)
-def move_deposit(deposit_id: int, body: MovementIn, principal: Writer, db: Db) -> dict[str, int]:
+def move_deposit(deposit_id: RowId, body: MovementIn, principal: Writer, db: Db) -> dict[str, int]:
     with db.transaction() as session:
         return {
             "id": service.move_deposit(
@@ -215,7 +219,9 @@ def bank_push(
 
 
 @router.get("/projects/{project_id}/pay")
-def project_pay(project_id: int, principal: Caller, session: DbSession, month: str = MONTH) -> dict[str, Any]:
+def project_pay(
+    project_id: RowId, principal: Caller, session: DbSession, month: str = MONTH
+) -> dict[str, Any]:
     """Per worker: declared pay (current pay sheets) vs money paid, for one month."""
     view = queries.project_month_pay(session, principal, project_id, month)
     return {
@@ -227,8 +233,10 @@ def project_pay(project_id: int, principal: Caller, session: DbSession, month: s
     }
 
 
-@router.get("/projects/{project_id}/pay.xlsx")
-def project_pay_xlsx(project_id: int, principal: Caller, session: DbSession, month: str = MONTH) -> Response:
+@router.get("/projects/{project_id}/pay.xlsx", responses=XLSX_DOC)
+def project_pay_xlsx(
+    project_id: RowId, principal: Caller, session: DbSession, month: str = MONTH
+) -> Response:
     view = queries.project_month_pay(session, principal, project_id, month)
     headers = {"Content-Disposition": f'attachment; filename="pay-{view.project_code}-{month}.xlsx"'}
     return Response(exports.pay_workbook(view), media_type=XLSX, headers=headers)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
+from wageguard.bounds import RowId
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Problem, ValidationFailed
@@ -83,7 +84,7 @@ def list_enterprises(
 
 
 @router.get("/enterprises/{enterprise_id}", response_model=EnterpriseDetail)
-def enterprise_detail(enterprise_id: int, principal: Caller, session: DbSession) -> EnterpriseDetail:
+def enterprise_detail(enterprise_id: RowId, principal: Caller, session: DbSession) -> EnterpriseDetail:
     return queries.get_enterprise(session, principal, enterprise_id)
 
 
@@ -95,13 +96,13 @@ def list_projects(
 
 
 @router.get("/projects/{project_id}", response_model=ProjectDetail)
-def project_detail(project_id: int, principal: Caller, session: DbSession) -> ProjectDetail:
+def project_detail(project_id: RowId, principal: Caller, session: DbSession) -> ProjectDetail:
     return queries.get_project(session, principal, project_id)
 
 
 @router.get("/projects/{project_id}/workers", response_model=Page[EngagementOut])
 def list_project_workers(
-    project_id: int,
+    project_id: RowId,
     filters: Annotated[WorkerFilters, Query()],
     principal: Caller,
     session: DbSession,
@@ -121,7 +122,7 @@ def list_teams(
 
 
 @router.get("/teams/{team_id}", response_model=TeamOut)
-def team_detail(team_id: int, principal: Caller, session: DbSession) -> TeamOut:
+def team_detail(team_id: RowId, principal: Caller, session: DbSession) -> TeamOut:
     return queries.get_team(session, principal, team_id)
 
 
@@ -138,13 +139,13 @@ def list_workers(
 
 
 @router.get("/workers/{worker_id}", response_model=WorkerDetail)
-def worker_detail(worker_id: int, principal: Caller, session: DbSession) -> WorkerDetail:
+def worker_detail(worker_id: RowId, principal: Caller, session: DbSession) -> WorkerDetail:
     return worker_queries.get_worker(session, principal, worker_id)
 
 
 @router.post("/workers/{worker_id}/reveal", response_model=WorkerRevealOut)
 def reveal(
-    worker_id: int,
+    worker_id: RowId,
     body: RevealIn,
     principal: Caller,
     db: Annotated[Database, Depends(get_database)],
