@@ -38,3 +38,15 @@ def test_regions_are_seeded_with_tongren_counties(db):
         counties = s.scalars(select(Region.name).where(Region.parent_code == "520600")).all()
     assert len(counties) == 10
     assert "碧江区" in counties and "松桃苗族自治县" in counties
+
+
+def test_malformed_requests_get_the_bilingual_error_shape(client, make_user, login):
+    make_user("adm")
+    r = client.post("/api/v1/auth/token", json={"username": "adm"})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["message_zh"] == "输入有误"
+    assert [(p["field"], p["message_zh"]) for p in body["problems"]] == [
+        ("password", "参数不符合要求，请检查后重试")
+    ]
+    assert body["detail"][0]["loc"] == ["body", "password"]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from wageguard.errors import (
@@ -10,6 +14,7 @@ from wageguard.errors import (
     Forbidden,
     ImportRejected,
     NotFound,
+    Problem,
     Unauthenticated,
     ValidationFailed,
     WageGuardError,
@@ -43,5 +48,32 @@ async def handle_domain_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=_status_of(exc), headers=headers)
 
 
+def _problem_of(error: dict[str, Any]) -> Problem:
+    parts: tuple[Any, ...] = tuple(error.get("loc", ()))
+    loc = [str(part) for part in parts if part not in ("body", "query", "path", "header")]
+    return Problem(
+        field=".".join(loc) or "(request)",
+        code=str(error.get("type", "invalid")),
+        message_zh="参数不符合要求，请检查后重试",
+        message_en=str(error.get("msg", "invalid value")),
+    )
+
+
+async def handle_request_validation(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's own parameter/body validation, answered in the same bilingual shape as domain errors
+    (the standard ``detail`` list is kept for clients that read it)."""
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    body = {
+        "error": "ValidationFailed",
+        "message": "request validation failed",
+        "message_zh": ValidationFailed.message_zh,
+        "problems": [_problem_of(e).as_dict() for e in errors],
+        "detail": jsonable_encoder(errors),
+    }
+    return JSONResponse(body, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WageGuardError, handle_domain_error)
+    app.add_exception_handler(RequestValidationError, handle_request_validation)
