@@ -33,7 +33,7 @@ from sqlalchemy import insert
 from wageguard.attendance.devices import hash_secret
 from wageguard.attendance.models import Device, DeviceEnrolment
 from wageguard.config import Settings
-from wageguard.db import Database
+from wageguard.db import Database, scratch_database
 from wageguard.migrate import upgrade_database
 from wageguard.registry.models import Enterprise, Project, ProjectWorker, Worker
 from wageguard.security.crypto import Protector
@@ -323,31 +323,12 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{tmp}/bench.db"
     drop = None
     if url.startswith("postgresql"):
-        url, drop = _fresh_pg(url)
+        url, drop = scratch_database(url, prefix="wg_bench_att")
     try:
         run(args, url)
     finally:
         if drop is not None:
             drop()
-
-
-def _fresh_pg(server_url: str) -> tuple[str, Any]:
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"wg_bench_att_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def run(args: argparse.Namespace, url: str) -> None:

@@ -24,13 +24,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
+
+from wageguard.db import scratch_database
 
 MONTH, AS_OF = date(2026, 9, 1), date(2026, 10, 25)
 PERIOD = "2026-09"
@@ -222,20 +223,6 @@ def measure(url: str) -> dict[str, Any]:
     }
 
 
-def _pg_database(url: str) -> tuple[str, Any]:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"wg_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database-url", default="")
@@ -250,7 +237,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="wg-bench-mon-") as tmp:
         drop = None
         if args.database_url.startswith("postgresql"):
-            url, drop = _pg_database(args.database_url)
+            url, drop = scratch_database(args.database_url, prefix="wg_bench")
         else:
             url = f"sqlite:///{Path(tmp) / 'province.db'}"
         try:

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from wageguard.auth.scope import Principal
 from wageguard.auth.service import create_user, principal_of
 from wageguard.cli import context as cli_context
 from wageguard.config import Settings, get_settings
-from wageguard.db import Database
+from wageguard.db import Database, scratch_database
 from wageguard.migrate import upgrade_database
 from wageguard.models import Base
 from wageguard.registry.choices import Role
@@ -32,22 +30,6 @@ from wageguard.web.app import create_app
 
 PG_URL = os.environ.get("WAGEGUARD_TEST_PG_URL")
 KEEP_TABLES = {"regions", "alembic_version"}
-
-
-def _create_pg_database() -> tuple[str, Callable[[], None]]:
-    assert PG_URL is not None
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"wg_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +41,7 @@ def backend() -> str:
 def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database: a SQLite file to copy, or a PostgreSQL database to truncate."""
     if PG_URL:
-        url, drop = _create_pg_database()
+        url, drop = scratch_database(PG_URL, prefix="wg_test")
         upgrade_database(url)
         yield url
         drop()

@@ -14,6 +14,7 @@ from tests.factories import card_number, id_number, make_region_project, make_te
 
 from wageguard.auth.scope import SYSTEM
 from wageguard.db import Database
+from wageguard.payroll.banks.writers import ICBC_HEADER
 from wageguard.payroll.models import BankPayment
 from wageguard.payroll.paysheets import drafts_from_api, submit_pay_sheets
 from wageguard.payroll.schemas import AccountIn, PayrollIn
@@ -100,20 +101,6 @@ def submit(db: Database, protector: Protector, sheet: PayrollIn) -> list[dict[st
             source="api",
             actor="t",
         )
-
-
-ICBC_HEADER = [
-    "流水号",
-    "付款账号",
-    "收款人户名",
-    "收款账号",
-    "收款银行",
-    "金额",
-    "交易日期",
-    "状态",
-    "失败原因",
-    "摘要",
-]
 
 
 def write_icbc(path: Path, rows: list[list[str]], encoding: str = "gbk") -> Path:

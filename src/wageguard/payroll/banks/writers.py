@@ -19,6 +19,18 @@ from wageguard.payroll.choices import PaymentStatus
 CAMT054_NS = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"
 CAMT053_NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
 PAIN001_NS = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
+ICBC_HEADER = [
+    "流水号",
+    "付款账号",
+    "收款人户名",
+    "收款账号",
+    "收款银行",
+    "金额",
+    "交易日期",
+    "状态",
+    "失败原因",
+    "摘要",
+]
 STATUS_ZH = {
     PaymentStatus.SUCCESS: "成功",
     PaymentStatus.FAILED: "失败",
@@ -55,20 +67,7 @@ def write_icbc_csv(
     """工行式 result CSV (GBK by default, as e-banking exports it)."""
     with path.open("w", encoding=encoding, newline="") as fh:
         out = csv.writer(fh)
-        out.writerow(
-            [
-                "流水号",
-                "付款账号",
-                "收款人户名",
-                "收款账号",
-                "收款银行",
-                "金额",
-                "交易日期",
-                "状态",
-                "失败原因",
-                "摘要",
-            ]
-        )
+        out.writerow(ICBC_HEADER)
         for p in payments:
             out.writerow(
                 [
