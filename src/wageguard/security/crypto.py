@@ -46,6 +46,25 @@ class Protector:
         aead: AESGCM = self._aead  # type: ignore[attr-defined]
         return aead.decrypt(blob[1:13], blob[13:], None).decode()
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """Encrypt raw bytes as they are (photos, files): same layout as ``encrypt``, nothing normalised."""
+        nonce = os.urandom(12)
+        aead: AESGCM = self._aead  # type: ignore[attr-defined]
+        return bytes([KEY_VERSION]) + nonce + aead.encrypt(nonce, data, None)
+
+    def decrypt_bytes(self, blob: bytes) -> bytes:
+        if not blob or blob[0] != KEY_VERSION:
+            raise ValueError("unknown key version")
+        aead: AESGCM = self._aead  # type: ignore[attr-defined]
+        return aead.decrypt(blob[1:13], blob[13:], None)
+
+    def encrypt_text(self, value: str) -> bytes:
+        """Encrypt free text (descriptions, addresses) exactly as written: spaces and case kept."""
+        return self.encrypt_bytes(value.encode())
+
+    def decrypt_text(self, blob: bytes) -> str:
+        return self.decrypt_bytes(blob).decode()
+
     def blind_index(self, value: str) -> str:
         return hmac.digest(self.index_key, normalise(value).encode(), hashlib.sha256)[:16].hex()
 
