@@ -31,7 +31,8 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 class Device(Base):
-    """A gate device registered to a project: vendor, serial number, gate, zone and shared secret."""
+    """A gate device registered to a project: vendor, serial number, gate, zone, shared secret and the
+    device account that speaks for it."""
 
     __tablename__ = "devices"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -51,6 +52,8 @@ class Device(Base):
     att_stamp: Mapped[int] = mapped_column(BigInteger, default=0)
     op_stamp: Mapped[int] = mapped_column(BigInteger, default=0)
     last_serial_no: Mapped[int | None] = mapped_column(BigInteger)
+    # The device account (users.role = device) that may post WorkerAttendance batches for this project.
+    account_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

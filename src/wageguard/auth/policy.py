@@ -1,142 +1,187 @@
 """Who may write what: the one write policy, asked by every service that changes a row.
 
-Reads are scoped by ``Principal`` clauses (``scope.py``); writes ask here. Each check raises ``NotFound``
-for an object the caller may not even see and ``Forbidden`` where the object is visible but not theirs to
-change, so an answer never reveals what lies outside the caller's scope.
+Reads are scoped by ``Principal`` clauses (``scope.py``); writes ask here, in the service layer, whatever
+the entry point (HTTP, CLI, import handler, bank file or push). Each rule is written once, as an SQL
+condition for set-based paths (``*_write_clause``) that the per-object checks (``check_*``) run too, so a
+bulk import and a single write can never disagree. A check raises ``NotFound`` for an object the caller
+may not even see (the answer reveals nothing about what lies outside their scope) and ``Forbidden`` where
+the caller's role or setup allows no such write at all.
 
 Rules:
 
 - an admin (and the CLI's ``SYSTEM``) writes everything;
-- a bank writes only accounts held at its own bank: a bank user without a bank code writes nothing, an
+- a bank writes only accounts held at its own bank: a bank user without a bank code writes nothing and an
   account without a bank code accepts no bank write;
-- an enterprise writes only projects it takes part in, and accounts of its own or of those projects;
-- a device account writes punches only for the projects of the devices linked to it;
+- an enterprise writes only projects it takes part in, and accounts held in its name or paying for those
+  projects; it opens accounts only for them (or a real account in its own name);
+- a device account writes punches only for the projects of the devices linked to it
+  (``devices.account_user_id``);
 - an inspector acts (alerts, cases, devices, money records) only inside their region.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
-
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from wageguard.auth.scope import Principal
+from wageguard.attendance.models import Device
+from wageguard.auth.scope import Principal, region_prefix
 from wageguard.errors import Forbidden, NotFound
+from wageguard.payroll.models import WageAccount
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, ProjectParticipant
 
 Db = Session | Connection
 
 
-class HeldAccount(Protocol):
-    """What the policy needs of a wage account (``payroll.models.WageAccount`` or ``AccountInfo``)."""
-
-    @property
-    def bank_code(self) -> str | None: ...
-    @property
-    def enterprise_id(self) -> int | None: ...
-    @property
-    def project_id(self) -> int | None: ...
-    @property
-    def region_code(self) -> str: ...
+# -- regions: alerts, cases, devices ---------------------------------------------------------------------
 
 
-def _not_found(what_en: str, what_zh: str) -> NotFound:
-    return NotFound(f"{what_en} not found", message_zh=f"未找到{what_zh}")
+def may_act_in_region(principal: Principal, region_code: str | None) -> bool:
+    """Whether the caller may act on something located in ``region_code`` (admins, inspectors there)."""
+    return principal.is_admin or (principal.role is Role.INSPECTOR and principal.covers_region(region_code))
 
 
-def _participates(db: Db, enterprise_id: int, project_id: int) -> bool:
-    found = db.scalar(
-        select(ProjectParticipant.id)
-        .where(ProjectParticipant.project_id == project_id, ProjectParticipant.enterprise_id == enterprise_id)
-        .limit(1)
-    )
-    return found is not None
+def check_region_write(principal: Principal, region_code: str | None, *, what_en: str, what_zh: str) -> None:
+    """An alert, case or other regional object the caller acts on; ``NotFound`` outside their region."""
+    if not may_act_in_region(principal, region_code):
+        raise NotFound(f"{what_en} not found", message_zh=f"{what_zh}不存在")
 
 
-def check_region_write(principal: Principal, region_code: str | None) -> None:
-    """An inspector (or admin) acting on something located in ``region_code``; ``NotFound`` otherwise."""
+# -- projects: money records, pay sheets, attendance, devices --------------------------------------------
+
+
+def project_write_clause(principal: Principal) -> ColumnElement[bool]:
+    """SQL condition on ``projects`` rows whose records the caller may write."""
     if principal.is_admin:
-        return
-    if principal.role is Role.INSPECTOR and principal.covers_region(region_code):
-        return
-    raise _not_found("object", "对象")
+        return true()
+    if principal.role is Role.INSPECTOR and principal.region_code:
+        return Project.region_code.startswith(region_prefix(principal.region_code))
+    if principal.role is Role.ENTERPRISE and principal.enterprise_id is not None:
+        mine = select(ProjectParticipant.project_id).where(
+            ProjectParticipant.enterprise_id == principal.enterprise_id
+        )
+        return Project.id.in_(mine)
+    return false()
+
+
+def _project_not_found(code: str) -> NotFound:
+    return NotFound(f"project {code} not found", message_zh=f"未找到项目 {code}")
 
 
 def check_project_write(db: Db, principal: Principal, project: Project) -> None:
-    """The caller may write records of ``project`` (money records, attendance, rosters, devices)."""
+    """The caller may write records of ``project``; ``NotFound`` otherwise."""
     if principal.is_admin:
         return
-    if principal.role is Role.INSPECTOR and principal.covers_region(project.region_code):
-        return
-    if (
-        principal.role is Role.ENTERPRISE
-        and principal.enterprise_id is not None
-        and _participates(db, principal.enterprise_id, project.id)
-    ):
-        return
-    code = project.project_code
-    raise NotFound(f"project {code} not found", message_zh=f"未找到项目 {code}")
+    found = db.scalar(select(Project.id).where(Project.id == project.id, project_write_clause(principal)))
+    if found is None:
+        raise _project_not_found(project.project_code)
 
 
 def writable_project(db: Db, principal: Principal, project_code: str) -> Project:
     """The project numbered ``project_code`` if the caller may write its records, else ``NotFound``."""
-    project = db.scalar(select(Project).where(Project.project_code == project_code))
+    project = db.scalar(
+        select(Project).where(Project.project_code == project_code, project_write_clause(principal))
+    )
     if project is None:
-        raise NotFound(f"project {project_code} not found", message_zh=f"未找到项目 {project_code}")
-    check_project_write(db, principal, project)
+        raise _project_not_found(project_code)
     return project
 
 
-def check_account_write(db: Db, principal: Principal, account: HeldAccount) -> None:
-    """The caller may write ``account`` (inflows, balances, payments, sub-accounts)."""
+# -- wage accounts: inflows, balances, bank payments, sub-accounts ---------------------------------------
+
+
+def account_write_clause(principal: Principal) -> ColumnElement[bool]:
+    """SQL condition on ``wage_accounts`` rows the caller may write."""
     if principal.is_admin:
-        return
+        return true()
     if principal.role is Role.BANK:
-        if principal.bank_code and account.bank_code and principal.bank_code == account.bank_code:
-            return
-        raise _not_found("wage account", "工资专用账户")
-    if principal.role is Role.INSPECTOR and principal.covers_region(account.region_code):
-        return
+        if not principal.bank_code:
+            return false()
+        return WageAccount.bank_code == principal.bank_code  # NULL never equals: no bank code, no bank write
+    if principal.role is Role.INSPECTOR and principal.region_code:
+        return WageAccount.region_code.startswith(region_prefix(principal.region_code))
     if principal.role is Role.ENTERPRISE and principal.enterprise_id is not None:
-        if account.enterprise_id == principal.enterprise_id:
-            return
-        if account.project_id is not None and _participates(db, principal.enterprise_id, account.project_id):
-            return
-    raise _not_found("wage account", "工资专用账户")
+        mine = select(ProjectParticipant.project_id).where(
+            ProjectParticipant.enterprise_id == principal.enterprise_id
+        )
+        return or_(WageAccount.enterprise_id == principal.enterprise_id, WageAccount.project_id.in_(mine))
+    return false()
 
 
-def check_bank_file(principal: Principal, bank_code: str | None) -> None:
-    """A bank posting a file in the name of ``bank_code`` (or of its own bank when ``None``)."""
+def check_bank_writer(principal: Principal) -> None:
+    """A bank user without a bank code writes nothing (``Forbidden``: the user's setup, not the object)."""
+    if principal.role is Role.BANK and not principal.bank_code:
+        raise Forbidden("this bank user has no bank code", message_zh="该银行用户未设置银行代码，不能写入")
+
+
+def writable_account_ids(db: Db, principal: Principal) -> set[int] | None:
+    """Ids of the accounts the caller may write, or ``None`` for all (admins)."""
+    if principal.is_admin:
+        return None
+    check_bank_writer(principal)
+    return set(db.scalars(select(WageAccount.id).where(account_write_clause(principal))))
+
+
+def check_account_write(db: Db, principal: Principal, account_id: int) -> None:
+    """The caller may write the wage account ``account_id``; ``NotFound`` otherwise."""
     if principal.is_admin:
         return
-    if principal.role is not Role.BANK or not principal.bank_code:
-        raise Forbidden("only a bank posts bank files", message_zh="仅银行可提交银行文件")
-    if bank_code and bank_code != principal.bank_code:
-        raise Forbidden("file of another bank", message_zh="不得提交其他银行的文件")
-
-
-def check_device_punches(db: Db, principal: Principal, project_ids: Iterable[int]) -> None:
-    """A device account writes punches only for projects served by devices linked to it."""
-    wanted = set(project_ids)
-    if principal.role is not Role.DEVICE:
-        return
-    from wageguard.attendance.models import Device
-
-    served = set(
-        db.scalars(
-            select(Device.project_id).where(
-                Device.account_user_id == principal.user_id, Device.project_id.in_(wanted)
-            )
-        )
+    check_bank_writer(principal)
+    found = db.scalar(
+        select(WageAccount.id).where(WageAccount.id == account_id, account_write_clause(principal))
     )
-    if principal.user_id is None or wanted - served:
-        raise Forbidden(
-            "this device account serves no device of the project", message_zh="本设备账户无该项目的考勤设备"
+    if found is None:
+        raise NotFound("wage account not found", message_zh="未找到工资专用账户")
+
+
+def check_account_opening(
+    db: Db, principal: Principal, *, project: Project | None, parent_account_id: int | None, region_code: str
+) -> None:
+    """The caller may open an account for ``project`` (under ``parent_account_id``) in ``region_code``."""
+    if principal.is_admin:
+        return
+    if principal.role not in (Role.ENTERPRISE, Role.INSPECTOR):
+        raise Forbidden(f"role {principal.role} opens no accounts", message_zh="该角色不能登记工资专用账户")
+    if project is not None:
+        check_project_write(db, principal, project)
+    if parent_account_id is not None:
+        check_account_write(db, principal, parent_account_id)
+    if project is None and principal.role is Role.INSPECTOR:
+        check_region_write(principal, region_code, what_en="region", what_zh="地区")
+
+
+# -- devices and punches ---------------------------------------------------------------------------------
+
+
+def check_device_manage(db: Db, principal: Principal, project_id: int) -> None:
+    """Register, enrol, push rosters to, query or link a device of ``project_id``: admins, and inspectors
+    of the project's region."""
+    if principal.is_admin:
+        return
+    region = db.scalar(select(Project.region_code).where(Project.id == project_id))
+    if principal.role is not Role.INSPECTOR or not principal.covers_region(region):
+        raise NotFound("device or project not found", message_zh="未找到设备或项目")
+
+
+def check_punch_write(db: Db, principal: Principal, project: Project) -> None:
+    """The caller may post punches for ``project``: a device account only through a device of its own on
+    the project; anyone else as for the project's other records."""
+    if principal.role is not Role.DEVICE:
+        check_project_write(db, principal, project)
+        return
+    served = db.scalar(
+        select(Device.id)
+        .where(Device.project_id == project.id, Device.account_user_id == principal.user_id)
+        .limit(1)
+    )
+    if principal.user_id is None or served is None:
+        code = project.project_code
+        raise NotFound(
+            f"project {code} not found among this device account's devices",
+            message_zh=f"本设备账号的设备中没有项目 {code}",
         )
 
 
 # -- registry --
-# (registry/ingest write checks live below this line; maintained by the registry side)
+# Registry / ingest write checks (maintained by the registry side) go below this line.
