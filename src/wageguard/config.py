@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(default=5000, ge=100)
     api_page_size_max: int = Field(default=500, ge=10)
     var_dir: Path = Path("var")
+    import_max_bytes: int = Field(default=1 << 30, ge=1024)
+    import_max_rows: int = Field(default=3_000_000, ge=1)
+    import_max_field_chars: int = Field(default=32_768, ge=256, le=131_072)
+    import_max_json_depth: int = Field(default=32, ge=4, le=500)
+    import_max_xlsx_unzipped_bytes: int = Field(default=512 << 20, ge=1 << 20)
+    import_max_xlsx_ratio: int = Field(default=200, ge=10)
     locale_default: Literal["zh", "en"] = "zh"
     attendance_timezone: str = "Asia/Shanghai"
     attendance_day_boundary: time = time(4, 0)
