@@ -89,7 +89,7 @@ def test_enterprise_submits_pay_sheet_and_inspector_sees_declared_vs_paid(
         f"/api/v1/money/projects/{world.project_id}/pay.xlsx?month=2026-10", headers=login("insp")
     )
     sheet_rows = list(openpyxl.load_workbook(BytesIO(xlsx.content)).active.values)
-    assert sheet_rows[-1][0] == "合计 Total" and sheet_rows[-1][6] == "9000.00"
+    assert sheet_rows[-1][0] == "合计 Total" and sheet_rows[-1][6] == 9000  # amounts are numbers
     page = client.get(f"/money/projects/{world.project_id}?month=2026-10", headers=login("insp"))
     assert page.status_code == 200 and "未足额" in page.text and "张三" in page.text
 
