@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
 import pytest
@@ -96,7 +95,7 @@ def test_rejected_import_is_recorded_with_audit_entry(org, reject, db, tmp_path:
 def test_wrong_encoding_is_rejected_clearly(org, reject, count, tmp_path: Path) -> None:
     path = tmp_path / "w.csv"
     write_csv(path, [worker_row("P1", org.corp, "T1", 1)])
-    path.write_bytes(codecs.BOM_UTF16_LE + path.read_text(encoding="utf-8").encode("utf-16-le"))
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16-le"))  # UTF-16 without its BOM
     report = reject("ProjectWorker", path)
     assert _codes(report) == [(None, "(file)", "file.encoding")]
     assert "编码" in report["errors"][0]["message_zh"]

@@ -25,6 +25,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import IO, Any
@@ -48,6 +49,7 @@ from wageguard.ingest.xlsx_guard import check_xlsx, read_xlsx_records
 Cells = list[Any]
 Record = tuple[int, Cells]
 Row = tuple[int | str, dict[str, Any]]
+TableRow = tuple[int, dict[str, Any]]
 
 _CHUNK = 1 << 20
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -79,7 +81,7 @@ class Table:
     file_format: str
     encoding: str | None
     header: list[str]
-    rows: Iterator[Row]
+    rows: Iterator[TableRow]
 
 
 def check_size(stream: IO[bytes], limits: Limits) -> int:
@@ -141,6 +143,9 @@ def _csv_fault(exc: csv.Error, limits: Limits, row: int) -> BadInput:
 def read_csv_records(stream: IO[bytes], encoding: str, limits: Limits) -> Iterator[Record]:
     """Records of a CSV stream (numbered from 1, blank lines included), strictly parsed under ``limits``."""
     stream.seek(0)
+    if csv.field_size_limit() < limits.max_line_chars:
+        # process-wide, raised once: fields are measured below (naming the column), lines bounded above
+        csv.field_size_limit(limits.max_line_chars)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
     marks: list[bool] = []
     reader = csv.reader(_lines(text, limits, marks), strict=True)
@@ -169,7 +174,8 @@ def read_csv_records(stream: IO[bytes], encoding: str, limits: Limits) -> Iterat
                 raise control_character(row=number, field=f"#{column + 1}" if column >= 0 else ROW)
             yield number, cells
     finally:
-        text.detach()
+        with suppress(ValueError):  # the stream may be closed already when an unfinished reader is dropped
+            text.detach()
 
 
 # -- sheets and tables -----------------------------------------------------------------------------------
@@ -265,7 +271,7 @@ def table_of(sheet: Sheet) -> Table:
     width = len(names)
     exact = sheet.file_format == "csv"
 
-    def rows() -> Iterator[Row]:
+    def rows() -> Iterator[TableRow]:
         found = False
         for number, cells in _named(records, names):
             if exact and len(cells) != width:

@@ -118,7 +118,7 @@ def control_character(*, row: int | str | None = None, field: str = ROW) -> BadI
     )
 
 
-def too_many_rows(limits: Limits, row: int) -> BadInput:
+def too_many_rows(limits: Limits, row: int | str) -> BadInput:
     n = limits.max_rows
     return BadInput(
         "file.too_many_rows",

@@ -29,6 +29,8 @@ class ImportReport:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     warning_count: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+    """What a non-registry import adds (punch counts by kind, pay sheets stored)."""
 
     @property
     def accepted(self) -> bool:
@@ -80,4 +82,5 @@ class ImportReport:
             "message_en": self.message_en(),
             "errors": [p.as_dict() for p in errors],
             "warnings": [p.as_dict() for p in self.warnings],
+            **({"details": self.details} if self.details else {}),
         }

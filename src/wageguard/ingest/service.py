@@ -25,19 +25,12 @@ from wageguard.config import Settings, get_settings
 from wageguard.db import Database, utcnow
 from wageguard.errors import Forbidden, ImportRejected, Problem, ValidationFailed
 from wageguard.events import announce_import
+from wageguard.ingest.boundary import BadInput, Limits, check_size
 from wageguard.ingest.collector import collector_paused
 from wageguard.ingest.context import ImportContext
 from wageguard.ingest.handlers import HANDLERS, Handler, handler_for
 from wageguard.ingest.models import ImportBatch
-from wageguard.ingest.readers import (
-    Row,
-    Source,
-    detect_encoding,
-    guess_format,
-    read_csv,
-    read_json,
-    read_xlsx,
-)
+from wageguard.ingest.readers import Row, Source, guess_format, read_rows
 from wageguard.ingest.report import ImportReport
 from wageguard.ingest.spec import ParsedRow, parse_row
 from wageguard.registry.choices import Role
@@ -124,16 +117,21 @@ def import_stream(
     if actor.role not in (Role.ADMIN, Role.ENTERPRISE):
         raise Forbidden(f"role {actor.role} may not import", message_zh="该角色无权导入数据")
     source = Source(stream, filename)
-    report = ImportReport(handler.spec.name, filename, file_format or "", _sha256(stream))
     cfg = settings or get_settings()
+    limits = Limits.of(cfg)
+    report = ImportReport(handler.spec.name, filename, file_format or "", "")
     try:
+        check_size(stream, limits)
+        report.sha256 = _sha256(stream)
         report.file_format = guess_format(source, file_format)
-        if report.file_format == "csv":
-            report.encoding = detect_encoding(source, encoding)
-        columns, rows = _open(source, report, handler)
+        found = read_rows(
+            source, report.file_format, list_key=handler.spec.list_key, encoding=encoding, limits=limits
+        )
+        report.encoding = found.encoding
     except Invalid as exc:
-        report.errors.append(exc.problem(field="(file)", row=None, value=filename))
+        report.errors.append(exc.problem(field="(file)", row=None, value=filename[:100]))
         _finish_rejected(db, actor, report)
+    columns, rows = found.columns, found.rows
     _warn_unknown_columns(handler, columns, report)
     try:
         with db.transaction() as session:
@@ -191,14 +189,6 @@ def _defaults(settings: Settings) -> dict[str, int]:
     return {"pay_day": settings.default_pay_day, "grace_days": settings.default_grace_days}
 
 
-def _open(source: Source, report: ImportReport, handler: Handler) -> tuple[list[str], Iterator[Row]]:
-    if report.file_format == "csv":
-        return read_csv(source, report.encoding or "utf-8-sig")
-    if report.file_format == "xlsx":
-        return read_xlsx(source)
-    return read_json(source, handler.spec.list_key)
-
-
 def _warn_unknown_columns(handler: Handler, columns: list[str], report: ImportReport) -> None:
     unknown = [c for c in columns if c and not handler.spec.known(c)]
     report.add_warnings(
@@ -221,6 +211,8 @@ def _run(ctx: ImportContext, handler: Handler, rows: Iterator[Row], size: int) -
             good = handler.check(ctx, _unique(ctx, handler, parsed)) if parsed else []
             if ctx.writing and good:
                 handler.write(ctx, good)
+    except BadInput as exc:
+        ctx.report.errors.append(exc.problem(field="(file)"))
     except Invalid as exc:
         ctx.report.errors.append(exc.problem(field="(file)", row=ctx.report.rows or None))
 

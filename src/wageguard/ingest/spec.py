@@ -23,6 +23,7 @@ Parser = Callable[[Any], Any]
 Warner = Callable[[Any], list[Notice]]
 
 REQUIRED = Notice("required", "必填字段缺失", "required field is missing")
+ORDER = Notice("date.order", "结束日期早于开始日期", "ends before it starts")
 
 
 def masked(value: Any, sensitive: str | None) -> str:
@@ -57,9 +58,9 @@ def text(
     name: str, doc: str, *, required: bool = False, max_len: int = 200, cached: bool = False
 ) -> FieldSpec:
     def parse(value: Any) -> str:
-        if value.__class__ is str:  # a CSV cell: strip and check the length inline
+        if value.__class__ is str:  # a CSV cell: strip and check length and characters inline
             stripped: str = value.strip()
-            if len(stripped) <= max_len:
+            if len(stripped) <= max_len and stripped.isprintable():
                 return stripped
         return parse_text(value, max_len=max_len)
 
@@ -115,6 +116,8 @@ class ObjectSpec:
     fields: tuple[FieldSpec, ...]
     list_key: str | None = None
     ignored: frozenset[str] = frozenset()
+    ordered: tuple[tuple[str, str], ...] = ()
+    """(start, end) field pairs: when both are given, the end may not come before the start."""
     by_name: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
     steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
 
@@ -207,4 +210,9 @@ def parse_row(
         if warner is not None:
             for notice in warner(parsed):
                 warnings.append(notice.problem(field=name, row=label, value=masked(value, sensitive)))
+    for start, end in spec.ordered:
+        first, last = values.get(start), values.get(end)
+        if first is not None and last is not None and last < first:
+            problems.append(ORDER.problem(field=end, row=label, value=f"{first} > {last}"))
+            ok = False
     return ParsedRow(label, values, raw) if ok else None

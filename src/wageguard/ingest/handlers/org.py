@@ -152,6 +152,7 @@ class ProjectHandler(Handler):
             day("noticeBoardDate", "本地：维权告示牌设立日期 local: notice board set up"),
         ),
         ignored=frozenset({"contractorCorpName", "buildCorpName"}),
+        ordered=(("startDate", "completeDate"),),
     )
 
     def keys(self, values: dict[str, Any]) -> tuple[Hashable, ...]:
@@ -252,6 +253,7 @@ class SubContractorHandler(Handler):
             phone("pmPhone", "项目经理电话 phone"),
         ),
         ignored=frozenset({"corpName"}),
+        ordered=(("entryTime", "exitTime"),),
     )
 
     def keys(self, values: dict[str, Any]) -> tuple[Hashable, ...]:
@@ -309,6 +311,7 @@ class TeamHandler(Handler):
             day("exitTime", "退场日期 exit date"),
         ),
         ignored=frozenset({"corpName"}),
+        ordered=(("entryTime", "exitTime"),),
     )
 
     def keys(self, values: dict[str, Any]) -> tuple[Hashable, ...]:

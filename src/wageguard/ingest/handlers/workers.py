@@ -302,6 +302,7 @@ class ContractHandler(Handler):
             money("rate", "本地：工资标准（元/日、元/月或元/件）rate, yuan"),
         ),
         list_key="contractList",
+        ordered=(("startDate", "endDate"),),
     )
 
     def keys(self, values: dict[str, Any]) -> tuple[Hashable, ...]:
