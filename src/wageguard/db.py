@@ -17,6 +17,8 @@ from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from wageguard.security.files import private_file, tighten
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -48,12 +50,20 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _private_sqlite(path: Path) -> None:
+    """The database file ``0600`` in a folder created ``0700``; SQLite gives its WAL and shared-memory files
+    the database file's mode. Files left world-readable by an older version are tightened."""
+    private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        tighten(path.with_name(path.name + suffix))
+
+
 def make_engine(url: str, **kw: Any) -> Engine:
-    """Create an engine for ``url``; SQLite gets WAL and foreign keys, its folder is created."""
+    """Create an engine for ``url``; SQLite gets WAL and foreign keys, a private file and folder."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kw)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

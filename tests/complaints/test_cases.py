@@ -243,7 +243,9 @@ def test_reading_the_clear_identity_is_audited(
 ) -> None:
     make_user("bj", Role.INSPECTOR, region_code="520602")
     receipt = file(site)
-    r = client.post(f"/api/v1/cases/{receipt.complaint_id}/reveal", headers=login("bj"))
+    r = client.post(
+        f"/api/v1/cases/{receipt.complaint_id}/reveal", json={"reason": "核实"}, headers=login("bj")
+    )
     assert r.status_code == 200 and len(r.json()["id_number"]) == 18 and r.json()["phone"] == "13912345678"
     with db.sessions() as session:
         entry = session.scalar(select(AuditEntry).where(AuditEntry.subject_type == "complaint"))

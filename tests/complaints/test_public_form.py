@@ -49,7 +49,10 @@ def test_a_valid_complaint_gets_a_receipt_and_is_stored_encrypted_and_routed_to_
         assert c.card_masked == "6217***********0015" and c.phone_masked == "139****5678"
         assert c.amount_owed_fen == 1_560_050 and c.months_owed == 3 and c.workers_affected == 4
         photo = session.scalar(select(ComplaintPhoto).where(ComplaintPhoto.complaint_id == c.id))
-        assert photo is not None and photo.content_type == "image/png" and photo.data == PNG
+        assert photo is not None and photo.content_type == "image/png" and photo.data_enc is not None
+        assert PNG not in photo.data_enc and protector.decrypt_bytes(photo.data_enc) == PNG
+        assert c.description_enc is not None
+        assert protector.decrypt_text(c.description_enc) == form["description"]
         events = session.scalars(select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id)).all()
         assert [(e.action, e.actor, e.to_state) for e in events] == [("submit", "worker", "received")]
 

@@ -1,4 +1,5 @@
-"""``wageguard complaints``: QR codes, notice boards, escalations and the working-day calendar."""
+"""``wageguard complaints``: QR codes, notice boards, escalations, the working-day calendar, and the one-off
+encryption of complaints stored before migration 0005b."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from pathlib import Path
 import typer
 
 from wageguard.auth.scope import SYSTEM
-from wageguard.cli.context import database, settings
+from wageguard.cli.context import database, protector, settings
 from wageguard.complaints.choices import OVERDUE_LABELS, STATE_LABELS
 from wageguard.complaints.noticeboard import notice_board_pdf
 from wageguard.complaints.qr import complaint_url, qr_png, qr_svg
 from wageguard.complaints.queries import list_cases, public_project
-from wageguard.complaints.service import set_calendar_day
+from wageguard.complaints.service import encrypt_legacy_complaints, set_calendar_day
 from wageguard.workdays import china_today, load_calendar
 
 app = typer.Typer(help="投诉 / complaints", no_args_is_help=True)
@@ -57,6 +58,14 @@ def escalations(region: str | None = typer.Option(None, help="limit to a region 
         typer.echo(
             f"{c.tracking_code}\t{c.region_code}\t{STATE_LABELS[c.state]}\t{due}\t{OVERDUE_LABELS[c.overdue]}"
         )
+
+
+@app.command("encrypt-personal-data")
+def encrypt_personal_data() -> None:
+    """Encrypt descriptions and photos stored in clear before migration 0005b (idempotent; run once after
+    upgrading, with the production data key)."""
+    complaints, photos = encrypt_legacy_complaints(db=database(), protector=protector())
+    typer.echo(f"已加密 / encrypted: {complaints} complaints, {photos} photos")
 
 
 @app.command("calendar-set")

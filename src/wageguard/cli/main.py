@@ -13,8 +13,10 @@ from wageguard.cli import money as money_cli
 from wageguard.cli import monitor as monitor_cli
 from wageguard.cli import registry as registry_cli
 from wageguard.monitoring.complaint_link import install as link_complaints_to_alerts
+from wageguard.security.logs import install_log_scrubbing
 
 link_complaints_to_alerts()  # complaints raise / reinforce alerts (start-up wiring, one place)
+install_log_scrubbing()  # no ID, card or phone number and no secret in any log line
 app = typer.Typer(help="薪盾 WageGuard", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
 app.command("import")(imports_cli.import_command)

@@ -3,7 +3,11 @@
 A complaint *is* its case: one ``complaints`` row carries what the worker filed and where the case stands;
 ``complaint_events`` logs every step (who, when, from which state to which); ``complaint_photos`` holds the
 uploaded pictures; ``calendar_overrides`` corrects the built-in working-day calendar.
-Personal numbers (ID, bank card, phone) are stored as ``*_enc`` + ``*_bidx`` + ``*_masked``, never in clear.
+Personal numbers (ID, bank card, phone) are stored as ``*_enc`` + ``*_bidx`` + ``*_masked``, never in clear;
+the worker's own words (``description_enc``) and the photos (``data_enc``) are AES-GCM ciphertext too.
+Columns named ``legacy_*`` hold clear values written before migration 0005b; nothing reads them except
+``wageguard complaints encrypt-personal-data``, which encrypts them into the new columns and empties them
+(docs/security.md). New rows store ``""`` / ``b""`` there.
 """
 
 from __future__ import annotations
@@ -58,7 +62,8 @@ class Complaint(Base):
     months_owed: Mapped[int] = mapped_column(Integer)
     amount_owed_fen: Mapped[int] = mapped_column(BigInteger)
     workers_affected: Mapped[int] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(Text)
+    description_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: a pre-0005b row, not yet moved
+    legacy_description: Mapped[str] = mapped_column("description", Text, default="", deferred=True)
     state: Mapped[str] = mapped_column(String(16), default="received")
     outcome: Mapped[str | None] = mapped_column(String(32))
     not_accepted_reason: Mapped[str | None] = mapped_column(Text)
@@ -74,7 +79,8 @@ class Complaint(Base):
 
 
 class ComplaintPhoto(Base):
-    """A photo attached to a complaint (JPEG or PNG, size-limited)."""
+    """A photo attached to a complaint (JPEG or PNG, size-limited), stored encrypted; ``sha256`` is of the
+    clear image (integrity check on decryption)."""
 
     __tablename__ = "complaint_photos"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -82,7 +88,8 @@ class ComplaintPhoto(Base):
     content_type: Mapped[str] = mapped_column(String(32))
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: a pre-0005b row, not yet moved
+    legacy_data: Mapped[bytes] = mapped_column("data", LargeBinary, default=b"", deferred=True)
 
 
 class ComplaintEvent(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,6 +20,7 @@ from wageguard.errors import NotFound
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, Region
 from wageguard.security.crypto import Protector
+from wageguard.validation import Invalid, parse_mobile
 from wageguard.workdays import WorkingCalendar
 
 
@@ -69,7 +72,15 @@ def _flag_clause(before: date) -> ColumnElement[bool]:
     )
 
 
-def _case_out(c: Complaint, project: Project | None, flag: Overdue) -> CaseOut:
+def _description(c: Complaint, protector: Protector | None) -> str | None:
+    """The worker's description in clear for a case handler's view (``None`` without a protector, or on a
+    row from before migration 0005b that ``encrypt-personal-data`` has not moved yet)."""
+    if protector is None or c.description_enc is None:
+        return None
+    return protector.decrypt_text(c.description_enc)
+
+
+def _case_out(c: Complaint, project: Project | None, flag: Overdue, protector: Protector | None) -> CaseOut:
     return CaseOut(
         id=c.id,
         tracking_code=c.tracking_code,
@@ -87,7 +98,7 @@ def _case_out(c: Complaint, project: Project | None, flag: Overdue) -> CaseOut:
         months_owed=c.months_owed,
         amount_owed_fen=c.amount_owed_fen,
         workers_affected=c.workers_affected,
-        description=c.description,
+        description=_description(c, protector),
         state=c.state,
         outcome=c.outcome,
         not_accepted_reason=c.not_accepted_reason,
@@ -112,8 +123,12 @@ def list_cases(
     project_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
+    protector: Protector | None = None,
 ) -> CaseListOut:
-    """Cases in the caller's region, newest first; ``escalated_only`` keeps overdue and due-soon ones."""
+    """Cases in the caller's region, newest first; ``escalated_only`` keeps overdue and due-soon ones.
+
+    With ``protector`` each case carries its description in clear (the case handlers' views); without it
+    (the CLI's escalation list) the description is left out."""
     cond = [principal.region_clause(Complaint.region_code)]
     if principal.role not in (Role.ADMIN, Role.INSPECTOR):
         cond.append(Complaint.id.is_(None))
@@ -134,7 +149,7 @@ def list_cases(
         .offset(offset)
     ).all()
     due_soon = settings.complaint_due_soon_working_days
-    items = [_case_out(c, p, overdue_flag(c, today, calendar, due_soon)) for c, p in rows]
+    items = [_case_out(c, p, overdue_flag(c, today, calendar, due_soon), protector) for c, p in rows]
     return CaseListOut(total=total, items=items)
 
 
@@ -146,8 +161,10 @@ def get_case(
     today: date,
     calendar: WorkingCalendar,
     settings: Settings,
+    protector: Protector | None = None,
 ) -> CaseOut:
-    """One case with its step log and photo count; outside the caller's region it does not exist."""
+    """One case with its step log and photo count; outside the caller's region it does not exist.
+    ``protector`` decrypts the description (as in ``list_cases``)."""
     c = session.get(Complaint, case_id)
     if (
         c is None
@@ -156,7 +173,8 @@ def get_case(
     ):
         raise NotFound(f"case {case_id}", message_zh="案件不存在")
     project = session.get(Project, c.project_id) if c.project_id else None
-    out = _case_out(c, project, overdue_flag(c, today, calendar, settings.complaint_due_soon_working_days))
+    flag = overdue_flag(c, today, calendar, settings.complaint_due_soon_working_days)
+    out = _case_out(c, project, flag, protector)
     events = session.scalars(
         select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id)
     ).all()
@@ -175,8 +193,11 @@ def get_case(
     return out
 
 
-def case_photo(session: Session, principal: Principal, case_id: int, index: int) -> tuple[str, bytes]:
-    """The ``index``-th photo (0-based) of a case the caller may see: content type and bytes."""
+def case_photo(
+    session: Session, principal: Principal, protector: Protector, case_id: int, index: int
+) -> tuple[str, bytes]:
+    """The ``index``-th photo (0-based) of a case the caller may see, decrypted: content type and bytes.
+    Viewing one is audited: go through ``complaints.service.view_case_photo``."""
     c = session.get(Complaint, case_id)
     if (
         c is None
@@ -190,18 +211,28 @@ def case_photo(session: Session, principal: Principal, case_id: int, index: int)
         .order_by(ComplaintPhoto.id)
         .offset(index)
     ).first()
-    if photo is None:
+    if photo is None or photo.data_enc is None:
         raise NotFound("photo", message_zh="照片不存在")
-    return photo.content_type, photo.data
+    data = protector.decrypt_bytes(photo.data_enc)
+    if hashlib.sha256(data).hexdigest() != photo.sha256:
+        raise ValueError(f"photo {photo.id}: content does not match its digest")
+    return photo.content_type, data
 
 
 def public_status(
     session: Session, protector: Protector, *, tracking_code: str, phone: str
 ) -> PublicStatus | None:
-    """The state of a complaint for its own complainant: code AND phone must match, else ``None``."""
+    """The state of a complaint for its own complainant: code AND phone must match, else ``None``.
+
+    The phone is compared through its blind index (the clear number is never stored), after the same
+    normalisation as the form (``+86``, spaces and dashes dropped), in constant time."""
     code = tracking_code.strip().upper()
     c = session.scalar(select(Complaint).where(Complaint.tracking_code == code))
-    if c is None or c.phone_bidx != protector.blind_index(phone.strip()):
+    try:
+        typed = parse_mobile(phone)
+    except Invalid:
+        typed = phone.strip()
+    if c is None or not hmac.compare_digest(c.phone_bidx, protector.blind_index(typed)):
         return None
     return PublicStatus(
         tracking_code=c.tracking_code,

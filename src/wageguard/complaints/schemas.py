@@ -209,6 +209,12 @@ class CaseActionIn(BaseModel):
     outcome: Outcome | None = None
 
 
+class CaseRevealIn(BaseModel):
+    """Why the complainant's clear ID, phone and card numbers are needed (written to the audit log)."""
+
+    reason: str = Field(min_length=2, max_length=500, description="why the clear numbers are needed")
+
+
 class CaseEventOut(BaseModel):
     at: datetime
     actor: str
@@ -237,7 +243,7 @@ class CaseOut(BaseModel):
     months_owed: int
     amount_owed_fen: int
     workers_affected: int
-    description: str
+    description: str | None = Field(description="the worker's description, decrypted for case handlers")
     state: str
     outcome: str | None
     not_accepted_reason: str | None

@@ -1,4 +1,8 @@
-"""Use cases that write: file a complaint, act on a case, reveal the complainant, correct the calendar.
+"""Use cases that write: file a complaint, act on a case, reveal the complainant, view a photo, correct the
+calendar, encrypt complaints stored before migration 0005b.
+
+The worker's description and photos are stored encrypted (``Protector``); the clear ID, phone and card
+numbers (``reveal_complainant``) and each photo (``view_case_photo``) are read through audited use cases.
 
 Other slices can react to new complaints with ``register_complaint_hook``: every hook runs inside the
 transaction that stores the complaint (so an alert it raises commits or rolls back with it).
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +27,7 @@ from wageguard.audit.service import record_audit
 from wageguard.auth.scope import Principal
 from wageguard.complaints.choices import PHOTO_TYPES, TRANSITIONS, CaseAction, CaseState, Outcome
 from wageguard.complaints.models import CalendarOverride, Complaint, ComplaintEvent, ComplaintPhoto
+from wageguard.complaints.queries import case_photo
 from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
@@ -151,7 +156,8 @@ def _check_phone_rate(session: Session, phone_bidx: str, settings: Settings, now
 
 def _build(form: ComplaintIn, protector: Protector, *, idem_token: str, source: str) -> Complaint:
     c = Complaint(idem_token=idem_token, tracking_code=new_tracking_code(), source=source)
-    c.name, c.employer, c.description = form.name, form.employer, form.description
+    c.name, c.employer = form.name, form.employer
+    c.description_enc = protector.encrypt_text(form.description)
     c.id_enc, c.id_bidx = protector.encrypt(form.id_number), protector.blind_index(form.id_number)
     c.id_masked = mask(form.id_number)
     c.phone_enc, c.phone_bidx = protector.encrypt(form.phone), protector.blind_index(form.phone)
@@ -166,7 +172,12 @@ def _build(form: ComplaintIn, protector: Protector, *, idem_token: str, source: 
 
 
 def _store(
-    session: Session, c: Complaint, photos: list[PhotoIn], settings: Settings, now: datetime
+    session: Session,
+    c: Complaint,
+    photos: list[PhotoIn],
+    settings: Settings,
+    now: datetime,
+    protector: Protector,
 ) -> Complaint:
     calendar = load_calendar(session)
     c.received_at = now
@@ -182,7 +193,7 @@ def _store(
                 content_type=_content_type(photo.data),
                 size_bytes=len(photo.data),
                 sha256=digest,
-                data=photo.data,
+                data_enc=protector.encrypt_bytes(photo.data),
             )
         )
     event = {"complaint_id": c.id, "at": now, "actor": "worker", "action": "submit", "to_state": c.state}
@@ -227,7 +238,7 @@ def submit_complaint(
                 _check_phone_rate(session, phone_bidx, settings, now)
                 c = _build(form, protector, idem_token=idem_token, source=source)
                 c.project_id, c.region_code = project_id, region_code
-                c = _store(session, c, photos, settings, now)
+                c = _store(session, c, photos, settings, now, protector)
                 receipt = Receipt(c.tracking_code, True, c.id)
             return receipt
         except IntegrityError:
@@ -335,20 +346,96 @@ def act_on_case(
     return case
 
 
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise ValidationFailed(
+            "a reason is required",
+            [Problem("reason", "required", "请填写查看完整号码的理由", "State why the numbers are needed")],
+        )
+    return reason
+
+
 def reveal_complainant(
-    *, db: Database, principal: Principal, protector: Protector, case_id: int
+    *, db: Database, principal: Principal, protector: Protector, case_id: int, reason: str
 ) -> dict[str, str | None]:
-    """The complainant's ID, phone and card in clear (an audited read)."""
+    """The complainant's ID, phone and card in clear: an audited read recording the reason and the fields
+    shown."""
+    reason = _reason(reason)
     with db.transaction() as session:
         case = _load_case(session, principal, case_id)
+        fields = ["id_number", "phone"] + (["bank_card"] if case.card_enc else [])
         record_audit(
-            session, actor=principal.username, action="reveal", subject_type="complaint", subject_id=case.id
+            session,
+            actor=principal.username,
+            action="reveal",
+            subject_type="complaint",
+            subject_id=case.id,
+            detail={"reason": reason, "fields": fields},
         )
         return {
             "id_number": protector.decrypt(case.id_enc),
             "phone": protector.decrypt(case.phone_enc),
             "bank_card": protector.decrypt(case.card_enc) if case.card_enc else None,
         }
+
+
+def view_case_photo(
+    *, db: Database, principal: Principal, protector: Protector, case_id: int, index: int
+) -> tuple[str, bytes]:
+    """One photo of a case, decrypted, for a case handler in scope. Workers often photograph their ID or
+    bank card, so every view is audited (action ``view_photo``); the description is not (it is the case
+    itself and shown on every case page)."""
+    with db.transaction() as session:
+        content_type, data = case_photo(session, principal, protector, case_id, index)
+        record_audit(
+            session,
+            actor=principal.username,
+            action="view_photo",
+            subject_type="complaint",
+            subject_id=case_id,
+            detail={"photo": index},
+        )
+    return content_type, data
+
+
+def encrypt_legacy_complaints(*, db: Database, protector: Protector, batch: int = 500) -> tuple[int, int]:
+    """Encrypt descriptions and photos stored in clear before migration 0005b and empty the clear columns;
+    idempotent. Returns (complaints, photos) moved."""
+    complaints = photos = 0
+    while True:
+        with db.transaction() as session:
+            rows = session.execute(
+                select(Complaint.id, Complaint.legacy_description)
+                .where(Complaint.description_enc.is_(None))
+                .limit(batch)
+            ).all()
+            for row_id, clear in rows:
+                values = {
+                    Complaint.description_enc: protector.encrypt_text(clear or ""),
+                    Complaint.legacy_description: "",
+                }
+                session.execute(update(Complaint).where(Complaint.id == row_id).values(values))
+        complaints += len(rows)
+        if len(rows) < batch:
+            break
+    while True:
+        with db.transaction() as session:
+            found = session.execute(
+                select(ComplaintPhoto.id, ComplaintPhoto.legacy_data)
+                .where(ComplaintPhoto.data_enc.is_(None))
+                .limit(batch)
+            ).all()
+            for row_id, data in found:
+                moved = {
+                    ComplaintPhoto.data_enc: protector.encrypt_bytes(data or b""),
+                    ComplaintPhoto.legacy_data: b"",
+                }
+                session.execute(update(ComplaintPhoto).where(ComplaintPhoto.id == row_id).values(moved))
+        photos += len(found)
+        if len(found) < batch:
+            break
+    return complaints, photos
 
 
 def set_calendar_day(*, session: Session, day: date, is_working: bool, note: str | None = None) -> None:

@@ -252,7 +252,9 @@ class _Validator:
             try:
                 out[key] = parse(v.get(name))
             except Invalid as exc:
-                self.problems.append(exc.problem(field=name, row=row, value=str(v.get(name))[:40]))
+                shown = str(v.get(name))[:40]  # a card number is echoed masked, like everywhere else
+                value = mask(shown) if key == "card" and shown.strip() else shown
+                self.problems.append(exc.problem(field=name, row=row, value=value))
         if len(self.problems) == before and out["net_fen"] > out["gross_fen"]:
             self.problems.append(
                 problem(

@@ -12,6 +12,7 @@ from wageguard.config import Settings, get_settings
 from wageguard.db import Database
 from wageguard.monitoring.complaint_link import install as link_complaints_to_alerts
 from wageguard.security.crypto import Protector
+from wageguard.security.logs import install_log_scrubbing
 from wageguard.web.errors import install_error_handlers
 from wageguard.web.routes import include_routers
 
@@ -21,6 +22,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """Build the ASGI app for ``settings`` (default: from the environment)."""
     settings = settings or get_settings()
+    install_log_scrubbing([settings.session_secret, settings.data_key, settings.index_key])
     app = FastAPI(
         title="WageGuard 薪盾",
         version=__version__,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.bounds import Offset, RowId
-from wageguard.complaints.queries import case_photo, get_case, list_cases
-from wageguard.complaints.schemas import CaseActionIn, CaseListOut, CaseOut
-from wageguard.complaints.service import act_on_case, reveal_complainant
+from wageguard.complaints.queries import get_case, list_cases
+from wageguard.complaints.schemas import CaseActionIn, CaseListOut, CaseOut, CaseRevealIn
+from wageguard.complaints.service import act_on_case, reveal_complainant, view_case_photo
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
@@ -21,6 +21,7 @@ from wageguard.workdays import china_today, load_calendar
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 inspector = require_roles(Role.INSPECTOR)
+NO_STORE = "no-store"  # clear personal data: kept by no browser or proxy cache
 
 
 class CaseDetailOut(CaseOut):
@@ -38,9 +39,11 @@ def cases(
     offset: Offset = 0,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings_dep),
+    protector: Protector = Depends(get_protector),
     principal: Principal = Depends(inspector),
 ) -> CaseListOut:
-    """Cases in the caller's region; ``escalated=true`` keeps overdue and due-soon ones."""
+    """Cases in the caller's region (descriptions decrypted); ``escalated=true`` keeps overdue and due-soon
+    ones."""
     return list_cases(
         session,
         principal,
@@ -52,6 +55,7 @@ def cases(
         project_id=project_id,
         limit=limit,
         offset=offset,
+        protector=protector,
     )
 
 
@@ -59,12 +63,19 @@ def cases(
 def escalations(
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings_dep),
+    protector: Protector = Depends(get_protector),
     principal: Principal = Depends(inspector),
 ) -> CaseListOut:
     """Open cases past (or within a few working days of) their accept / finish deadline."""
     calendar = load_calendar(session)
     return list_cases(
-        session, principal, today=china_today(), calendar=calendar, settings=settings, escalated_only=True
+        session,
+        principal,
+        today=china_today(),
+        calendar=calendar,
+        settings=settings,
+        escalated_only=True,
+        protector=protector,
     )
 
 
@@ -73,10 +84,17 @@ def case_detail(
     case_id: RowId,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings_dep),
+    protector: Protector = Depends(get_protector),
     principal: Principal = Depends(inspector),
 ) -> CaseDetailOut:
     case = get_case(
-        session, principal, case_id, today=china_today(), calendar=load_calendar(session), settings=settings
+        session,
+        principal,
+        case_id,
+        today=china_today(),
+        calendar=load_calendar(session),
+        settings=settings,
+        protector=protector,
     )
     alerts: list[ProjectAlert] = []
     if case.project_id is not None:
@@ -90,6 +108,7 @@ def case_action(
     body: CaseActionIn,
     db: Database = Depends(get_database),
     settings: Settings = Depends(get_settings_dep),
+    protector: Protector = Depends(get_protector),
     principal: Principal = Depends(inspector),
 ) -> CaseOut:
     """Move the case one step: accept, not_accept (reason), investigate, resolve (outcome), close,
@@ -111,26 +130,37 @@ def case_action(
             today=china_today(),
             calendar=load_calendar(session),
             settings=settings,
+            protector=protector,
         )
 
 
 @router.post("/{case_id}/reveal")
 def reveal(
     case_id: RowId,
+    body: CaseRevealIn,
+    response: Response,
     db: Database = Depends(get_database),
     protector: Protector = Depends(get_protector),
     principal: Principal = Depends(inspector),
 ) -> dict[str, str | None]:
-    """The complainant's ID, phone and card in clear; every call is written to the audit log."""
-    return reveal_complainant(db=db, principal=principal, protector=protector, case_id=case_id)
+    """The complainant's ID, phone and card in clear, for a stated reason; every call is written to the
+    audit log (reason and fields shown) and the answer is never cached."""
+    response.headers["Cache-Control"] = NO_STORE
+    return reveal_complainant(
+        db=db, principal=principal, protector=protector, case_id=case_id, reason=body.reason
+    )
 
 
 @router.get("/{case_id}/photos/{index}")
 def photo(
     case_id: RowId,
-    index: int,
-    session: Session = Depends(get_session),
+    index: int = Path(ge=0, le=100),
+    db: Database = Depends(get_database),
+    protector: Protector = Depends(get_protector),
     principal: Principal = Depends(inspector),
 ) -> Response:
-    content_type, data = case_photo(session, principal, case_id, index)
-    return Response(data, media_type=content_type, headers={"Cache-Control": "private, no-store"})
+    """One photo of the case, decrypted; every view is audited and never cached."""
+    content_type, data = view_case_photo(
+        db=db, principal=principal, protector=protector, case_id=case_id, index=index
+    )
+    return Response(data, media_type=content_type, headers={"Cache-Control": f"private, {NO_STORE}"})

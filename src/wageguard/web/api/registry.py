@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
@@ -134,7 +134,20 @@ def list_workers(
     settings: AppSettings,
     protector: Annotated[Protector, Depends(get_protector)],
 ) -> Page[WorkerOut]:
-    """Workers the caller may see; ID, card and phone numbers masked."""
+    """Workers the caller may see; ID, card and phone numbers masked. To find a person by ID number,
+    prefer ``POST /workers/search``: a query string ends up in proxy logs and browser history."""
+    return worker_queries.list_workers(session, principal, checked(filters, settings), protector=protector)
+
+
+@router.post("/workers/search", response_model=Page[WorkerOut], openapi_extra={"x-wageguard-read-only": True})
+def search_workers(
+    filters: WorkerFilters,
+    principal: Caller,
+    session: DbSession,
+    settings: AppSettings,
+    protector: Annotated[Protector, Depends(get_protector)],
+) -> Page[WorkerOut]:
+    """The same search as ``GET /workers`` with the filters (an ID number) in the body; reads only."""
     return worker_queries.list_workers(session, principal, checked(filters, settings), protector=protector)
 
 
@@ -148,10 +161,13 @@ def reveal(
     worker_id: RowId,
     body: RevealIn,
     principal: Caller,
+    response: Response,
     db: Annotated[Database, Depends(get_database)],
     protector: Annotated[Protector, Depends(get_protector)],
 ) -> WorkerRevealOut:
-    """Clear ID and current card number, for admins and in-scope inspectors; each call is audited."""
+    """Clear ID and current card number, for admins and in-scope inspectors; each call is audited (reason
+    and fields shown) and the answer is never cached."""
+    response.headers["Cache-Control"] = "no-store"
     with db.transaction() as session:
         return reveal_worker(
             session=session, principal=principal, protector=protector, worker_id=worker_id, reason=body.reason

@@ -21,7 +21,7 @@ from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
 from wageguard.monitoring.rules import all_rules
 from wageguard.registry.choices import Role
 from wageguard.validation import format_fen
-from wageguard.web.deps import get_database, get_session, get_settings_dep, optional_principal
+from wageguard.web.deps import get_database, get_protector, get_session, get_settings_dep, optional_principal
 from wageguard.web.i18n import error_message, translate
 from wageguard.web.pages import cases_text
 from wageguard.web.pages.render import error_page, login_redirect, page_lang, render
@@ -104,6 +104,7 @@ def _detail(
             today=china_today(),
             calendar=load_calendar(session),
             settings=settings,
+            protector=get_protector(request),
         )
     except NotFound as exc:
         return error_page(request, principal, exc)
