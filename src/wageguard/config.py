@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(default=3_000_000, ge=1)
     import_max_field_chars: int = Field(default=32_768, ge=256, le=131_072)
     import_max_json_depth: int = Field(default=32, ge=4, le=500)
+    import_max_xml_depth: int = Field(default=32, ge=8, le=500)
     import_max_xlsx_unzipped_bytes: int = Field(default=512 << 20, ge=1 << 20)
     import_max_xlsx_ratio: int = Field(default=200, ge=10)
     locale_default: Literal["zh", "en"] = "zh"

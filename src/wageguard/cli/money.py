@@ -12,11 +12,12 @@ from sqlalchemy import select
 from wageguard.auth.scope import SYSTEM
 from wageguard.cli.context import database, protector, settings
 from wageguard.errors import ImportRejected, NotFound, WageGuardError
+from wageguard.ingest.boundary import Limits
 from wageguard.payroll import exports, queries
 from wageguard.payroll.banks.profiles import PROFILES
 from wageguard.payroll.banks.records import normalise_card
 from wageguard.payroll.models import WageAccount
-from wageguard.payroll.payments import import_bank_file
+from wageguard.payroll.payments import ImportResult, import_bank_file
 from wageguard.payroll.paysheets import import_payroll_file
 from wageguard.registry.models import Project
 
@@ -36,12 +37,25 @@ def _rejected(exc: ImportRejected, report: Path | None) -> None:
     raise typer.Exit(2)
 
 
+def _summary(result: ImportResult) -> str:
+    """Every kind an import stored: payments, inflows and balances (a statement may hold no payment)."""
+    return (
+        f"已导入 / imported: 代发 payments {result.inserted} 新增 new, {result.duplicates} 重复 duplicates, "
+        f"{result.updated} 状态更新 updated; 入账 inflows {result.credits_inserted} 新增 new, "
+        f"{result.credits_duplicates} 重复 duplicates; 余额 balances {result.balances} 条 recorded; "
+        f"{json.dumps(result.outcomes, ensure_ascii=False)}"
+    )
+
+
 @bank_app.command("import")
 def bank_import(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
     profile: str = typer.Option("generic", "--profile", help=f"CSV/XLSX layout: {', '.join(PROFILES)}"),
     account: str | None = typer.Option(None, "--account", help="the wage account the file is for"),
     report: Path | None = typer.Option(None, "--report", help="write the JSON report here"),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="CSV encoding when detection cannot tell (gb18030, big5, utf-16 ...)"
+    ),
 ) -> None:
     """Import a bank file (CSV/XLSX via a profile, camt.053/camt.054/pain.001 XML): exit 2 if rejected."""
     try:
@@ -53,6 +67,8 @@ def bank_import(
             account_no=account,
             actor="cli",
             chunk_rows=settings().import_batch_rows,
+            limits=Limits.of(settings()),
+            encoding=encoding,
         )
     except ImportRejected as exc:
         _rejected(exc, report)
@@ -60,10 +76,7 @@ def bank_import(
         typer.echo(f"{exc.message_zh} / {exc}")
         raise typer.Exit(2) from None
     data = result.as_dict()
-    typer.echo(
-        f"已导入 / imported: {data['inserted']} 新增 new, {data['duplicates']} 重复 duplicates, "
-        f"{data['updated']} 状态更新 updated; {json.dumps(data['outcomes'], ensure_ascii=False)}"
-    )
+    typer.echo(_summary(result))
     if report is not None:
         report.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
 

@@ -65,6 +65,7 @@ class Limits:
     max_rows: int = 3_000_000
     max_field_chars: int = 32_768
     max_json_depth: int = 32
+    max_xml_depth: int = 32
     max_xlsx_unzipped_bytes: int = 512 << 20
     max_xlsx_ratio: int = 200
 
@@ -75,6 +76,7 @@ class Limits:
             max_rows=settings.import_max_rows,
             max_field_chars=settings.import_max_field_chars,
             max_json_depth=settings.import_max_json_depth,
+            max_xml_depth=settings.import_max_xml_depth,
             max_xlsx_unzipped_bytes=settings.import_max_xlsx_unzipped_bytes,
             max_xlsx_ratio=settings.import_max_xlsx_ratio,
         )

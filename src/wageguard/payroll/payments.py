@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from wageguard.db import Database, utcnow
 from wageguard.errors import ImportRejected, Problem
 from wageguard.events import announce_import
+from wageguard.ingest.boundary import BadInput, Limits, check_size
 from wageguard.ingest.models import ImportBatch
 from wageguard.payroll.accounts import AccountBook, AccountInfo
 from wageguard.payroll.banks.iso20022 import read_iso20022
@@ -57,6 +58,7 @@ class ImportResult:
     updated: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     credits_inserted: int = 0
+    credits_duplicates: int = 0
     balances: int = 0
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
@@ -64,13 +66,23 @@ class ImportResult:
         return dict(self.__dict__)
 
 
-def read_bank_file(path: Path, profile: str | None) -> BankDocument:
-    """The document of a bank file: XML by content, otherwise CSV/XLSX through ``profile``."""
+def read_bank_file(
+    path: Path, profile: str | None, *, limits: Limits | None = None, encoding: str | None = None
+) -> BankDocument:
+    """The document of a bank file: XML by content, otherwise CSV/XLSX through ``profile``; ``ImportRejected``
+    when the file as a whole cannot be read (too large, malformed or forbidden XML)."""
+    limits = limits or Limits()
     with path.open("rb") as fh:
-        head = fh.read(512).lstrip(b"\xef\xbb\xbf").lstrip()
-    if head.startswith(b"<"):
-        return read_iso20022(path.read_bytes())
-    return read_tabular(path, get_profile(profile or "generic"))
+        try:
+            check_size(fh, limits)
+        except BadInput as exc:
+            raise _reject(exc.notice.message_en, [exc.problem()], 0) from None
+        head = fh.read(512)
+    if head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<") or head.startswith(
+        (b"\xff\xfe<", b"\xfe\xff\x00<")
+    ):
+        return read_iso20022(path.read_bytes(), max_depth=limits.max_xml_depth)
+    return read_tabular(path, get_profile(profile or "generic"), limits=limits, encoding=encoding)
 
 
 def _sha256(path: Path) -> str:
@@ -297,6 +309,7 @@ def store_document(
         if named is None:
             raise _reject("no account", [problem(None, "Acct", "required", "缺少账户", "account missing")], 0)
         result.credits_inserted = store_credits(session, named, doc.credits)
+        result.credits_duplicates = len(doc.credits) - result.credits_inserted
         result.balances = store_balances(session, named.id, doc.balances)
     flag_shared_cards(session, batch.id)
     result.warnings = [w.as_dict() for w in doc.warnings]
@@ -348,13 +361,16 @@ def import_bank_file(
     account_no: str | None = None,
     actor: str,
     chunk_rows: int = 5000,
+    limits: Limits | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    """Import one bank file (CSV/XLSX via ``profile``, camt.053/054 or pain.001) in one transaction."""
+    """Import one bank file (CSV/XLSX via ``profile``, camt.053/054 or pain.001) in one transaction, read
+    under ``limits`` (``Limits.of(settings)``); ``encoding`` overrides the CSV encoding detection."""
     sha = _sha256(path)
     fmt = "xml" if path.suffix.lower() == ".xml" else path.suffix.lower().lstrip(".") or "csv"
     try:
         with db.transaction() as session:
-            doc = read_bank_file(path, profile)
+            doc = read_bank_file(path, profile, limits=limits, encoding=encoding)
             fmt = doc.file_format
             batch = _batch(session, path.name, fmt, sha, actor)
             try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from wageguard.errors import Problem
+from wageguard.ingest.boundary import CONTROL, has_control
 from wageguard.payroll.choices import PaymentStatus
 
 
@@ -65,6 +67,53 @@ def problem(
         row=row,
         value=None if value is None else str(value)[:80],
     )
+
+
+# Longest text each stored column takes (bank_payments / labour_cost_inflows): longer is an error, never cut.
+TEXT_MAX = {
+    "payee_name": 64,
+    "reference": 64,
+    "payee_bank": 100,
+    "failure_reason": 200,
+    "remark": 200,
+    "payer_name": 200,
+}
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
+
+
+def clean_text(
+    value: str | None, *, row: int | str | None, field_name: str, max_len: int, problems: list[Problem]
+) -> str | None:
+    """``value`` stripped, tabs and line breaks as one space; a problem (and None) for a control character
+    (NUL and the rest of C0/C1) or for text longer than ``max_len``."""
+    if value is None:
+        return None
+    if has_control(value):
+        problems.append(
+            problem(
+                row,
+                field_name,
+                "text.control",
+                "含有控制字符（如 NUL），请删除后重新导入",
+                "contains a control character (such as NUL); remove it and import again",
+                CONTROL.sub("\ufffd", value),
+            )
+        )
+        return None
+    text = _LINE_BREAKS.sub(" ", value).strip()
+    if len(text) > max_len:
+        problems.append(
+            problem(
+                row,
+                field_name,
+                "text.too_long",
+                f"长度超过 {max_len} 个字符（共 {len(text)} 个）",
+                f"longer than {max_len} characters ({len(text)})",
+                text,
+            )
+        )
+        return None
+    return text or None
 
 
 def normalise_card(value: object) -> str:

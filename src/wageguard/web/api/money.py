@@ -20,6 +20,7 @@ from wageguard.bounds import RowId
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.events import announce_import
+from wageguard.ingest.boundary import Limits
 from wageguard.payroll import exports, queries, service
 from wageguard.payroll.banks.push import parse_push
 from wageguard.payroll.payments import import_bank_file, push_bank_payments
@@ -181,6 +182,7 @@ def import_bank(
     settings: AppSettings,
     profile: Annotated[str, Form()] = "generic",
     account_no: Annotated[str | None, Form()] = None,
+    encoding: Annotated[str | None, Form(max_length=40)] = None,
 ) -> dict[str, Any]:
     """A bank file (CSV/XLSX through ``profile``, or camt.053/054 / pain.001 XML) for ``account_no``."""
     path = _saved(file, settings)
@@ -193,6 +195,8 @@ def import_bank(
             account_no=account_no,
             actor=principal.username,
             chunk_rows=settings.import_batch_rows,
+            limits=Limits.of(settings),
+            encoding=encoding,
         )
     finally:
         path.unlink(missing_ok=True)
