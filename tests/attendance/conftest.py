@@ -38,6 +38,11 @@ class Site:
 @pytest.fixture
 def site(db: Database, protector: Protector) -> Site:
     with db.transaction() as s:
+    return build_site(db, protector)
+
+
+def build_site(db: Database, protector: Protector) -> Site:
+    """The small site (also used by tests outside this folder)."""
         project, gc = make_region_project(s, "520602", name="碧江测试工地")
         team = make_team(s, project=project, enterprise=gc, name="钢筋班")
         numbers = [id_number() for _ in range(3)]
@@ -98,7 +103,8 @@ def worker_months(db: Database) -> list[WorkerMonth]:
 
 @pytest.fixture
 def attendance_server(app, app_options):  # type: ignore[no-untyped-def]
-    """The app served by uvicorn on a free port (real HTTP, for the emulator CLI)."""
+    """The app served by uvicorn on a free port (real HTTP, for the emulator CLI), with the intake drainer
+    ``serve`` runs (tests still ``drain`` before they look, so nothing depends on its timing)."""
     import socket
     import threading
     import time
@@ -110,11 +116,24 @@ def attendance_server(app, app_options):  # type: ignore[no-untyped-def]
         port = int(sock.getsockname()[1])
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
+    from wageguard.attendance.intake import IntakeDrainer
+    from wageguard.web.iclock import intake_of, options_of
+
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
+    drainer = IntakeDrainer(db=app.state.db, intake=intake_of(app), options=options_of(app)).start()
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.02)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=5)
+    drainer.stop()
+
+
+def drain(app) -> None:  # type: ignore[no-untyped-def]
+    """Store everything the app's device receivers acknowledged (what `serve`'s drainer does)."""
+    from wageguard.attendance.intake import drain_intake
+    from wageguard.web.iclock import intake_of, options_of
+
+    drain_intake(db=app.state.db, intake=intake_of(app), options=options_of(app))

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select, update
-from tests.attendance.conftest import HIK_SN, KEY, ZK_SN, Site, count
+from tests.attendance.conftest import HIK_SN, KEY, ZK_SN, Site, count, drain
 from tests.factories import make_enterprise
 from typer.testing import CliRunner
 
@@ -141,7 +141,9 @@ def test_a_team_sheet_lists_only_that_team_and_scope_is_enforced(client, db, sit
     assert r.status_code == 404
 
 
-def test_device_health_shows_last_contact_and_silent_gates(client, db, site, make_user, login, app_options):
+def test_device_health_shows_last_contact_and_silent_gates(
+    client, app, db, site, make_user, login, app_options
+):
     make_user("adm")
     ZKTecoEmulator(client, ZK_SN, key=KEY).handshake()
     with db.transaction() as s:
@@ -152,6 +154,7 @@ def test_device_health_shows_last_contact_and_silent_gates(client, db, site, mak
     health = {d["serial"]: d for d in r.json()}
     assert health[ZK_SN]["silent"] is False and health[ZK_SN]["last_seen_at"] is not None
     assert health[HIK_SN]["silent"] is True and health[HIK_SN]["working_days_silent"] >= 5
+    drain(app)
     r = client.get("/api/v1/devices", params={"silent_only": True}, headers=login("adm"))
     assert [d["serial"] for d in r.json()] == [HIK_SN]
     with db.sessions() as s:

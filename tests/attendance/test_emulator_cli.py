@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from tests.attendance.conftest import HIK_SN, KEY, ZK_SN, punches, worker_days
+from tests.attendance.conftest import HIK_SN, KEY, ZK_SN, drain, punches, worker_days
 from typer.testing import CliRunner
 
 from wageguard.attendance.devices import push_roster
@@ -11,7 +11,7 @@ from wageguard.attendance.models import DeviceCommand
 from wageguard.cli.main import app as cli
 
 
-def test_the_zkteco_emulator_runs_a_whole_conversation_over_http(db, site, attendance_server):
+def test_the_zkteco_emulator_runs_a_whole_conversation_over_http(app, db, site, attendance_server):
     with db.transaction() as s:
         push_roster(session=s, serial=ZK_SN)
     args = ["emulate", "zkteco", ZK_SN, "--server", attendance_server, "--key", KEY, "--day", "2026-10-08"]
@@ -19,11 +19,12 @@ def test_the_zkteco_emulator_runs_a_whole_conversation_over_http(db, site, atten
     assert r.exit_code == 0, r.output
     assert "ATTLOG 4 -> 200 OK: 4" in r.output and "poll -> 1 commands" in r.output
     assert [(d.punch_count, d.work_date.isoformat()) for d in worker_days(db)] == [(2, "2026-10-08")] * 2
+    drain(app)
     with db.sessions() as s:
         assert list(s.scalars(select(DeviceCommand.status))) == ["done"]
 
 
-def test_the_hikvision_emulator_posts_faces_and_strangers_over_http(db, site, attendance_server):
+def test_the_hikvision_emulator_posts_faces_and_strangers_over_http(app, db, site, attendance_server):
     args = [
         "emulate",
         "hikvision",
@@ -39,3 +40,4 @@ def test_the_hikvision_emulator_posts_faces_and_strangers_over_http(db, site, at
     assert r.exit_code == 0, r.output
     assert "heartBeat -> 200" in r.output and "stranger -> 200" in r.output
     assert sorted(p.kind for p in punches(db)) == ["stranger", "worker", "worker"]
+    drain(app)

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import func, select
-from tests.attendance.conftest import Site
+from tests.attendance.conftest import Site, drain
 
 from wageguard.attendance.choices import Vendor
 from wageguard.attendance.devices import push_roster, register_device
@@ -38,7 +38,11 @@ def _truth(tmp_path: Path) -> Path:
 
 
 def test_live_gates_punch_and_report_for_both_vendors(
-    db: Database, site: Site, attendance_server: str, tmp_path: Path
+    app,
+    db: Database,
+    site: Site,
+    attendance_server: str,
+    tmp_path: Path,
 ) -> None:
     _demo_gates(db, site)
     truth = _truth(tmp_path)
@@ -53,6 +57,7 @@ def test_live_gates_punch_and_report_for_both_vendors(
         gates.stop()
     assert gates.rounds >= 3 and not gates.running
     with db.sessions() as s:
+    drain(app)
         seen = {sn: at for sn, at in s.execute(select(Device.serial, Device.last_seen_at))}
         by_source = {
             src: n for src, n in s.execute(select(Punch.source, func.count()).group_by(Punch.source))

@@ -261,6 +261,23 @@ def test_an_xml_declared_gbk_is_decoded(db, protector, world, tmp_path):
     assert [p.payee_name for p in payments(db)] == ["张三"]
 
 
+@pytest.mark.parametrize("encoding", ["GB18030", "UTF-16", "utf-8"])
+def test_an_xml_in_another_declared_encoding_is_decoded(db, protector, world, tmp_path, encoding):
+    path = camt053_offsets(
+        tmp_path / "s.xml", account=ACCOUNT, name="王五", card=world.cards[2], encoding=encoding
+    )
+    _import(db, protector, path)
+    assert [p.payee_name for p in payments(db)] == ["王五"]
+
+
+def test_an_undeclared_gbk_xml_is_refused_not_misread(db, protector, world, tmp_path):
+    path = camt053_offsets(
+        tmp_path / "s.xml", account=ACCOUNT, name="张三", card=world.cards[0], encoding="GBK"
+    )
+    path.write_bytes(path.read_bytes().replace(b' encoding="GBK"', b""))
+    assert _rejected(db, protector, path)[0].code == "xml_encoding"
+
+
 def test_an_xml_in_an_unknown_encoding_is_refused_clearly(db, protector, world, tmp_path):
     path = tmp_path / "s.xml"
     path.write_bytes(b"<?xml version='1.0' encoding='x-no-such'?><Document/>")

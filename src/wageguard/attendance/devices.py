@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+import re
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from wageguard.attendance.models import Device, DeviceCommand, DeviceEnrolment, 
 from wageguard.attendance.protocols import zkteco
 from wageguard.attendance.schemas import DeviceIn, DeviceRef
 from wageguard.attendance.store import zone
+from wageguard.bounds import INT4_MAX
 from wageguard.db import utcnow
 from wageguard.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from wageguard.registry.models import Project, ProjectWorker, Worker
@@ -163,10 +165,13 @@ def _ip_allowed(ip_allow: str | None, remote_ip: str | None) -> bool:
     return remote_ip in {ip.strip() for ip in ip_allow.split(",")}
 
 
-def authenticate_device(
+SERIAL_RE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+def check_device(
     *, session: Session, serial: str | None, key: str | None, remote_ip: str | None
 ) -> DeviceRef:
-    """The registered device making this request; its last contact is refreshed."""
+    """The registered, active device making this request, if its key or address is right (reads only)."""
     if not serial:
         raise Unauthenticated("device serial (SN) missing", message_zh="缺少设备序列号 SN")
     row = session.connection().execute(AUTH_QUERY, {"serial": serial}).first()
@@ -175,7 +180,14 @@ def authenticate_device(
     key_ok = key is not None and hmac.compare_digest(hash_secret(key), row[1])
     if not key_ok and not _ip_allowed(row[2], remote_ip):
         raise Forbidden(f"device {serial}: bad key or address", message_zh=f"设备 {serial} 密钥或地址不符")
-    ref = DeviceRef(*tuple(row)[3:])
+    return DeviceRef(*tuple(row)[3:])
+
+
+def authenticate_device(
+    *, session: Session, serial: str | None, key: str | None, remote_ip: str | None
+) -> DeviceRef:
+    """The registered device making this request; its last contact is refreshed."""
+    ref = check_device(session=session, serial=serial, key=key, remote_ip=remote_ip)
     touch_device(session, ref, last_seen_ip=remote_ip)
     return ref
 
@@ -189,7 +201,7 @@ def touch_device(
     values: dict[str, object] | None = None,
 ) -> None:
     """Record contact (at most every ``SEEN_RESOLUTION``), punches, stamps: one UPDATE, or none."""
-    now = utcnow()
+    now = now or utcnow()
     changes: dict[str, object] = dict(values or {})
     stale = ref.last_seen_at is None or now - ref.last_seen_at > SEEN_RESOLUTION
     if stale or (last_seen_ip is not None and last_seen_ip != ref.last_seen_ip):
@@ -201,12 +213,22 @@ def touch_device(
 
 
 def record_rejection(
-    *, session: Session, serial: str | None, remote_ip: str | None, endpoint: str, reason: str
+    *,
+    session: Session,
+    serial: str | None,
+    remote_ip: str | None,
+    endpoint: str,
+    reason: str,
+    at: datetime | None = None,
 ) -> None:
-    """Log a refused device request (its own transaction: nothing of the request was stored)."""
+    """Log a refused device request or a malformed part of one (nothing of it was stored)."""
     session.add(
         DeviceRejection(
-            serial=(serial or "")[:64], remote_ip=remote_ip, endpoint=endpoint, reason=reason[:300]
+            at=at or utcnow(),
+            serial=(serial or "")[:64],
+            remote_ip=(remote_ip or "")[:64] or None,
+            endpoint=endpoint[:64],
+            reason=reason[:300],
         )
     )
 
@@ -217,6 +239,8 @@ def next_commands(*, session: Session, device: DeviceRef, limit: int = 50) -> li
         select(DeviceCommand.id, DeviceCommand.command)
         .where(DeviceCommand.device_id == device.id, DeviceCommand.status == CommandStatus.QUEUED)
         .order_by(DeviceCommand.id)
+    if not SERIAL_RE.fullmatch(serial):
+        raise Unauthenticated("malformed device serial", message_zh="设备序列号格式错误")
         .limit(limit)
     ).all()
     if rows:
@@ -228,6 +252,14 @@ def next_commands(*, session: Session, device: DeviceRef, limit: int = 50) -> li
     return [(r[0], r[1]) for r in rows]
 
 
+def device_ref_by_id(session: Session, device_id: int) -> DeviceRef:
+    """The device's current request-time view by id, or ``NotFound``."""
+    row = session.execute(select(*REF_COLUMNS).where(Device.id == device_id)).first()
+    if row is None:
+        raise NotFound(f"device #{device_id} not found", message_zh=f"设备 #{device_id} 不存在")
+    return DeviceRef(*tuple(row))
+
+
 def record_command_results(
     *, session: Session, device: DeviceRef, results: list[zkteco.CommandResult]
 ) -> int:
@@ -235,6 +267,7 @@ def record_command_results(
     done = 0
     for res in results:
         status = CommandStatus.DONE if res.return_code == 0 else CommandStatus.FAILED
+    now: datetime | None = None,
         outcome = session.execute(
             update(DeviceCommand)
             .where(DeviceCommand.id == res.command_id, DeviceCommand.device_id == device.id)
@@ -251,7 +284,7 @@ def note_serial(*, session: Session, device: DeviceRef, serial_no: int | None, c
     last = device.last_serial_no
     missing = 0
     if last is not None and serial_no > last + 1:
-        missing = serial_no - last - 1
+        missing = min(serial_no - last - 1, INT4_MAX)
         exists = session.scalar(
             select(func.count())
             .select_from(SerialGap)

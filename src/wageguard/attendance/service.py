@@ -6,6 +6,7 @@ the batch to ``store.store_punches`` in the caller's one transaction: acknowledg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
@@ -17,7 +18,15 @@ from wageguard.attendance.choices import ATTEND_TYPE, DIRECTION, PunchKind
 from wageguard.attendance.devices import touch_device
 from wageguard.attendance.models import DeviceEnrolment
 from wageguard.attendance.schemas import DevicePunch, DeviceRef, WorkerAttendanceIn
-from wageguard.attendance.store import IngestOptions, PunchIn, StoreResult, parse_local_time, store_punches
+from wageguard.attendance.store import (
+    MAX_YEAR,
+    MIN_YEAR,
+    IngestOptions,
+    PunchIn,
+    StoreResult,
+    parse_local_time,
+    store_punches,
+)
 from wageguard.auth.scope import SYSTEM, Principal
 from wageguard.errors import Forbidden, NotFound, Problem, ValidationFailed
 from wageguard.registry.choices import Role
@@ -33,6 +42,7 @@ def _problem(row: int, field: str, value: object, zh: str, en: str) -> Problem:
     return Problem(
         field=field, code="attendance_invalid", message_zh=zh, message_en=en, row=row, value=str(value)[:64]
     )
+CHANNEL_RE = re.compile(r"[^\x00-\x1f\x7f]{0,64}")
 
 
 def _project_for(session: Session, code: str, principal: Principal) -> Project:
@@ -63,7 +73,11 @@ def _parse_records(batch: WorkerAttendanceIn, max_rows: int) -> list[datetime]:
         except ValueError:
             problems.append(
                 _problem(
-                    row, "date", rec.date, "时间应为 yyyy-MM-dd HH:mm:ss", "date must be yyyy-MM-dd HH:mm:ss"
+                    row,
+                    "date",
+                    rec.date,
+                    f"时间应为 yyyy-MM-dd HH:mm:ss（{MIN_YEAR}–{MAX_YEAR} 年）",
+                    f"date must be yyyy-MM-dd HH:mm:ss ({MIN_YEAR}-{MAX_YEAR})",
                 )
             )
         if rec.direction is not None and rec.direction not in DIRECTION:
@@ -77,6 +91,12 @@ def _parse_records(batch: WorkerAttendanceIn, max_rows: int) -> list[datetime]:
         if not rec.idCardNumber.strip():
             problems.append(_problem(row, "idCardNumber", "", "证件号为空", "idCardNumber is empty"))
     if problems:
+        if rec.channel is not None and not CHANNEL_RE.fullmatch(rec.channel):
+            problems.append(
+                _problem(
+                    row, "channel", rec.channel, "通道名过长或含控制字符", "channel is too long or not text"
+                )
+            )
         raise ValidationFailed(
             "attendance batch rejected", problems, message_zh="考勤数据有误，未保存任何记录"
         )
@@ -191,7 +211,23 @@ def ingest_device_punches(
     stamp: int | None = None,
     now: datetime | None = None,
 ) -> StoreResult:
-    """Store punches a device reported; unknown PINs and strangers are kept, flagged by kind."""
+    """Store punches a device reported and note the contact; unknown PINs and strangers are kept, flagged
+    by kind."""
+    result = store_device_punches(session=session, device=device, punches=punches, options=options, now=now)
+    stamps: dict[str, object] = {"att_stamp": stamp} if stamp is not None and stamp > device.att_stamp else {}
+    touch_device(session, device, punched=bool(punches), values=stamps, now=now)
+    return result
+
+
+def store_device_punches(
+    *,
+    session: Session,
+    device: DeviceRef,
+    punches: Sequence[DevicePunch],
+    options: IngestOptions,
+    now: datetime | None = None,
+) -> StoreResult:
+    """The punches of a device call in the punch store (the device row is left to the caller)."""
     if len(punches) > options.batch_max:
         raise ValidationFailed(f"too many punches: {len(punches)}", message_zh="单次上传的打卡过多")
     pins = sorted({p.pin for p in punches if p.pin is not None})
@@ -228,14 +264,4 @@ def ingest_device_punches(
                 channel,
             )
         )
-    result = store_punches(session, rows, options=options, now=now)
-    stamps: dict[str, object] = {"att_stamp": stamp} if stamp is not None and stamp > device.att_stamp else {}
-    touch_device(session, device, punched=bool(rows), values=stamps)
-    return result
-
-
-def note_operlog(*, session: Session, device: DeviceRef, records: int, stamp: int | None) -> int:
-    """Acknowledge an OPERLOG upload (user, fingerprint, photo records are not attendance)."""
-    if stamp is not None and stamp > device.op_stamp:
-        touch_device(session, device, values={"op_stamp": stamp})
-    return records
+    return store_punches(session, rows, options=options, now=now)

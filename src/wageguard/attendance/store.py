@@ -99,14 +99,27 @@ def work_date_of(local_time: datetime, boundary: time) -> date:
     return (local_time - shift).date()
 
 
+# Plausible years of a punch: a gate whose clock was reset reports 1970 or 2000 (stored, flagged ``past``);
+# anything outside cannot be a punch (and year 1 cannot even be moved to UTC).
+MIN_YEAR, MAX_YEAR = 1970, 2099
+
+
+def plausible(moment: datetime) -> datetime:
+    """``moment`` if its year is within ``MIN_YEAR``–``MAX_YEAR``, else ``ValueError``."""
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValueError(f"year {moment.year} outside {MIN_YEAR}-{MAX_YEAR}")
+    return moment
+
+
 def parse_local_time(text: str) -> datetime:
-    """``YYYY-MM-DD HH:MM:SS`` exactly (the national and ZKTeco format), else ``ValueError``."""
+    """``YYYY-MM-DD HH:MM:SS`` exactly (the national and ZKTeco format) in a plausible year (ASCII digits
+    only), else ``ValueError``."""
     text = text.strip()
     if len(text) != 19 or text[4] != "-" or text[7] != "-" or text[10] != " " or text[13] != ":":
         raise ValueError(f"not YYYY-MM-DD HH:MM:SS: {text!r}")
-    if text[16] != ":":
+    if text[16] != ":" or not text.isascii():
         raise ValueError(f"not YYYY-MM-DD HH:MM:SS: {text!r}")
-    return datetime.fromisoformat(text)
+    return plausible(datetime.fromisoformat(text))
 
 
 def to_utc(local_time: datetime, tz: str) -> datetime:

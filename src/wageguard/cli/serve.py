@@ -30,12 +30,16 @@ def serve(
 ) -> None:
     """Serve the web app and API."""
     s = settings()
+    from wageguard.attendance.intake import IntakeDrainer
     from wageguard.attendance.live import start_live_gates
     from wageguard.monitoring.scheduler import start_scheduler
     from wageguard.web.app import create_app
+    from wageguard.web.iclock import intake_of, options_of
 
     web = create_app(s)
     start_scheduler(web.state.db, s)
+    # Device calls are acknowledged once durable in the intake; this thread stores them (see intake.py).
+    drainer = IntakeDrainer(db=web.state.db, intake=intake_of(web), options=options_of(web)).start()
     bind_host, bind_port = host or s.host, port or s.port
     gates = start_live_gates(
         db=web.state.db,
@@ -49,3 +53,4 @@ def serve(
     finally:
         if gates is not None:
             gates.stop()
+        drainer.stop()

@@ -94,14 +94,19 @@ def _text(raw: Mapping[str, str], field: str, label: str, max_len: int, problems
     return value
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+COUNT_RE = re.compile(r"[0-9]{1,6}")
+
+
 def _int(raw: Mapping[str, str], field: str, label: str, hi: int, problems: list[Problem]) -> int:
+    """A count typed as ASCII or full-width digits (superscripts and other scripts' digits are refused)."""
     value = raw.get(field, "").strip()
-    if not value.isdigit() or not 1 <= int(value) <= hi:
-        problems.append(
-            _p(field, "range", f"{label}应为1到{hi}之间的整数", f"Enter a whole number from 1 to {hi}", value)
-        )
+    digits = value.translate(FULL_WIDTH_DIGITS)
+    if not COUNT_RE.fullmatch(digits) or not 1 <= int(digits) <= hi:
+        zh, en = f"{label}应为1到{hi}之间的整数", f"Enter a whole number from 1 to {hi}"
+        problems.append(_p(field, "range", zh, en, value[:20]))
         return 0
-    return int(value)
+    return int(digits)
 
 
 def _date(

@@ -2,12 +2,15 @@
 
 The terminal is armed (``httpHosts``) with this URL. The body is ``multipart/form-data`` with the JSON in the
 ``event_log`` field (a picture part may follow; it is not stored) or plain JSON (a UTF-8 BOM is stripped).
-Heartbeats and non-punch events are acknowledged and ignored; ``serialNo`` gaps are recorded.
+A body that is not UTF-8 JSON (or too big, or nested too deep) is answered 400 before authentication. From an
+authenticated terminal every event is acknowledged once it is durable in the intake (see ``web/iclock.py``):
+punches are stored by the intake drainer, heartbeats and non-punch events ignored, ``serialNo`` gaps recorded,
+and an event that cannot be a punch (a year-1 ``dateTime``) is logged in ``device_rejections``, not resent.
 """
 
 from __future__ import annotations
 
-from functools import partial
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,15 +19,15 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from wageguard.attendance import devices as device_service
+from wageguard.attendance.intake import DeviceRecord, IntakeUnavailable, clean
 from wageguard.attendance.protocols import hikvision
 from wageguard.attendance.schemas import DeviceRef
-from wageguard.attendance.service import ingest_device_punches
-from wageguard.db import Database
 from wageguard.errors import ValidationFailed
-from wageguard.web.iclock import DeviceRefused, _ip, device_call, ingest_options
+from wageguard.web.iclock import DeviceRefused, _call, _reason, device_call, read_body
 
 router = APIRouter(prefix="/isapi", tags=["devices: Hikvision"], include_in_schema=False)
+EVENT_MAX_BYTES = 1024 * 1024  # the event JSON (a real one is about 1 KB)
+BODY_MAX_BYTES = 8 * 1024 * 1024  # with the picture parts
 
 
 def _reply(status: int, text: str, **extra: Any) -> JSONResponse:
@@ -32,13 +35,25 @@ def _reply(status: int, text: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
+def _too_big(limit: int) -> ValidationFailed:
+    return ValidationFailed(f"event over {limit} bytes", message_zh=f"事件超过 {limit} 字节")
+
+
 async def _event_bytes(request: Request) -> bytes:
+    if int(request.headers.get("content-length") or 0) > BODY_MAX_BYTES:
+        raise _too_big(BODY_MAX_BYTES)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return await request.body()
-    async with request.form() as form:  # closes the picture parts' temporary files
-        part = form.get("event_log")
+        raw = await read_body(request, EVENT_MAX_BYTES)
+        if raw is None:
+            raise _too_big(EVENT_MAX_BYTES)
+        return raw
+    async with request.form(max_files=4, max_fields=16, max_part_size=EVENT_MAX_BYTES) as form:
+        part = form.get("event_log")  # closing the form removes the picture parts' temporary files
         if isinstance(part, UploadFile):
-            return await part.read()
+            data = await part.read(EVENT_MAX_BYTES + 1)
+            if len(data) > EVENT_MAX_BYTES:
+                raise _too_big(EVENT_MAX_BYTES)
+            return data
         if isinstance(part, str):
             return part.encode()
     raise ValidationFailed("multipart body has no event_log field", message_zh="缺少 event_log 字段")
@@ -47,33 +62,35 @@ async def _event_bytes(request: Request) -> bytes:
 @router.post("/event")
 async def event(request: Request) -> JSONResponse:
     """One event notification from a terminal."""
-    options = ingest_options(request)
     try:
         data = hikvision.load_json(await _event_bytes(request))
     except ValidationFailed as exc:
         return _reply(400, f"{exc.message_zh} / {exc}")
-    serial = request.query_params.get("SN") or hikvision.device_id_of(data)
+    call = _call(
+        request, "isapi:event", serial=request.query_params.get("SN") or hikvision.device_id_of(data)
+    )
 
-    def work(session: Session, device: DeviceRef) -> dict[str, Any]:
-        parsed = hikvision.parse_event(data, tz=device.tz)
-        missing = device_service.note_serial(
-            session=session, device=device, serial_no=parsed.serial_no, current=parsed.current
-        )
-        stored = 0
-        if parsed.punch is not None:
-            result = ingest_device_punches(
-                session=session, device=device, punches=[parsed.punch], options=options
+    def work(_s: Session, device: DeviceRef, now: datetime) -> tuple[dict[str, Any], DeviceRecord]:
+        try:
+            parsed = hikvision.parse_event(data, tz=device.tz)
+        except ValidationFailed as exc:  # acknowledged and logged: a resend would be just as bad
+            reason = clean(_reason(exc), 300)
+            event_type = clean(str(data.get("eventType") or "unknown"), 64)
+            refusal = DeviceRecord(
+                device.id, device.serial, call.endpoint, now, call.ip, rejections=(reason,)
             )
-            stored = result.inserted
-        return {"eventType": parsed.event_type, "stored": stored, "missing": missing}
+            return {"eventType": event_type, "accepted": 0}, refusal
+        punches = (parsed.punch,) if parsed.punch is not None else ()
+        record = DeviceRecord(
+            device.id, device.serial, call.endpoint, now, call.ip, punches,
+            serial_no=parsed.serial_no, current=parsed.current,
+        )  # fmt: skip
+        return {"eventType": parsed.event_type, "accepted": len(punches)}, record
 
-    db: Database = request.app.state.db
-    call = partial(
-        device_call, db, serial=serial, key=request.query_params.get("key"), ip=_ip(request),
-        endpoint="isapi:event", work=work,
-    )  # fmt: skip
-    try:  # one event: inline on SQLite, like small ATTLOG posts (see iclock.run_device_call)
-        outcome = call() if db.is_sqlite else await run_in_threadpool(call)
+    try:
+        outcome = await run_in_threadpool(device_call, request.app, call, work)
     except DeviceRefused as refused:
         return _reply(refused.status, refused.text)
+    except IntakeUnavailable as exc:
+        return _reply(503, f"{exc.message_zh} / {exc}")
     return _reply(200, "OK", **outcome)

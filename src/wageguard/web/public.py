@@ -137,6 +137,13 @@ def _form_page(
     return _render(request, "complaints/form.html", context, status_code)
 
 
+
+async def _form_page_async(
+    request: Request, db: Database, project: PublicProject | None, state: FormState, status_code: int = 200
+) -> Response:
+    """``_form_page`` from an async route: its database read runs in the thread pool, not on the loop."""
+    return await run_in_threadpool(_form_page, request, db, project, state, status_code)
+
 def _project_or_none(db: Database, project_code: str | None) -> PublicProject | None:
     if not project_code:
         return None
@@ -235,7 +242,7 @@ async def _handle(
     settings: Settings = request.app.state.settings
     lang = page_lang(request)
     project_code = project.project_code if project else None
-    state = FormState(values={k: str(form.get(k) or "")[:2000] for k in FORM_FIELDS})
+    state = FormState(values={k: str(form.get(k) or "") for k in FORM_FIELDS})  # too long: a field error
     state.idem = str(form.get("idem") or "") or state.idem
     if form.get("website"):  # honeypot: only robots fill the hidden field; store nothing
         return _render(request, "complaints/receipt.html", _receipt_ctx(request, new_tracking_code()))
@@ -243,17 +250,17 @@ async def _handle(
         settings.session_secret, request.cookies.get(csrf.CSRF_COOKIE), str(form.get("csrf") or "")
     ):
         state.banner = translate(lang, "public.expired")
-        return _form_page(request, db, project, state, 403)
+        return await _form_page_async(request, db, project, state, 403)
     if not _limiter(request, "submit").hit(_client_ip(request)):
         state.banner = translate(lang, "public.too_often")
-        return _form_page(request, db, project, state, 429)
+        return await _form_page_async(request, db, project, state, 429)
     photos = _photos(form)
     state.had_photos = bool(photos)
     data, problems = parse_complaint_form(state.values, today=china_today(), need_region=project is None)
     problems += photo_problems(photos, settings)
     if data is None or problems:
         state.add(problems, lang)
-        return _form_page(request, db, project, state, 422)
+        return await _form_page_async(request, db, project, state, 422)
     try:
         receipt: Receipt = await run_in_threadpool(
             lambda: submit_complaint(
@@ -268,11 +275,11 @@ async def _handle(
         )
     except ValidationFailed as exc:
         state.add(exc.problems, lang)
-        return _form_page(request, db, project, state, 422)
+        return await _form_page_async(request, db, project, state, 422)
     except Conflict as exc:
         banner = exc.message_zh if lang == "zh" else translate(lang, "public.conflict")
         state.banner, state.idem = banner, secrets.token_hex(16)
-        return _form_page(request, db, project, state, 409)
+        return await _form_page_async(request, db, project, state, 409)
     return _render(request, "complaints/receipt.html", _receipt_ctx(request, receipt.tracking_code))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from wageguard.web import iclock, isapi
+from wageguard.web import health, iclock, isapi
 from wageguard.web import public as public_pages
 from wageguard.web.api import alerts as alerts_api
 from wageguard.web.api import attendance as attendance_api
@@ -38,3 +38,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(alert_pages.router)
     app.include_router(iclock.router)
     app.include_router(isapi.router)
+    app.include_router(health.router)
