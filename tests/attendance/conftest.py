@@ -37,12 +37,12 @@ class Site:
 
 @pytest.fixture
 def site(db: Database, protector: Protector) -> Site:
-    with db.transaction() as s:
     return build_site(db, protector)
 
 
 def build_site(db: Database, protector: Protector) -> Site:
     """The small site (also used by tests outside this folder)."""
+    with db.transaction() as s:
         project, gc = make_region_project(s, "520602", name="碧江测试工地")
         team = make_team(s, project=project, enterprise=gc, name="钢筋班")
         numbers = [id_number() for _ in range(3)]
@@ -114,15 +114,15 @@ def attendance_server(app, app_options):  # type: ignore[no-untyped-def]
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
     from wageguard.attendance.intake import IntakeDrainer
     from wageguard.web.iclock import intake_of, options_of
 
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    drainer = IntakeDrainer(db=app.state.db, intake=intake_of(app), options=options_of(app)).start()
     deadline = time.monotonic() + 10
     while not server.started:
-    drainer = IntakeDrainer(db=app.state.db, intake=intake_of(app), options=options_of(app)).start()
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.02)
     yield f"http://127.0.0.1:{port}"

@@ -146,6 +146,7 @@ def test_device_health_shows_last_contact_and_silent_gates(
 ):
     make_user("adm")
     ZKTecoEmulator(client, ZK_SN, key=KEY).handshake()
+    drain(app)
     with db.transaction() as s:
         hik = s.scalar(select(Device).where(Device.serial == HIK_SN))
         assert hik is not None
@@ -154,7 +155,6 @@ def test_device_health_shows_last_contact_and_silent_gates(
     health = {d["serial"]: d for d in r.json()}
     assert health[ZK_SN]["silent"] is False and health[ZK_SN]["last_seen_at"] is not None
     assert health[HIK_SN]["silent"] is True and health[HIK_SN]["working_days_silent"] >= 5
-    drain(app)
     r = client.get("/api/v1/devices", params={"silent_only": True}, headers=login("adm"))
     assert [d["serial"] for d in r.json()] == [HIK_SN]
     with db.sessions() as s:

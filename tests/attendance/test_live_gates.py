@@ -56,8 +56,8 @@ def test_live_gates_punch_and_report_for_both_vendors(
     finally:
         gates.stop()
     assert gates.rounds >= 3 and not gates.running
-    with db.sessions() as s:
     drain(app)
+    with db.sessions() as s:
         seen = {sn: at for sn, at in s.execute(select(Device.serial, Device.last_seen_at))}
         by_source = {
             src: n for src, n in s.execute(select(Punch.source, func.count()).group_by(Punch.source))

@@ -27,8 +27,8 @@ def test_a_whole_conversation_handshake_punches_commands_and_results(client, app
     gate.punch("4242", DAY.replace(hour=7, minute=50), status=0)  # not enrolled
     r = gate.upload()
     assert (r.status_code, r.text) == (200, "OK: 4")
-    assert sorted(p.kind for p in punches(db)) == ["unknown_pin", "worker", "worker", "worker"]
     drain(app)
+    assert sorted(p.kind for p in punches(db)) == ["unknown_pin", "worker", "worker", "worker"]
     out = {p.local_time: p.direction for p in punches(db) if p.person_key == "1001"}
     assert out == {DAY.replace(hour=7, minute=31): "01", DAY.replace(hour=17, minute=40): "02"}
 
@@ -45,10 +45,10 @@ def test_a_whole_conversation_handshake_punches_commands_and_results(client, app
     assert (r.status_code, r.text) == (200, "OK")
     assert gate.users == {str(site.worker_ids[2]): "王五"}
     assert gate.log[-1] == "ATTLOG 4 -> 200 OK: 4"
+    drain(app)
     assert count(db, Punch) == 4
     with db.sessions() as s:
         results = s.execute(
-    drain(app)
             select(DeviceCommand.status, DeviceCommand.return_code).order_by(DeviceCommand.id)
         ).all()
         device = s.scalar(select(Device).where(Device.serial == ZK_SN))
@@ -63,12 +63,12 @@ def test_a_resent_attlog_is_stored_once_and_still_acknowledged(client, app, db, 
     gate.punch("1001", DAY.replace(hour=7))
     gate.punch("1001", DAY.replace(hour=18))
     assert gate.upload().text == "OK: 2"
+    drain(app)
     assert gate.upload().text == "OK: 2"
+    drain(app)
     assert count(db, Punch) == 2
     [day] = worker_days(db)
-    drain(app)
     assert day.punch_count == 2
-    drain(app)
 
 
 def test_a_malformed_attlog_line_is_acknowledged_and_logged_and_the_good_line_stored(
@@ -90,10 +90,10 @@ def test_an_unknown_serial_is_rejected_and_logged(client, app, db, site, app_opt
     assert stranger.handshake().status_code == 401
     r = stranger.upload()
     assert r.status_code == 401 and "NOT-REGISTERED" in r.text
+    drain(app)
     assert count(db, Punch) == 0
     with db.sessions() as s:
         log = s.execute(select(DeviceRejection.serial, DeviceRejection.endpoint)).all()
-    drain(app)
     assert [tuple(x) for x in log] == [("NOT-REGISTERED", "cdata:get"), ("NOT-REGISTERED", "cdata:ATTLOG")]
 
 
@@ -123,10 +123,10 @@ def test_operlog_is_acknowledged_and_command_results_with_errors_are_recorded(
         )
     commands = gate.poll()
     gate.execute(commands)
+    drain(app)
     with db.sessions() as s:
         assert tuple(s.execute(select(DeviceCommand.status, DeviceCommand.return_code)).one()) == (
             "failed",
-    drain(app)
             -1002,
         )
     r = client.post("/iclock/devicecmd", params={"SN": ZK_SN, "key": KEY}, content="garbage line\n")

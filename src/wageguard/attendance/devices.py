@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timedelta
 import re
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -174,6 +174,8 @@ def check_device(
     """The registered, active device making this request, if its key or address is right (reads only)."""
     if not serial:
         raise Unauthenticated("device serial (SN) missing", message_zh="缺少设备序列号 SN")
+    if not SERIAL_RE.fullmatch(serial):
+        raise Unauthenticated("malformed device serial", message_zh="设备序列号格式错误")
     row = session.connection().execute(AUTH_QUERY, {"serial": serial}).first()
     if row is None or not row[0]:
         raise Unauthenticated(f"unknown device {serial}", message_zh=f"未登记的设备 {serial}")
@@ -192,6 +194,14 @@ def authenticate_device(
     return ref
 
 
+def device_ref_by_id(session: Session, device_id: int) -> DeviceRef:
+    """The device's current request-time view by id, or ``NotFound``."""
+    row = session.execute(select(*REF_COLUMNS).where(Device.id == device_id)).first()
+    if row is None:
+        raise NotFound(f"device #{device_id} not found", message_zh=f"设备 #{device_id} 不存在")
+    return DeviceRef(*tuple(row))
+
+
 def touch_device(
     session: Session,
     ref: DeviceRef,
@@ -199,6 +209,7 @@ def touch_device(
     last_seen_ip: str | None = None,
     punched: bool = False,
     values: dict[str, object] | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Record contact (at most every ``SEEN_RESOLUTION``), punches, stamps: one UPDATE, or none."""
     now = now or utcnow()
@@ -239,8 +250,6 @@ def next_commands(*, session: Session, device: DeviceRef, limit: int = 50) -> li
         select(DeviceCommand.id, DeviceCommand.command)
         .where(DeviceCommand.device_id == device.id, DeviceCommand.status == CommandStatus.QUEUED)
         .order_by(DeviceCommand.id)
-    if not SERIAL_RE.fullmatch(serial):
-        raise Unauthenticated("malformed device serial", message_zh="设备序列号格式错误")
         .limit(limit)
     ).all()
     if rows:
@@ -252,14 +261,6 @@ def next_commands(*, session: Session, device: DeviceRef, limit: int = 50) -> li
     return [(r[0], r[1]) for r in rows]
 
 
-def device_ref_by_id(session: Session, device_id: int) -> DeviceRef:
-    """The device's current request-time view by id, or ``NotFound``."""
-    row = session.execute(select(*REF_COLUMNS).where(Device.id == device_id)).first()
-    if row is None:
-        raise NotFound(f"device #{device_id} not found", message_zh=f"设备 #{device_id} 不存在")
-    return DeviceRef(*tuple(row))
-
-
 def record_command_results(
     *, session: Session, device: DeviceRef, results: list[zkteco.CommandResult]
 ) -> int:
@@ -267,7 +268,6 @@ def record_command_results(
     done = 0
     for res in results:
         status = CommandStatus.DONE if res.return_code == 0 else CommandStatus.FAILED
-    now: datetime | None = None,
         outcome = session.execute(
             update(DeviceCommand)
             .where(DeviceCommand.id == res.command_id, DeviceCommand.device_id == device.id)

@@ -34,6 +34,7 @@ from wageguard.registry.models import Project, ProjectParticipant, ProjectWorker
 from wageguard.security.crypto import Protector
 
 T = TypeVar("T")
+CHANNEL_RE = re.compile(r"[^\x00-\x1f\x7f]{0,64}")
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 CHUNK = 2000
 
@@ -42,7 +43,6 @@ def _problem(row: int, field: str, value: object, zh: str, en: str) -> Problem:
     return Problem(
         field=field, code="attendance_invalid", message_zh=zh, message_en=en, row=row, value=str(value)[:64]
     )
-CHANNEL_RE = re.compile(r"[^\x00-\x1f\x7f]{0,64}")
 
 
 def _project_for(session: Session, code: str, principal: Principal) -> Project:
@@ -90,13 +90,13 @@ def _parse_records(batch: WorkerAttendanceIn, max_rows: int) -> list[datetime]:
             )
         if not rec.idCardNumber.strip():
             problems.append(_problem(row, "idCardNumber", "", "证件号为空", "idCardNumber is empty"))
-    if problems:
         if rec.channel is not None and not CHANNEL_RE.fullmatch(rec.channel):
             problems.append(
                 _problem(
                     row, "channel", rec.channel, "通道名过长或含控制字符", "channel is too long or not text"
                 )
             )
+    if problems:
         raise ValidationFailed(
             "attendance batch rejected", problems, message_zh="考勤数据有误，未保存任何记录"
         )
