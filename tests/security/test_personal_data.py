@@ -358,3 +358,21 @@ def test_a_rejected_pay_sheet_row_does_not_echo_the_card_number(
         assert r.status_code == 422, r.text
         assert r.json()["problems"][0]["field"] == "payRollBankCardNumber"
         assert bad not in r.text and bad[4:-4] not in r.text and number not in r.text, r.text
+
+
+def test_a_request_refused_by_validation_does_not_echo_the_numbers_it_carried(
+    client: TestClient, make_user: Callable[..., Principal], login: Callable[[str], dict[str, str]]
+) -> None:
+    make_user("root", Role.ADMIN)
+    headers, number = login("root"), id_number()
+    row = {"idCardNumber": number, "payRollBankCardNumber": CARD, "totalPayAmount": {"bad": PHONE}}
+    sheet = {"projectCode": "P1", "teamSysNo": "T1", "payMonth": "2026-10", "detailList": [row]}
+    refused = [
+        client.post("/api/v1/money/payrolls", json=[sheet], headers=headers),
+        client.get(f"/api/v1/workers?id_number={number * 2}", headers=headers),
+        client.post("/api/v1/workers/search", json={"id_number": number * 2}, headers=headers),
+    ]
+    for r in refused:
+        assert r.status_code == 422 and r.json()["problems"], r.text
+        for clear in (number, CARD, PHONE):
+            assert clear not in r.text, (clear, r.text)

@@ -61,9 +61,10 @@ def _problem_of(error: dict[str, Any]) -> Problem:
 
 async def handle_request_validation(request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's own parameter/body validation, answered in the same bilingual shape as domain errors
-    (the standard ``detail`` list is kept for clients that read it)."""
+    (the standard ``detail`` list is kept for clients that read it, without the ``input`` it would echo:
+    a refused body may carry ID, card or phone numbers)."""
     assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
+    errors = [{k: v for k, v in e.items() if k != "input"} for e in exc.errors()]
     body = {
         "error": "ValidationFailed",
         "message": "request validation failed",
