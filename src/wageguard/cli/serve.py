@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from wageguard.cli.context import settings
+from wageguard.security.files import private_dir
 
 app = typer.Typer(help="服务 / server")
 
@@ -30,6 +31,7 @@ def serve(
 ) -> None:
     """Serve the web app and API."""
     s = settings()
+    private_dir(s.var_dir)  # keys, uploads and demo files: readable by the service's user only
     from wageguard.attendance.intake import IntakeDrainer
     from wageguard.attendance.live import start_live_gates
     from wageguard.monitoring.scheduler import start_scheduler
