@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 WG := $(VENV)/bin/wageguard
 STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_DB := var/wageguard.db
 export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
 
@@ -43,12 +44,16 @@ lint: venv
 	$(VENV)/bin/mypy
 
 test-sqlite: venv
-	env -u WAGEGUARD_DATABASE_URL -u WAGEGUARD_TEST_PG_URL $(PY) -m pytest -q -n 2
+	env -u WAGEGUARD_DATABASE_URL -u WAGEGUARD_TEST_PG_URL -u WAGEGUARD_TEST_REDIS_URL -u WAGEGUARD_REDIS_URL \
+	  $(PY) -m pytest -q -n 2
 
 test-pg: venv
 	@$(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('+psycopg','')).close()" 2>/dev/null \
 	  || { echo "PostgreSQL is not reachable at $(PG_URL): start it (see .ci/run)"; exit 1; }
-	env -u WAGEGUARD_DATABASE_URL WAGEGUARD_TEST_PG_URL=$(PG_URL) $(PY) -m pytest -q -n 2 -m "not browser"
+	@$(PY) -c "import redis; redis.Redis.from_url('$(REDIS_URL)', socket_connect_timeout=2).ping()" 2>/dev/null \
+	  || { echo "Redis is not reachable at $(REDIS_URL): start it (see .ci/run)"; exit 1; }
+	env -u WAGEGUARD_DATABASE_URL -u WAGEGUARD_REDIS_URL WAGEGUARD_TEST_PG_URL=$(PG_URL) \
+	  WAGEGUARD_TEST_REDIS_URL=$(REDIS_URL) $(PY) -m pytest -q -n 2 -m "not browser"
 
 test: lint test-sqlite test-pg
 

@@ -3,12 +3,16 @@
 Set ``WAGEGUARD_TEST_PG_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) to run the
 suite on PostgreSQL: each pytest process creates its own throw-away database from that server and drops it
 afterwards, and each test starts from empty tables (seeded regions kept).
+
+Set ``WAGEGUARD_TEST_REDIS_URL`` (e.g. ``redis://127.0.0.1:6379/0``) to count login throttles and rate
+limits in that Redis (under a key prefix unique to each test) instead of the database's ``counters`` table.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -29,6 +33,7 @@ from wageguard.security.crypto import Protector
 from wageguard.web.app import create_app
 
 PG_URL = os.environ.get("WAGEGUARD_TEST_PG_URL")
+REDIS_URL = os.environ.get("WAGEGUARD_TEST_REDIS_URL", "")
 KEEP_TABLES = {"regions", "alembic_version"}
 
 
@@ -67,8 +72,20 @@ def database_url(_template: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(environment="test", database_url=database_url, var_dir=tmp_path / "var")
+def settings(database_url: str, tmp_path: Path) -> Iterator[Settings]:
+    """The test's settings; counters in Redis when ``WAGEGUARD_TEST_REDIS_URL`` is set, else the database."""
+    prefix = f"wgtest:{uuid.uuid4().hex}:"
+    yield Settings(
+        environment="test",
+        database_url=database_url,
+        var_dir=tmp_path / "var",
+        redis_url=REDIS_URL,
+        redis_key_prefix=prefix,
+    )
+    if REDIS_URL:
+        from wageguard.security.counters import RedisCounterStore
+
+        RedisCounterStore(REDIS_URL, prefix=prefix).clear_prefix()
 
 
 @pytest.fixture

@@ -6,13 +6,15 @@ Every setting is documented in docs/settings.md; a test checks that.
 from __future__ import annotations
 
 import base64
+import ipaddress
+import json
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Development-only keys: refused outside ``environment=development``/``test``.
 DEV_DATA_KEY = base64.urlsafe_b64encode(b"wageguard-dev-data-key-32-bytes!").decode()
@@ -71,6 +73,36 @@ class Settings(BaseSettings):
     smtp_url: str = ""
     smtp_from: str = "wageguard@localhost"
     notify_email_to: str = ""
+    # Logins, sessions and the shared counters (login throttles, complaint rate limits).
+    login_failure_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    login_free_failures: int = Field(default=3, ge=0)
+    login_max_failures: int = Field(default=10, ge=1)
+    login_ip_free_failures: int = Field(default=20, ge=0)
+    login_ip_max_failures: int = Field(default=100, ge=1)
+    login_delay_max_seconds: int = Field(default=60, ge=1)
+    login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    password_min_length: int = Field(default=10, ge=8, le=128)
+    session_idle_minutes: int = Field(default=60, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    redis_url: str = ""
+    redis_key_prefix: str = "wageguard:"
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies_list(cls, value: object) -> object:
+        """``10.0.0.0/8, 192.0.2.1`` or a JSON list; each entry must be an IP address or network."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [p for p in text.split(",") if p.strip()]
+        if isinstance(value, list):
+            for entry in value:
+                try:
+                    ipaddress.ip_network(str(entry).strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"trusted_proxies: {entry!r} is not an IP address or network") from exc
+            return [str(entry).strip() for entry in value]
+        return value
 
     @field_validator("data_key", "index_key")
     @classmethod

@@ -7,6 +7,7 @@
     ├── Forbidden           authenticated but not allowed                                -> 403
     ├── Unauthenticated     no or bad credentials                                        -> 401
     ├── Conflict            state does not allow the action                              -> 409
+    ├── TooManyAttempts     refused for now (login throttle); carries retry_after_s      -> 429
     └── ValidationFailed    input rejected; carries a list of Problem rows               -> 422
         └── ImportRejected  a whole file rejected; carries the import report             -> 422
 """
@@ -66,6 +67,16 @@ class Unauthenticated(WageGuardError):
 
 class Conflict(WageGuardError):
     message_zh = "状态冲突"
+
+
+class TooManyAttempts(WageGuardError):
+    """Refused for now; the caller may try again after ``retry_after_s`` seconds (``Retry-After``)."""
+
+    message_zh = "尝试过于频繁，请稍后再试"
+
+    def __init__(self, message: str, *, retry_after_s: int, message_zh: str | None = None) -> None:
+        super().__init__(message, message_zh=message_zh)
+        self.retry_after_s = retry_after_s
 
 
 class ValidationFailed(WageGuardError):

@@ -22,7 +22,7 @@ from wageguard.monitoring.models import Alert, AlertEvent
 from wageguard.monitoring.service import act_on_alert
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
-from wageguard.web.tokens import COOKIE_NAME, issue_token
+from wageguard.web.tokens import COOKIE_NAME
 from wageguard.workdays import china_today
 
 
@@ -164,7 +164,7 @@ def test_the_case_page_and_api_show_the_projects_unfinished_alerts(
         }
     ]
     assert bj.user_id is not None
-    client.cookies.set(COOKIE_NAME, issue_token(settings.session_secret, bj.user_id))
+    client.cookies.set(COOKIE_NAME, login("bj")["Authorization"].removeprefix("Bearer "))
     page = client.get(f"/cases/{case_id}")
     assert page.status_code == 200
     assert 'id="project-alerts"' in page.text and "W20 投诉激增" in page.text

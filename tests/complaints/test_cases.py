@@ -37,7 +37,7 @@ from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, ValidationFailed
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
-from wageguard.web.tokens import COOKIE_NAME, issue_token
+from wageguard.web.tokens import COOKIE_NAME
 from wageguard.workdays import WorkingCalendar, add_working_days
 
 SEP_29 = datetime(2026, 9, 29, 2, 0)  # 10:00 in China
@@ -315,6 +315,7 @@ def test_inspector_pages_redirect_to_login_and_act_with_csrf(
     client: TestClient,
     settings: Settings,
     make_user: Callable[..., Principal],
+    login: Callable[[str], dict[str, str]],
     file: Callable[..., Receipt],
     site: SiteProject,
 ) -> None:
@@ -323,7 +324,7 @@ def test_inspector_pages_redirect_to_login_and_act_with_csrf(
     assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login?next=/cases"
     bj = make_user("bj", Role.INSPECTOR, region_code="520602")
     assert bj.user_id is not None
-    client.cookies.set(COOKIE_NAME, issue_token(settings.session_secret, bj.user_id))
+    client.cookies.set(COOKIE_NAME, login("bj")["Authorization"].removeprefix("Bearer "))
     listing = client.get("/cases")
     assert listing.status_code == 200 and receipt.tracking_code in listing.text and site.name in listing.text
     page = client.get(f"/cases/{receipt.complaint_id}")
@@ -348,13 +349,14 @@ def test_case_pages_of_another_county_do_not_exist(
     client: TestClient,
     settings: Settings,
     make_user: Callable[..., Principal],
+    login: Callable[[str], dict[str, str]],
     file: Callable[..., Receipt],
     site: SiteProject,
 ) -> None:
     receipt = file(site)
     ws = make_user("ws", Role.INSPECTOR, region_code="520603")
     assert ws.user_id is not None
-    client.cookies.set(COOKIE_NAME, issue_token(settings.session_secret, ws.user_id))
+    client.cookies.set(COOKIE_NAME, login("ws")["Authorization"].removeprefix("Bearer "))
     assert receipt.tracking_code not in client.get("/cases").text
     assert client.get(f"/cases/{receipt.complaint_id}").status_code == 404
 

@@ -51,7 +51,8 @@ def serve(
         interval=gate_interval,
     )
     try:
-        uvicorn.run(web, host=bind_host, port=bind_port, log_level="info")
+        # proxy_headers off: X-Forwarded-For is read only by web.deps.client_address, from trusted_proxies
+        uvicorn.run(web, host=bind_host, port=bind_port, log_level="info", proxy_headers=False)
     finally:
         if gates is not None:
             gates.stop()

@@ -1,14 +1,21 @@
-"""``wageguard user``: manage platform users."""
+"""``wageguard user``: manage platform users (create, set a password, log out everywhere)."""
 
 from __future__ import annotations
 
 import typer
 
-from wageguard.auth.service import create_user
-from wageguard.cli.context import database
+from wageguard.auth.scope import SYSTEM
+from wageguard.auth.service import create_user, log_out_everywhere, set_password
+from wageguard.cli.context import database, settings
+from wageguard.errors import WageGuardError
 from wageguard.registry.choices import Role
 
 app = typer.Typer(help="用户 / users")
+
+
+def _fail(exc: WageGuardError) -> typer.Exit:
+    typer.echo(f"{exc.message_zh} / {exc}", err=True)
+    return typer.Exit(1)
 
 
 @app.command("create")
@@ -32,3 +39,30 @@ def create(
             display_name=display_name,
         )
     typer.echo(f"已创建用户 / created user {username}")
+
+
+@app.command("set-password")
+def set_password_command(
+    username: str,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Set a user's password; every session of the user ends at once."""
+    try:
+        ended = set_password(
+            db=database(), settings=settings(), principal=SYSTEM, username=username, new_password=password
+        )
+    except WageGuardError as exc:
+        raise _fail(exc) from None
+    typer.echo(
+        f"已重设 {username} 的密码，结束会话 {ended} 个 / password set for {username}, {ended} sessions ended"
+    )
+
+
+@app.command("logout-all")
+def logout_all(username: str) -> None:
+    """End every session of a user at once (a lost laptop, a leaving employee)."""
+    try:
+        ended = log_out_everywhere(db=database(), principal=SYSTEM, username=username)
+    except WageGuardError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"已强制 {username} 下线，结束会话 {ended} 个 / {username} logged out: {ended} sessions ended")

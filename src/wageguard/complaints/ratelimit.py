@@ -1,37 +1,43 @@
-"""In-process rate limiter (fixed windows) for the public endpoints, keyed per client IP.
+"""Rate limits of the public complaint endpoints (fixed windows), counted in the shared counter store.
 
-Per-phone limits live in the database (``service._check_phone_rate``) so they hold across processes and
-restarts; per-IP counts stay in memory because IP addresses are not stored.
+The store is Redis when configured, else the database, so a limit holds across every worker and across
+restarts. Keys are keyed HMACs of what is counted (a client address, a phone's blind index): the store never
+holds an address or a number in clear.
 """
 
 from __future__ import annotations
 
-import threading
-import time
+import hashlib
+import hmac
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from wageguard.db import utcnow
+from wageguard.security.counters import CounterStore
 
 
 class RateLimiter:
-    """At most ``limit`` hits per ``window_s`` seconds per key; thread-safe."""
+    """At most ``limit`` hits per ``window`` per key, under the name ``name``."""
 
-    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        store: CounterStore,
+        name: str,
+        *,
+        limit: int,
+        window: timedelta,
+        secret: bytes,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.name = name
         self.limit = limit
-        self.window_s = window_s
+        self.window = window
+        self._secret = secret
         self._clock = clock
-        self._lock = threading.Lock()
-        self._counts: dict[str, tuple[int, int]] = {}  # key -> (window number, hits)
 
     def hit(self, key: str) -> bool:
         """Count one hit for ``key``; ``False`` when the key is over its limit in this window."""
-        window = int(self._clock() // self.window_s)
-        with self._lock:
-            if len(self._counts) > 100_000:
-                self._counts = {k: v for k, v in self._counts.items() if v[0] == window}
-            seen_window, hits = self._counts.get(key, (window, 0))
-            if seen_window != window:
-                hits = 0
-            if hits >= self.limit:
-                self._counts[key] = (window, hits)
-                return False
-            self._counts[key] = (window, hits + 1)
-            return True
+        digest = hmac.new(self._secret, f"{self.name}\0{key}".encode(), hashlib.sha256).hexdigest()[:40]
+        count = self.store.hit(f"rate:{self.name}:{digest}", window=self.window, now=self._clock()).count
+        return count <= self.limit

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from wageguard.db import Database, utcnow
 from wageguard.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, Region
+from wageguard.security.counters import CounterStore, DatabaseCounterStore
 from wageguard.security.crypto import Protector, mask, mask_phone
 from wageguard.workdays import WorkingCalendar, china_today, load_calendar
 
@@ -49,11 +50,6 @@ _BY_TOKEN = select(Complaint.id, Complaint.tracking_code, Complaint.phone_bidx).
 )
 _PROJECT_BY_CODE = select(Project.id, Project.region_code).where(Project.project_code == bindparam("code"))
 _REGION_LEVEL = select(Region.level).where(Region.code == bindparam("code"))
-_PHONE_RECENT = (
-    select(func.count())
-    .select_from(Complaint)
-    .where(Complaint.phone_bidx == bindparam("phone_bidx"), Complaint.received_at >= bindparam("since"))
-)
 _ADD_EVENT = insert(ComplaintEvent.metadata.tables[ComplaintEvent.__tablename__])
 
 
@@ -138,9 +134,18 @@ def _route(session: Session, project_code: str | None, region_code: str | None) 
     return None, region_code
 
 
-def _check_phone_rate(session: Session, phone_bidx: str, settings: Settings, now: datetime) -> None:
-    recent = session.scalar(_PHONE_RECENT, {"phone_bidx": phone_bidx, "since": now - timedelta(days=1)})
-    if (recent or 0) >= settings.complaint_rate_per_phone_per_day:
+def _check_phone_rate(
+    counters: CounterStore, idem_token: str, phone_bidx: str, settings: Settings, now: datetime
+) -> None:
+    """Count a complaint against its phone's 24-hour limit in the shared counter store (Redis, else the
+    database), keyed by the phone's blind index. Each form token is counted once, the first time it is seen
+    (concurrent resends of one form are one complaint); a refused form forgets its token."""
+    day, form_key = timedelta(days=1), f"complaint-form:{idem_token}"
+    if counters.hit(form_key, window=day, now=now).count > 1:
+        return
+    phone = counters.hit(f"complaint-phone:{phone_bidx[:64]}", window=day, now=now)
+    if phone.count > settings.complaint_rate_per_phone_per_day:
+        counters.clear(form_key)
         raise ValidationFailed(
             "too many complaints from this phone",
             [
@@ -214,8 +219,10 @@ def submit_complaint(
     project_code: str | None = None,
     source: str = "web",
     now: datetime | None = None,
+    counters: CounterStore | None = None,
 ) -> Receipt:
-    """File a complaint once: a resend with the same form token returns the first receipt."""
+    """File a complaint once: a resend with the same form token returns the first receipt (and is not
+    counted against the phone's limit). ``counters`` defaults to the database's counter store."""
     if not TOKEN_RE.match(idem_token):
         raise ValidationFailed(
             "bad form token",
@@ -229,13 +236,16 @@ def submit_complaint(
         raise ValidationFailed("photos refused", problems)
     now = now or utcnow()
     phone_bidx = protector.blind_index(form.phone)
+    with db.sessions() as session:
+        if (done := _existing(session, idem_token, phone_bidx)) is not None:
+            return done
+    _check_phone_rate(counters or DatabaseCounterStore(db), idem_token, phone_bidx, settings, now)
     for _attempt in range(3):
         try:
             with _write_lock(db), db.transaction() as session:
                 if (done := _existing(session, idem_token, phone_bidx)) is not None:
                     return done
                 project_id, region_code = _route(session, project_code, form.region_code)
-                _check_phone_rate(session, phone_bidx, settings, now)
                 c = _build(form, protector, idem_token=idem_token, source=source)
                 c.project_id, c.region_code = project_id, region_code
                 c = _store(session, c, photos, settings, now, protector)

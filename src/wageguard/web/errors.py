@@ -15,6 +15,7 @@ from wageguard.errors import (
     ImportRejected,
     NotFound,
     Problem,
+    TooManyAttempts,
     Unauthenticated,
     ValidationFailed,
     WageGuardError,
@@ -25,6 +26,7 @@ STATUS: dict[type[WageGuardError], int] = {
     Forbidden: 403,
     Unauthenticated: 401,
     Conflict: 409,
+    TooManyAttempts: 429,
     ValidationFailed: 422,
     ImportRejected: 422,
 }
@@ -45,6 +47,8 @@ async def handle_domain_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, ImportRejected):
         body["report"] = exc.report
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(body, status_code=_status_of(exc), headers=headers)
 
 

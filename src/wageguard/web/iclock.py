@@ -37,6 +37,7 @@ from wageguard.attendance.schemas import DeviceRef
 from wageguard.attendance.store import IngestOptions
 from wageguard.db import Database, utcnow
 from wageguard.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
+from wageguard.web.deps import client_address
 
 router = APIRouter(prefix="/iclock", tags=["devices: ZKTeco"], include_in_schema=False)
 log = logging.getLogger("wageguard.devices")
@@ -108,7 +109,7 @@ class Call:
 
 def _call(request: Request, endpoint: str, serial: str | None = None) -> Call:
     q = request.query_params
-    ip = request.client.host if request.client else None
+    ip = client_address(request, request.app.state.settings) if request.client else None
     return Call(serial or q.get("SN"), q.get("key"), ip, endpoint)
 
 

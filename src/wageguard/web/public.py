@@ -1,15 +1,17 @@
 """Public pages for workers (no login, no JavaScript): the complaint form, the receipt, the status look-up,
 and the project's QR code and notice board.
 
-Abuse resistance: CSRF (signed double-submit), a honeypot field, per-IP limits (in process) and per-phone
-limits (in the database), a request-size cap and photo checks. Nothing here reveals another complaint or any
-personal data: a status look-up needs the tracking code *and* the phone number, and shows only the state.
+Abuse resistance: CSRF (signed double-submit), a honeypot field, per-client-address and per-phone limits
+(in the shared counter store: Redis, else the database), a request-size cap and photo checks. Nothing here
+reveals another complaint or any personal data: a status look-up needs the tracking code *and* the phone
+number, and shows only the state.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -34,7 +36,15 @@ from wageguard.db import Database
 from wageguard.errors import Conflict, NotFound, Problem, Unauthenticated, ValidationFailed
 from wageguard.registry.models import Project
 from wageguard.security.crypto import Protector
-from wageguard.web.deps import get_database, get_protector, get_settings_dep, optional_principal
+from wageguard.web.deps import (
+    client_address,
+    counter_store_of,
+    get_clock,
+    get_database,
+    get_protector,
+    get_settings_dep,
+    optional_principal,
+)
 from wageguard.web.i18n import LANG_COOKIE, LANGS, translate, translator
 from wageguard.web.pages import public_text
 from wageguard.web.pages.render import ONE_YEAR_S, page_lang
@@ -66,17 +76,18 @@ class FormState:
             self.banner = ("; " if lang == "en" else "；").join(self.errors.pop("_"))
 
 
-def _limiter(request: Request, name: str) -> RateLimiter:
+async def _within_ip_limit(request: Request, name: str) -> bool:
+    """Count this request against its client address's hourly limit (shared by every worker)."""
     settings: Settings = request.app.state.settings
-    attr = f"complaint_limiter_{name}"
-    if not hasattr(request.app.state, attr):
-        setattr(request.app.state, attr, RateLimiter(settings.complaint_rate_per_ip_per_hour, 3600))
-    limiter: RateLimiter = getattr(request.app.state, attr)
-    return limiter
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    limiter = RateLimiter(
+        counter_store_of(request.app),
+        f"complaint-{name}",
+        limit=settings.complaint_rate_per_ip_per_hour,
+        window=timedelta(hours=1),
+        secret=settings.index_key_bytes,
+        clock=get_clock(request),
+    )
+    return await run_in_threadpool(limiter.hit, client_address(request, settings))
 
 
 def _t(request: Request, key: str, **values: Any) -> str:
@@ -171,7 +182,7 @@ async def status_lookup(
     ):
         context["banner"] = _t(request, "public.status_expired")
         return _render(request, "complaints/status.html", context, 403)
-    if not _limiter(request, "status").hit(_client_ip(request)):
+    if not await _within_ip_limit(request, "status"):
         context["banner"] = _t(request, "public.status_too_often")
         return _render(request, "complaints/status.html", context, 429)
 
@@ -251,7 +262,7 @@ async def _handle(
     ):
         state.banner = translate(lang, "public.expired")
         return await _form_page_async(request, db, project, state, 403)
-    if not _limiter(request, "submit").hit(_client_ip(request)):
+    if not await _within_ip_limit(request, "submit"):
         state.banner = translate(lang, "public.too_often")
         return await _form_page_async(request, db, project, state, 429)
     photos = _photos(form)
@@ -271,6 +282,7 @@ async def _handle(
                 photos=photos,
                 idem_token=state.idem,
                 project_code=project_code,
+                counters=counter_store_of(request.app),
             )
         )
     except ValidationFailed as exc:

@@ -1,26 +1,23 @@
-"""Signed, time-limited session tokens (Bearer header for the API, cookie for pages)."""
+"""Where a request carries its session token: the ``Authorization: Bearer`` header (API clients) or the
+``wg_session`` cookie (pages). Tokens are opaque; ``auth/sessions.py`` knows what they stand for."""
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from fastapi import Request
+
+from wageguard.config import Settings
 
 COOKIE_NAME = "wg_session"
-MAX_AGE_S = 12 * 3600
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="wageguard-session")
+def token_of(request: Request) -> str | None:
+    """The Bearer token, else the session cookie, else ``None``."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get(COOKIE_NAME) or None
 
 
-def issue_token(secret: str, user_id: int) -> str:
-    return _serializer(secret).dumps({"uid": user_id})
-
-
-def read_token(secret: str, token: str) -> int | None:
-    """The user id inside a valid, unexpired token, else ``None``."""
-    try:
-        data = _serializer(secret).loads(token, max_age=MAX_AGE_S)
-    except BadSignature:
-        return None
-    uid = data.get("uid") if isinstance(data, dict) else None
-    return uid if isinstance(uid, int) else None
+def cookie_max_age(settings: Settings) -> int:
+    """The cookie lives as long as the session can (the server ends it earlier when idle or revoked)."""
+    return settings.session_absolute_hours * 3600

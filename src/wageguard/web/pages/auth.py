@@ -1,4 +1,5 @@
-"""Login and logout pages: the form sets the ``wg_session`` cookie holding the same token as the API."""
+"""Login and logout pages: the form sets the ``wg_session`` cookie holding a session token like the API's;
+logout ends that session on the server at once."""
 
 from __future__ import annotations
 
@@ -8,14 +9,21 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from wageguard.auth.scope import Principal
-from wageguard.auth.service import authenticate
+from wageguard.auth.service import log_in, log_out
+from wageguard.auth.throttle import LoginThrottle
 from wageguard.config import Settings
 from wageguard.db import Database
-from wageguard.errors import Unauthenticated
-from wageguard.web.deps import get_database, get_settings_dep, optional_principal
+from wageguard.errors import TooManyAttempts, Unauthenticated
+from wageguard.web.deps import (
+    client_address,
+    get_database,
+    get_login_throttle,
+    get_settings_dep,
+    optional_principal,
+)
 from wageguard.web.i18n import translate
 from wageguard.web.pages.render import page_lang, render
-from wageguard.web.tokens import COOKIE_NAME, MAX_AGE_S, issue_token
+from wageguard.web.tokens import COOKIE_NAME, cookie_max_age
 
 router = APIRouter(include_in_schema=False)
 HOME = "/projects"
@@ -49,24 +57,33 @@ def login_submit(
     password: Annotated[str, Form(max_length=200)],
     db: Annotated[Database, Depends(get_database)],
     settings: Annotated[Settings, Depends(get_settings_dep)],
+    throttle: Annotated[LoginThrottle, Depends(get_login_throttle)],
     next: Annotated[str, Form()] = "",
 ) -> Response:
+    context = {"next": safe_next(next), "username": username, "error": None}
     try:
-        with db.sessions() as session:
-            principal = authenticate(session=session, username=username, password=password)
+        done = log_in(
+            db=db,
+            settings=settings,
+            throttle=throttle,
+            username=username,
+            password=password,
+            address=client_address(request, settings),
+            now=throttle.clock(),
+        )
     except Unauthenticated:
-        context = {
-            "next": safe_next(next),
-            "username": username,
-            "error": translate(page_lang(request), "login.failed"),
-        }
+        context["error"] = translate(page_lang(request), "login.failed")
         return render(request, "login.html", context, status_code=401)
-    assert principal.user_id is not None
+    except TooManyAttempts as exc:
+        context["error"] = exc.message_zh if page_lang(request) == "zh" else str(exc)
+        response = render(request, "login.html", context, status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         COOKIE_NAME,
-        issue_token(settings.session_secret, principal.user_id),
-        max_age=MAX_AGE_S,
+        done.token,
+        max_age=cookie_max_age(settings),
         httponly=True,
         samesite="lax",
         secure=settings.environment == "production",
@@ -75,7 +92,10 @@ def login_submit(
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, db: Annotated[Database, Depends(get_database)]) -> Response:
+    token = request.cookies.get(COOKIE_NAME)
+    if token:
+        log_out(db=db, token=token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE_NAME)
     return response
