@@ -21,9 +21,11 @@ from wageguard.attendance.export import sheet_to_xlsx
 from wageguard.attendance.importer import import_attendance_file
 from wageguard.attendance.schemas import DeviceIn
 from wageguard.attendance.store import IngestOptions
+from wageguard.auth.scope import SYSTEM
 from wageguard.cli.context import database, protector, settings
 from wageguard.db import utcnow
 from wageguard.errors import ValidationFailed, WageGuardError
+from wageguard.ingest.boundary import Limits
 
 device_app = typer.Typer(help="考勤设备 / gate devices", no_args_is_help=True)
 attendance_app = typer.Typer(help="考勤 / attendance", no_args_is_help=True)
@@ -120,23 +122,30 @@ def query_attlog(serial: str, start: datetime = typer.Option(...), end: datetime
 
 
 @attendance_app.command("import")
-def import_file(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+def import_file(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="CSV encoding when detection cannot tell (gb18030, big5, utf-16 ...)"
+    ),
+) -> None:
     """Import a WorkerAttendance CSV / XLSX file (all rows or none; exit 2 when rejected)."""
-    options = IngestOptions.from_settings(settings())
+    cfg = settings()
     try:
-        with database().transaction() as session:
-            result = import_attendance_file(
-                session=session,
-                protector=protector(),
-                name=path.name,
-                content=path.read_bytes(),
-                options=options,
-            )
+        report = import_attendance_file(
+            db=database(),
+            principal=SYSTEM,
+            protector=protector(),
+            path=path,
+            options=IngestOptions.from_settings(cfg),
+            limits=Limits.of(cfg),
+            encoding=encoding,
+        )
     except WageGuardError as exc:
         _fail(exc, code=2)
+    done = report.details
     typer.echo(
-        f"已导入 / imported {path.name}: {result.received} rows, {result.inserted} new, "
-        f"{result.duplicates} already stored, by kind {result.by_kind}"
+        f"已导入 / imported {path.name}: {done['received']} rows, {done['inserted']} new, "
+        f"{done['duplicates']} already stored, by kind {done['by_kind']}"
     )
 
 

@@ -45,7 +45,9 @@ def import_command(
         None, "--format", help="json, csv or xlsx (default: from the name)"
     ),
     encoding: str | None = typer.Option(
-        None, "--encoding", help="CSV encoding (default: UTF-8 or GBK detected)"
+        None,
+        "--encoding",
+        help="CSV encoding when detection cannot tell (gb18030, big5, utf-16 ...; default: detected)",
     ),
     report: Path | None = typer.Option(None, "--report", help="write the full JSON report here"),
 ) -> None:
@@ -54,14 +56,14 @@ def import_command(
     if object_name.strip().lower() == "payroll":
         from wageguard.cli.money import import_payroll_command
 
-        import_payroll_command(file, report)
+        import_payroll_command(file, report, encoding)
         return
     # --- end money slice ---
     # --- attendance slice: ``attendance`` (WorkerAttendance punches) is imported by cli/attendance.py ---
     if object_name.strip().lower() in {"attendance", "workerattendance"}:
         from wageguard.cli.attendance import import_file as import_attendance
 
-        import_attendance(file)
+        import_attendance(file, encoding)
         return
     # --- end attendance slice ---
     try:

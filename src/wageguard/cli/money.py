@@ -88,11 +88,17 @@ def bank_profiles() -> None:
         typer.echo(f"{p.name}\t{p.label_zh}")
 
 
-def import_payroll_command(file: Path, report: Path | None) -> None:
+def import_payroll_command(file: Path, report: Path | None, encoding: str | None = None) -> None:
     """``wageguard import payroll FILE``: pay sheets from CSV/XLSX with national column names."""
     try:
         sheets = import_payroll_file(
-            db=database(), principal=SYSTEM, protector=protector(), path=file, actor="cli"
+            db=database(),
+            principal=SYSTEM,
+            protector=protector(),
+            path=file,
+            actor="cli",
+            encoding=encoding,
+            limits=Limits.of(settings()),
         )
     except ImportRejected as exc:
         _rejected(exc, report)

@@ -7,7 +7,6 @@ the same content again changes nothing. All sheets of one submission are stored,
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections.abc import Iterator
@@ -22,16 +21,18 @@ from wageguard.auth.scope import Principal
 from wageguard.db import Database
 from wageguard.errors import ImportRejected, Problem
 from wageguard.events import announce_import
+from wageguard.ingest.boundary import Limits, Source, check_size, guess_format, open_table
+from wageguard.ingest.records import record_import, reject_import, sha256_of
+from wageguard.ingest.report import ImportReport
 from wageguard.payroll.amounts import parse_month
 from wageguard.payroll.banks.records import problem
-from wageguard.payroll.banks.tabular import detect_encoding
 from wageguard.payroll.models import PaySheet, PaySheetLine
 from wageguard.payroll.schemas import PayrollIn
 from wageguard.registry.models import Project, ProjectWorker, Team, Worker
 from wageguard.security.crypto import Protector, mask
 from wageguard.validation.base import Invalid, is_blank
 from wageguard.validation.identifiers import parse_bank_card
-from wageguard.validation.values import parse_amount_fen, parse_bool, parse_date, parse_float
+from wageguard.validation.values import parse_amount_fen, parse_bool, parse_date, parse_float, parse_text
 
 DETAIL_FIELDS = (
     "idCardType",
@@ -76,29 +77,31 @@ def drafts_from_api(sheets: list[PayrollIn]) -> list[SheetDraft]:
     return drafts
 
 
-def _file_rows(path: Path) -> Iterator[dict[str, Any]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from python_calamine import CalamineWorkbook
+def drafts_from_source(
+    source: Source, *, limits: Limits, encoding: str | None = None, report: ImportReport | None = None
+) -> list[SheetDraft]:
+    """Group a flat CSV/XLSX (one row per worker, national column names) into team-month drafts.
 
-        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-        header = [str(h).strip() for h in rows[0]] if rows else []
-        for cells in rows[1:]:
-            yield dict(zip(header, cells, strict=False))
-        return
-    with path.open(encoding=detect_encoding(path), newline="") as fh:
-        yield from csv.DictReader(fh)
-
-
-def drafts_from_file(path: Path) -> list[SheetDraft]:
-    """Group a flat CSV/XLSX (one row per worker, national column names) into team-month drafts."""
+    Read through the input boundary: ``BadInput`` (an ``Invalid``) for a file that breaks its rules."""
+    check_size(source.stream, limits)
+    fmt = guess_format(source, None, ("csv", "xlsx"))
+    table = open_table(source, limits, file_format=fmt, encoding=encoding)
+    if report is not None:
+        report.file_format, report.encoding = fmt, table.encoding
     drafts: dict[tuple[str, str, str], SheetDraft] = {}
-    for row_no, row in enumerate(_file_rows(path), start=2):
-        if all(is_blank(v) for v in row.values()):
-            continue
+    for row_no, row in table.rows:
         key = tuple(str(row.get(k) or "").strip() for k in ("projectCode", "teamSysNo", "payMonth"))
         draft = drafts.setdefault(key, SheetDraft(key[0], key[1], key[2], row=row_no))  # type: ignore[arg-type]
         draft.lines.append((row_no, {k: row.get(k) for k in DETAIL_FIELDS}))
     return list(drafts.values())
+
+
+def drafts_from_file(
+    path: Path, *, limits: Limits | None = None, encoding: str | None = None
+) -> list[SheetDraft]:
+    """``drafts_from_source`` of a file on disk."""
+    with open(path, "rb") as stream:
+        return drafts_from_source(Source(stream, path.name), limits=limits or Limits(), encoding=encoding)
 
 
 def _parts(values: list[Any], size: int = 5000) -> Iterator[list[Any]]:
@@ -246,6 +249,9 @@ class _Validator:
             ("card", "payRollBankCardNumber", lambda x: None if is_blank(x) else parse_bank_card(x)),
             ("is_back_pay", "isBackPay", lambda x: False if is_blank(x) else parse_bool(x)),
             ("balance_date", "balanceDate", lambda x: None if is_blank(x) else parse_date(x)),
+            ("bank_code", "payRollBankCode", lambda x: None if is_blank(x) else parse_text(x, max_len=8)),
+            ("bank_name", "payRollBankName", lambda x: None if is_blank(x) else parse_text(x, max_len=100)),
+            ("third_ref", "thirdPayRollCode", lambda x: None if is_blank(x) else parse_text(x, max_len=64)),
         ]
         before = len(self.problems)
         for key, name, parse in checks:
@@ -265,9 +271,6 @@ class _Validator:
                     "net pay exceeds gross pay",
                 )
             )
-        out["bank_code"] = str(v.get("payRollBankCode") or "").strip() or None
-        out["bank_name"] = str(v.get("payRollBankName") or "").strip() or None
-        out["third_ref"] = str(v.get("thirdPayRollCode") or "").strip() or None
         return out if len(self.problems) == before else None
 
 
@@ -401,22 +404,43 @@ def submit_pay_sheets(
 
 
 def import_payroll_file(
-    *, db: Database, principal: Principal, protector: Protector, path: Path, actor: str
+    *,
+    db: Database,
+    principal: Principal,
+    protector: Protector,
+    path: Path,
+    actor: str,
+    encoding: str | None = None,
+    limits: Limits | None = None,
 ) -> list[dict[str, Any]]:
-    """Import a CSV/XLSX of pay-sheet rows (national column names) in one transaction."""
-    drafts = drafts_from_file(path)
-    if not drafts:
-        prob = problem(None, "file", "empty", "文件中没有工资单数据", "the file holds no pay-sheet rows")
-        raise ImportRejected("empty file", report={"problems": [prob.as_dict()]}, problems=[prob])
-    source = "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
-    with db.transaction() as session:
-        stored = submit_pay_sheets(
-            session=session,
-            principal=principal,
-            protector=protector,
-            drafts=drafts,
-            source=source,
-            actor=actor,
-        )
+    """Import a CSV/XLSX of pay-sheet rows (national column names) in one transaction; the import is
+    recorded (``import_batches`` + audit), accepted or rejected (``ImportRejected``, nothing stored)."""
+    report = ImportReport("Payroll", path.name, "", "")
+    with open(path, "rb") as stream:
+        try:
+            report.sha256 = sha256_of(stream)
+            source = Source(stream, path.name)
+            drafts = drafts_from_source(source, limits=limits or Limits(), encoding=encoding, report=report)
+        except Invalid as exc:
+            report.errors.append(exc.problem(field="(file)", value=path.name[:100]))
+            reject_import(db, actor, report)
+    report.rows = sum(len(d.lines) for d in drafts)
+    try:
+        with db.transaction() as session:
+            stored = submit_pay_sheets(
+                session=session,
+                principal=principal,
+                protector=protector,
+                drafts=drafts,
+                source=report.file_format,
+                actor=actor,
+            )
+            report.inserted = sum(int(s["lines"]) for s in stored if s["status"] != "unchanged")
+            report.unchanged = report.rows - report.inserted
+            report.details = {"sheets": stored}
+            record_import(session, actor, report)
+    except ImportRejected as exc:
+        report.errors = list(exc.problems)
+        reject_import(db, actor, report)
     announce_import("pay_sheets")
     return stored

@@ -162,12 +162,25 @@ def submit_payrolls(
 
 @router.post("/payrolls/file", status_code=201)
 def import_payrolls(
-    file: Annotated[UploadFile, File()], principal: Writer, db: Db, protector: Keys, settings: AppSettings
+    file: Annotated[UploadFile, File()],
+    principal: Writer,
+    db: Db,
+    protector: Keys,
+    settings: AppSettings,
+    encoding: Annotated[str | None, Form(max_length=40)] = None,
 ) -> list[dict[str, Any]]:
+    """Pay sheets from a CSV/XLSX upload (national column names); form field ``encoding`` names a CSV
+    encoding detection cannot tell (``gb18030``, ``big5``, ``utf-16`` ...); rejected: 422 with the report."""
     path = _saved(file, settings)
     try:
         return import_payroll_file(
-            db=db, principal=principal, protector=protector, path=path, actor=principal.username
+            db=db,
+            principal=principal,
+            protector=protector,
+            path=path,
+            actor=principal.username,
+            encoding=encoding,
+            limits=Limits.of(settings),
         )
     finally:
         path.unlink(missing_ok=True)
