@@ -315,6 +315,20 @@ def test_a_camt054_batch_whose_count_disagrees_with_its_details_is_rejected(db, 
     assert [(p.row, p.field, p.code) for p in problems] == [("1.1", "NbOfTxs", "count_mismatch")]
 
 
+@pytest.mark.parametrize(("declared", "accepted"), [("1", True), ("2", False), ("x", False)])
+def test_a_camt054_notification_summary_count_is_checked(db, protector, world, tmp_path, declared, accepted):
+    pays = [PaymentOut(f"E{i}", world.names[i], world.cards[i], 5000, date(2026, 11, 10)) for i in range(2)]
+    path = write_camt054(tmp_path / "n.xml", ACCOUNT, pays, "M2")
+    summary = f"<TxsSummry><TtlNtries><NbOfNtries>{declared}</NbOfNtries></TtlNtries></TxsSummry><Ntry>"
+    path.write_text(path.read_text(encoding="utf-8").replace("<Ntry>", summary, 1), encoding="utf-8")
+    if accepted:
+        _import(db, protector, path)
+        assert stored(db) == Stored(2, 0, 0)
+    else:
+        problems = _rejected(db, protector, path)
+        assert [(p.row, p.field, p.code) for p in problems] == [("1", "NbOfNtries", "count_mismatch")]
+
+
 def test_a_statement_whose_entry_count_disagrees_is_rejected(db, protector, world, tmp_path):
     path = camt053_offsets(tmp_path / "s.xml", account=ACCOUNT, name="张三", card=world.cards[0], entries="3")
     problems = _rejected(db, protector, path)
