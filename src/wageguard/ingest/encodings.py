@@ -86,29 +86,40 @@ def _sample(stream: IO[bytes], encoding: str) -> str:
 
 
 def _gb_weight(char: str) -> int:
-    """How unlikely ``char`` is in Chinese registry text read as GB18030: 0 common … 2 implausible."""
+    """How unlikely ``char`` is in Chinese registry text read as GB18030: 0 ordinary, 4 rare, 8 implausible.
+
+    GB2312 level 1 (leads B0–D7) holds the 3,755 common hanzi; level 2 and the GBK extensions are rare;
+    kana, Greek, Cyrillic, pinyin and box drawing (leads A4–A9) and the user-defined area are implausible
+    in a registry — and are exactly where Big5's common low-stroke hanzi (leads A4–AF) land when misread.
+    """
     try:
         lead = char.encode("gb2312")[0]
     except UnicodeEncodeError:
-        return 2 if "\ue000" <= char <= "\uf8ff" else 1  # user-defined area / GBK extension
+        return 8 if "\ue000" <= char <= "\uf8ff" else 4
     if 0xB0 <= lead <= 0xD7 or lead in (0xA1, 0xA3):
-        return 0  # level-1 hanzi, punctuation, full-width forms
+        return 0
     if 0xD8 <= lead <= 0xF7 or lead == 0xA2:
-        return 1  # level-2 hanzi, numbered signs
-    return 2  # kana, Greek, Cyrillic, pinyin, bopomofo, box drawing
+        return 4
+    return 8
 
 
 def _big5_weight(char: str) -> int:
-    """The same for text read as Big5 (cp950)."""
+    """The same for text read as Big5 (cp950), whose level 1 is ordered by strokes.
+
+    Real traditional text is full of hanzi with few strokes (leads A4–AF: 一 人 大 文 的 …); GB text misread
+    as Big5 never yields them (GB hanzi start at B0), only many-stroke level-1 (1) and level-2 (4) hanzi.
+    """
     try:
         code = int.from_bytes(char.encode("cp950"), "big")
     except UnicodeEncodeError:
-        return 2
-    if 0xA440 <= code <= 0xC67E or 0xA140 <= code <= 0xA3BF:
-        return 0  # common hanzi, punctuation
+        return 8
+    if 0xA440 <= code <= 0xAFFE or 0xA140 <= code <= 0xA3BF:
+        return 0
+    if 0xB040 <= code <= 0xC67E:
+        return 1
     if 0xC940 <= code <= 0xF9FE:
-        return 1  # less common hanzi
-    return 2  # kana, bopomofo, user-defined area
+        return 4
+    return 8  # kana, Cyrillic, user-defined area
 
 
 def _oddness(text: str, weight: Any) -> tuple[int, int]:
@@ -121,8 +132,16 @@ def _oddness(text: str, weight: Any) -> tuple[int, int]:
     return odd, total
 
 
+_PLAUSIBLE = 2.4
+"""Highest mean weight of a reading that is still taken as text (0 all ordinary … 8 all implausible)."""
+
+
 def _gb_or_big5(stream: IO[bytes]) -> str:
-    """``gb18030`` or ``cp950`` for a file that is not UTF-8, when the text makes it clear; else refuse."""
+    """``gb18030`` or ``cp950`` for a file that is not UTF-8, when the text makes it clear; else refuse.
+
+    A reading is chosen when it decodes the whole file, its sample is plausible and, when the other
+    reading decodes too, it is strictly more plausible; a tie or two implausible readings are refused.
+    """
     gb, big5 = _decodes(stream, "gb18030"), _decodes(stream, "cp950")
     if not gb and not big5:
         raise undecidable_encoding(
@@ -130,15 +149,11 @@ def _gb_or_big5(stream: IO[bytes]) -> str:
         )
     gb_odd, n = _oddness(_sample(stream, "gb18030"), _gb_weight) if gb else (0, 0)
     big5_odd, m = _oddness(_sample(stream, "cp950"), _big5_weight) if big5 else (0, 0)
-    if gb and not big5 and gb_odd <= n:
+    gb_ok, big5_ok = gb and gb_odd <= _PLAUSIBLE * n, big5 and big5_odd <= _PLAUSIBLE * m
+    if gb_ok and (not big5 or gb_odd < big5_odd):
         return "gb18030"
-    if big5 and not gb and big5_odd <= 0.6 * m:
+    if big5_ok and (not gb or big5_odd < gb_odd):
         return "cp950"
-    if gb and big5:
-        if gb_odd < big5_odd and gb_odd <= 0.6 * n:
-            return "gb18030"
-        if big5_odd < gb_odd and big5_odd <= 0.6 * m:
-            return "cp950"
     raise undecidable_encoding("（GB18030 与 Big5 无法区分）", " (GB18030 and Big5 both fit)")
 
 
