@@ -29,6 +29,7 @@ from wageguard.auth.scope import SYSTEM
 from wageguard.cli.main import app
 from wageguard.db import Database
 from wageguard.errors import ImportRejected, Problem
+from wageguard.ingest.boundary import Limits
 from wageguard.payroll.banks.writers import PaymentOut, write_camt054
 from wageguard.payroll.models import AccountBalance
 from wageguard.payroll.payments import import_bank_file
@@ -302,6 +303,47 @@ def test_xml_nested_beyond_the_depth_limit_is_refused(db, protector, world, tmp_
     path = tmp_path / "deep.xml"
     path.write_bytes(nested_xml(5000))
     assert _rejected(db, protector, path)[0].code == "xml_too_deep"
+
+
+def test_the_xml_depth_limit_comes_from_settings(db, protector, world, tmp_path, settings):
+    path = camt053_offsets(tmp_path / "s.xml", account=ACCOUNT, name="张三", card=world.cards[0])
+    shallow = Limits.of(settings.model_copy(update={"import_max_xml_depth": 10}))
+    with pytest.raises(ImportRejected) as info:
+        import_bank_file(
+            db=db,
+            principal=SYSTEM,
+            protector=protector,
+            path=path,
+            account_no=ACCOUNT,
+            actor="t",
+            limits=shallow,
+        )
+    assert info.value.problems[0].code == "xml_too_deep" and "10" in info.value.problems[0].message_zh
+    assert stored(db) == NOTHING
+    _import(db, protector, path)  # the default (32) takes the real message, 11 levels deep
+    assert stored(db) == Stored(1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("limits", "code"),
+    [(Limits(max_bytes=1024), "file.too_large"), (Limits(max_rows=2), "file.too_many_rows")],
+)
+def test_file_size_and_row_limits_reject_bank_files(db, protector, world, tmp_path, limits, code):
+    rows = [icbc_row(ACCOUNT, "张三", world.cards[0], day=f"2026-11-{d:02d}") for d in range(1, 21)]
+    path = icbc_csv(tmp_path / "many.csv", ACCOUNT, rows)
+    with pytest.raises(ImportRejected) as info:
+        import_bank_file(
+            db=db,
+            principal=SYSTEM,
+            protector=protector,
+            path=path,
+            profile="icbc",
+            account_no=ACCOUNT,
+            actor="t",
+            limits=limits,
+        )
+    assert info.value.problems[0].code == code
+    assert stored(db) == NOTHING and bank_batches(db) == [("rejected", 1)]
 
 
 def test_a_camt054_batch_whose_count_disagrees_with_its_details_is_rejected(db, protector, world, tmp_path):
