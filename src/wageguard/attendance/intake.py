@@ -43,6 +43,7 @@ from wageguard.attendance.service import store_device_punches
 from wageguard.attendance.store import IngestOptions
 from wageguard.db import Database
 from wageguard.errors import NotFound, WageGuardError
+from wageguard.security.files import private_file
 
 log = logging.getLogger("wageguard.intake")
 T = TypeVar("T")
@@ -167,7 +168,7 @@ class Intake:
         self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # raw device calls: 0600 in a 0700 folder (WAL files take the file's mode)
         conn = sqlite3.connect(self.path, timeout=self.wait_s, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -300,20 +301,23 @@ def try_write(db: Database, work: Callable[[Session], T], *, wait_ms: int = 250)
                 if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
                     return None
                 raise
-        raw = session.connection().connection
-        busy = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None
+        busy = int(raw.execute("PRAGMA busy_timeout").fetchone()[0])
         raw.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
         try:
-            try:
-                raw.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError:
-                return None
+            raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return None
+        finally:  # the lock is ours (or not): later waits of this pooled connection as before
+            raw.execute(f"PRAGMA busy_timeout = {busy}")
+        try:
             result = work(session)
-            session.commit()
-            return result
-        finally:
+        except BaseException:
             session.rollback()
-            raw.execute(f"PRAGMA busy_timeout = {int(busy)}")
+            raise
+        session.commit()
+        return result
 
 
 def _write_first(session: Session) -> None:
