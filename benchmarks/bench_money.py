@@ -203,6 +203,7 @@ def _cpu() -> float:
 
 
 def _measure(url: str, csv_path: Path, chunk: int) -> dict[str, object]:
+    from wageguard.auth.scope import SYSTEM
     from wageguard.config import Settings
     from wageguard.db import Database
     from wageguard.payroll.payments import import_bank_file
@@ -213,12 +214,24 @@ def _measure(url: str, csv_path: Path, chunk: int) -> dict[str, object]:
     keys = Protector(settings.data_key_bytes, settings.index_key_bytes)
     started, cpu = time.perf_counter(), _cpu()
     result = import_bank_file(
-        db=db, protector=keys, path=csv_path, profile="generic", actor="bench", chunk_rows=chunk
+        db=db,
+        principal=SYSTEM,
+        protector=keys,
+        path=csv_path,
+        profile="generic",
+        actor="bench",
+        chunk_rows=chunk,
     )
     seconds, cpu_seconds = time.perf_counter() - started, _cpu() - cpu
     again = time.perf_counter()
     rerun = import_bank_file(
-        db=db, protector=keys, path=csv_path, profile="generic", actor="bench", chunk_rows=chunk
+        db=db,
+        principal=SYSTEM,
+        protector=keys,
+        path=csv_path,
+        profile="generic",
+        actor="bench",
+        chunk_rows=chunk,
     )
     return {
         "seconds": round(seconds, 1),

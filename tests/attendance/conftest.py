@@ -14,6 +14,7 @@ from wageguard.attendance.devices import enrol_worker, register_device
 from wageguard.attendance.models import Punch, WorkerDay, WorkerMonth
 from wageguard.attendance.schemas import DeviceIn
 from wageguard.attendance.store import IngestOptions
+from wageguard.auth.scope import SYSTEM
 from wageguard.db import Database
 from wageguard.security.crypto import Protector
 
@@ -53,6 +54,7 @@ def build_site(db: Database, protector: Protector) -> Site:
         for sn, vendor in ((ZK_SN, Vendor.ZKTECO), (HIK_SN, Vendor.HIKVISION)):
             register_device(
                 session=s,
+                principal=SYSTEM,
                 data=DeviceIn(
                     vendor=vendor, serial=sn, project_code=project.project_code, gate="东门", secret=KEY
                 ),
@@ -60,8 +62,8 @@ def build_site(db: Database, protector: Protector) -> Site:
         pins = {}
         for i, w in enumerate(workers[:2]):
             pin = f"{1001 + i}"
-            enrol_worker(session=s, serial=ZK_SN, worker_id=w.id, pin=pin)
-            enrol_worker(session=s, serial=HIK_SN, worker_id=w.id, pin=pin)
+            enrol_worker(session=s, principal=SYSTEM, serial=ZK_SN, worker_id=w.id, pin=pin)
+            enrol_worker(session=s, principal=SYSTEM, serial=HIK_SN, worker_id=w.id, pin=pin)
             pins[pin] = w.id
         return Site(
             project.id,

@@ -48,9 +48,17 @@ def _october(site: Site) -> dict[str, object]:
     return _batch(site, rows)
 
 
+def _device_account(client, make_user, login, name: str = "gate-system") -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A device account linked to the site's ZKTeco gate: it may post the site's batches."""
+    make_user(name, Role.DEVICE)
+    make_user(f"{name}-admin")
+    r = client.put(f"/api/v1/devices/{ZK_SN}/account", json={"account": name}, headers=login(f"{name}-admin"))
+    assert r.status_code == 200, r.text
+    return login(name)
+
+
 def test_the_batch_api_stores_once_and_answers_after_commit(client, db, site, make_user, login, app_options):
-    make_user("gate-system", Role.DEVICE)
-    headers = login("gate-system")
+    headers = _device_account(client, make_user, login)
     r = client.post("/api/v1/attendance/batch", json=_october(site), headers=headers)
     assert r.status_code == 200, r.text
     assert r.json() == {"received": 8, "inserted": 8, "duplicates": 0, "by_kind": {"worker": 8}, "flagged": 0}
@@ -60,12 +68,12 @@ def test_the_batch_api_stores_once_and_answers_after_commit(client, db, site, ma
 
 
 def test_a_malformed_batch_is_a_422_with_rows_and_nothing_is_stored(client, db, site, make_user, login):
-    make_user("gate-system", Role.DEVICE)
+    headers = _device_account(client, make_user, login)
     body = _batch(site, [(0, "2026-10-08 07:30:00", "01"), (1, "2026-10-08 7:30", "01")])
-    r = client.post("/api/v1/attendance/batch", json=body, headers=login("gate-system"))
+    r = client.post("/api/v1/attendance/batch", json=body, headers=headers)
     assert r.status_code == 422
     assert [(p["row"], p["field"]) for p in r.json()["problems"]] == [(2, "date")]
-    r = client.post("/api/v1/attendance/batch", json={"projectCode": "X"}, headers=login("gate-system"))
+    r = client.post("/api/v1/attendance/batch", json={"projectCode": "X"}, headers=headers)
     assert r.status_code == 422
     assert count(db, Punch) == 0
 
@@ -75,7 +83,7 @@ def test_an_enterprise_may_only_post_for_its_own_projects(client, db, site, make
         other = make_enterprise(s)
     make_user("outsider", Role.ENTERPRISE, enterprise_id=other.id)
     r = client.post("/api/v1/attendance/batch", json=_october(site), headers=login("outsider"))
-    assert r.status_code == 403
+    assert r.status_code == 404  # not theirs to see, so not theirs to write
     make_user("inspector", Role.INSPECTOR, region_code="520600")
     r = client.post("/api/v1/attendance/batch", json=_october(site), headers=login("inspector"))
     assert r.status_code == 403

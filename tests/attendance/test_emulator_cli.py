@@ -8,12 +8,13 @@ from typer.testing import CliRunner
 
 from wageguard.attendance.devices import push_roster
 from wageguard.attendance.models import DeviceCommand
+from wageguard.auth.scope import SYSTEM
 from wageguard.cli.main import app as cli
 
 
 def test_the_zkteco_emulator_runs_a_whole_conversation_over_http(app, db, site, attendance_server):
     with db.transaction() as s:
-        push_roster(session=s, serial=ZK_SN)
+        push_roster(session=s, principal=SYSTEM, serial=ZK_SN)
     args = ["emulate", "zkteco", ZK_SN, "--server", attendance_server, "--key", KEY, "--day", "2026-10-08"]
     r = CliRunner().invoke(cli, [*args, "--pins", "1001,1002"])
     assert r.exit_code == 0, r.output

@@ -12,6 +12,7 @@ from wageguard.attendance.models import Punch, WorkerDay
 from wageguard.attendance.schemas import AttendanceRecordIn, DevicePunch, WorkerAttendanceIn
 from wageguard.attendance.service import ingest_device_punches, ingest_worker_attendance
 from wageguard.attendance.store import IngestOptions
+from wageguard.auth.scope import SYSTEM
 from wageguard.db import Database
 from wageguard.errors import ValidationFailed
 from wageguard.security.crypto import Protector
@@ -29,7 +30,9 @@ def _batch(site: Site, rows: list[tuple[str, str, str]]) -> WorkerAttendanceIn:
 
 def _ingest(db: Database, protector: Protector, batch: WorkerAttendanceIn, options: IngestOptions = OPTIONS):
     with db.transaction() as s:
-        return ingest_worker_attendance(session=s, protector=protector, batch=batch, options=options)
+        return ingest_worker_attendance(
+            session=s, principal=SYSTEM, protector=protector, batch=batch, options=options
+        )
 
 
 def _device(db: Database, rows: list[DevicePunch], options: IngestOptions = OPTIONS):

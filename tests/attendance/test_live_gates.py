@@ -14,6 +14,7 @@ from wageguard.attendance.devices import push_roster, register_device
 from wageguard.attendance.live import demo_key, silent_gate_serials, start_live_gates
 from wageguard.attendance.models import Device, DeviceCommand, Punch
 from wageguard.attendance.schemas import DeviceIn
+from wageguard.auth.scope import SYSTEM
 from wageguard.db import Database
 
 LIVE = {"ZK-LIVE-0001": Vendor.ZKTECO, "HIK-LIVE-0001": Vendor.HIKVISION}
@@ -26,8 +27,8 @@ def _demo_gates(db: Database, site: Site) -> None:
             data = DeviceIn(
                 vendor=vendor, serial=serial, project_code=site.project_code, secret=demo_key(serial)
             )
-            register_device(session=s, data=data)
-            push_roster(session=s, serial=serial)
+            register_device(session=s, principal=SYSTEM, data=data)
+            push_roster(session=s, principal=SYSTEM, serial=serial)
 
 
 def _truth(tmp_path: Path) -> Path:

@@ -10,6 +10,7 @@ from tests.attendance.conftest import KEY, ZK_SN, count, drain, punches, worker_
 from wageguard.attendance.devices import push_roster, request_missed_punches
 from wageguard.attendance.emulator import ZKTecoEmulator
 from wageguard.attendance.models import Device, DeviceCommand, DeviceRejection, Punch
+from wageguard.auth.scope import SYSTEM
 
 DAY = datetime(2026, 10, 8)
 
@@ -33,8 +34,10 @@ def test_a_whole_conversation_handshake_punches_commands_and_results(client, app
     assert out == {DAY.replace(hour=7, minute=31): "01", DAY.replace(hour=17, minute=40): "02"}
 
     with db.transaction() as s:
-        assert push_roster(session=s, serial=ZK_SN) == 1  # the third worker is not on the gate yet
-        request_missed_punches(session=s, serial=ZK_SN, start=DAY, end=DAY.replace(hour=23))
+        assert (
+            push_roster(session=s, principal=SYSTEM, serial=ZK_SN) == 1
+        )  # the third worker is not on the gate yet
+        request_missed_punches(session=s, principal=SYSTEM, serial=ZK_SN, start=DAY, end=DAY.replace(hour=23))
     commands = gate.poll()
     assert [c for _, c in commands] == [
         f"DATA UPDATE USERINFO PIN={site.worker_ids[2]}\tName=王五\tPrivilege=0\tCard=",

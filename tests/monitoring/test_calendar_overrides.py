@@ -11,6 +11,7 @@ from wageguard.attendance.choices import Vendor
 from wageguard.attendance.devices import register_device
 from wageguard.attendance.queries import device_health
 from wageguard.attendance.schemas import DeviceIn
+from wageguard.auth.scope import SYSTEM
 from wageguard.complaints.service import set_calendar_day
 from wageguard.config import Settings
 from wageguard.db import Database
@@ -32,7 +33,7 @@ def _gate_last_heard_on_monday(db: Database) -> None:
         data = DeviceIn(
             vendor=Vendor.ZKTECO, serial=SERIAL, project_code=project.project_code, secret="gate-secret"
         )
-        device = register_device(session=s, data=data)
+        device = register_device(session=s, principal=SYSTEM, data=data)
         device.created_at = LAST_HEARD - timedelta(days=30)
         device.last_seen_at = device.last_punch_at = LAST_HEARD
 

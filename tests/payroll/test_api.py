@@ -51,7 +51,8 @@ def test_a_bank_may_not_push_for_an_account_at_another_bank(client, make_user, l
         json=_push(world, "P1", world.cards[0], "张三", "100"),
         headers=login("icbc"),
     )
-    assert r.status_code == 422 and r.json()["problems"][0]["code"] == "account_other_bank"
+    # answered like an account nobody registered: another bank's accounts are not the caller's to know
+    assert r.status_code == 422 and r.json()["problems"][0]["code"] == "account_unknown"
 
 
 def test_enterprise_submits_pay_sheet_and_inspector_sees_declared_vs_paid(

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from tests.payroll.conftest import ACCOUNT, OTHER_ACCOUNT, World, payment_count, payments
 
+from wageguard.auth.scope import SYSTEM
 from wageguard.db import Database
 from wageguard.errors import ImportRejected
 from wageguard.payroll.banks.writers import CreditOut, PaymentOut, write_camt053, write_camt054, write_pain001
@@ -21,7 +22,9 @@ DAY = date(2026, 11, 10)
 
 
 def _import(db: Database, protector: Protector, path: Path, account: str | None = ACCOUNT):
-    return import_bank_file(db=db, protector=protector, path=path, account_no=account, actor="t")
+    return import_bank_file(
+        db=db, principal=SYSTEM, protector=protector, path=path, account_no=account, actor="t"
+    )
 
 
 def _pay(

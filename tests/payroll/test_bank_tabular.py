@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from tests.payroll.conftest import ACCOUNT, World, payment_count, payments, write_icbc
 
+from wageguard.auth.scope import SYSTEM
 from wageguard.db import Database
 from wageguard.errors import ImportRejected, NotFound
 from wageguard.ingest.models import ImportBatch
@@ -20,7 +21,13 @@ def _import(
     db: Database, protector: Protector, path: Path, profile: str = "icbc", account: str | None = ACCOUNT
 ):
     return import_bank_file(
-        db=db, protector=protector, path=path, profile=profile, account_no=account, actor="t"
+        db=db,
+        principal=SYSTEM,
+        protector=protector,
+        path=path,
+        profile=profile,
+        account_no=account,
+        actor="t",
     )
 
 
@@ -196,7 +203,14 @@ def test_a_bad_row_after_stored_chunks_leaves_nothing_half_stored(db, protector,
     path = write_icbc(tmp_path / "late-error.csv", rows)
     with pytest.raises(ImportRejected) as info:
         import_bank_file(
-            db=db, protector=protector, path=path, profile="icbc", account_no=ACCOUNT, actor="t", chunk_rows=2
+            db=db,
+            principal=SYSTEM,
+            protector=protector,
+            path=path,
+            profile="icbc",
+            account_no=ACCOUNT,
+            actor="t",
+            chunk_rows=2,
         )
     assert [(p.row, p.field) for p in info.value.problems] == [(6, "amount")]
     assert payment_count(db) == 0

@@ -7,6 +7,7 @@ from datetime import date
 from tests.factories import card_number
 from tests.payroll.conftest import ACCOUNT, World, payments, payroll, submit
 
+from wageguard.auth.scope import SYSTEM
 from wageguard.db import Database
 from wageguard.payroll.banks.writers import PaymentOut, write_icbc_csv
 from wageguard.payroll.choices import PaymentStatus
@@ -18,7 +19,9 @@ DAY = date(2026, 11, 10)
 
 def _run(db: Database, protector: Protector, tmp_path, rows: list[PaymentOut]):
     path = write_icbc_csv(tmp_path / f"f{len(list(tmp_path.iterdir()))}.csv", ACCOUNT, rows)
-    import_bank_file(db=db, protector=protector, path=path, profile="icbc", account_no=ACCOUNT, actor="t")
+    import_bank_file(
+        db=db, principal=SYSTEM, protector=protector, path=path, profile="icbc", account_no=ACCOUNT, actor="t"
+    )
     return payments(db)
 
 

@@ -1,4 +1,5 @@
-"""Use cases of gate devices: register, enrol, authenticate, queue commands, record results and gaps.
+"""Use cases of gate devices: register, link to a device account, enrol, authenticate, queue commands,
+record results and gaps. Managing a device asks the write policy (``auth/policy.py``).
 
 Device authentication (documented in docs/attendance.md): a request names its serial number (``SN``); the
 serial must be registered and active, and either the ``key`` query parameter equals the device's shared
@@ -21,23 +22,44 @@ from wageguard.attendance.models import Device, DeviceCommand, DeviceEnrolment, 
 from wageguard.attendance.protocols import zkteco
 from wageguard.attendance.schemas import DeviceIn, DeviceRef
 from wageguard.attendance.store import zone
+from wageguard.auth.models import User
+from wageguard.auth.policy import check_device_manage, writable_project
+from wageguard.auth.scope import Principal
 from wageguard.bounds import INT4_MAX
 from wageguard.db import utcnow
-from wageguard.errors import Conflict, Forbidden, NotFound, Unauthenticated
-from wageguard.registry.models import Project, ProjectWorker, Worker
+from wageguard.errors import Conflict, Forbidden, NotFound, Problem, Unauthenticated, ValidationFailed
+from wageguard.registry.choices import Role
+from wageguard.registry.models import ProjectWorker, Worker
 
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def register_device(*, session: Session, data: DeviceIn) -> Device:
-    """Register a gate device on a project (its serial number must be new)."""
-    project = session.scalar(select(Project).where(Project.project_code == data.project_code))
-    if project is None:
-        raise NotFound(
-            f"project {data.project_code} not found", message_zh=f"项目 {data.project_code} 不存在"
+def _device_account(session: Session, username: str | None) -> int | None:
+    """The id of the active device account named ``username`` (``None`` for none)."""
+    if not username:
+        return None
+    user_id = session.scalar(
+        select(User.id).where(User.username == username, User.role == Role.DEVICE.value, User.is_active)
+    )
+    if user_id is None:
+        problem = Problem(
+            field="account",
+            code="not_a_device_account",
+            message_zh=f"{username} 不是有效的设备账号",
+            message_en=f"{username} is not an active device account",
+            value=username[:64],
         )
+        raise ValidationFailed("not a device account", [problem], message_zh="设备账号无效")
+    return user_id
+
+
+def register_device(*, session: Session, principal: Principal, data: DeviceIn) -> Device:
+    """Register a gate device on a project (its serial number must be new), optionally for a device
+    account that will post the project's ``WorkerAttendance`` batches."""
+    project = writable_project(session, principal, data.project_code)
+    check_device_manage(session, principal, project.id)
     if session.scalar(select(Device.id).where(Device.serial == data.serial)) is not None:
         raise Conflict(f"device {data.serial} exists", message_zh=f"设备 {data.serial} 已登记")
     try:
@@ -54,6 +76,7 @@ def register_device(*, session: Session, data: DeviceIn) -> Device:
         tz=data.tz,
         secret_hash=hash_secret(data.secret),
         ip_allow=data.ip_allow,
+        account_user_id=_device_account(session, data.account),
         active=True,
         att_stamp=0,
         op_stamp=0,
@@ -70,9 +93,31 @@ def device_by_serial(session: Session, serial: str) -> Device:
     return device
 
 
-def enrol_worker(*, session: Session, serial: str, worker_id: int, pin: str) -> DeviceEnrolment:
-    """Enrol a worker of the device's project under a PIN / employee number."""
+def managed_device(session: Session, principal: Principal, serial: str) -> Device:
+    """The device numbered ``serial`` if the caller may manage it (else ``NotFound``, as if unknown)."""
     device = device_by_serial(session, serial)
+    try:
+        check_device_manage(session, principal, device.project_id)
+    except NotFound:
+        raise NotFound(f"device {serial} not found", message_zh=f"设备 {serial} 未登记") from None
+    return device
+
+
+def assign_device_account(
+    *, session: Session, principal: Principal, serial: str, account: str | None
+) -> Device:
+    """Link the device to the device account ``account`` (``None`` unlinks it)."""
+    device = managed_device(session, principal, serial)
+    device.account_user_id = _device_account(session, account)
+    session.flush()
+    return device
+
+
+def enrol_worker(
+    *, session: Session, principal: Principal, serial: str, worker_id: int, pin: str
+) -> DeviceEnrolment:
+    """Enrol a worker of the device's project under a PIN / employee number."""
+    device = managed_device(session, principal, serial)
     on_roster = session.scalar(
         select(ProjectWorker.id).where(
             ProjectWorker.project_id == device.project_id, ProjectWorker.worker_id == worker_id
@@ -94,9 +139,9 @@ def enrol_worker(*, session: Session, serial: str, worker_id: int, pin: str) -> 
     return enrolment
 
 
-def push_roster(*, session: Session, serial: str) -> int:
+def push_roster(*, session: Session, principal: Principal, serial: str) -> int:
     """Enrol every roster worker not yet on the device (PIN = worker id) and queue USERINFO pushes."""
-    device = device_by_serial(session, serial)
+    device = managed_device(session, principal, serial)
     enrolled = select(DeviceEnrolment.worker_id).where(DeviceEnrolment.device_id == device.id)
     missing = session.execute(
         select(Worker.id, Worker.name)
@@ -117,9 +162,11 @@ def push_roster(*, session: Session, serial: str) -> int:
     return len(missing)
 
 
-def request_missed_punches(*, session: Session, serial: str, start: datetime, end: datetime) -> int:
+def request_missed_punches(
+    *, session: Session, principal: Principal, serial: str, start: datetime, end: datetime
+) -> int:
     """Queue ``DATA QUERY ATTLOG`` so the device uploads a period's punches again (resends dedupe)."""
-    device = device_by_serial(session, serial)
+    device = managed_device(session, principal, serial)
     if end <= start:
         raise Conflict("end must be after start", message_zh="结束时间必须晚于开始时间")
     cmd = DeviceCommand(device_id=device.id, command=zkteco.query_attlog_command(start, end))

@@ -52,6 +52,15 @@ class DeviceIn(BaseModel):
     tz: str = Field(default="Asia/Shanghai", max_length=64)
     secret: str = Field(min_length=8, max_length=128)
     ip_allow: str | None = Field(default=None, max_length=300)
+    account: str | None = Field(
+        default=None, max_length=64, description="the device account (username) that speaks for the gate"
+    )
+
+
+class DeviceAccountIn(BaseModel):
+    """The device account linked to a gate device (``null`` unlinks it)."""
+
+    account: str | None = Field(default=None, max_length=64)
 
 
 class DeviceOut(BaseModel):
@@ -67,6 +76,7 @@ class DeviceOut(BaseModel):
     active: bool
     last_seen_at: datetime | None
     last_punch_at: datetime | None
+    account: str | None = None
     silent: bool = False
     serial_gaps: int = 0
 

@@ -27,10 +27,10 @@ from wageguard.attendance.store import (
     parse_local_time,
     store_punches,
 )
-from wageguard.auth.scope import SYSTEM, Principal
-from wageguard.errors import Forbidden, NotFound, Problem, ValidationFailed
-from wageguard.registry.choices import Role
-from wageguard.registry.models import Project, ProjectParticipant, ProjectWorker, Team, Worker
+from wageguard.auth.policy import check_punch_write
+from wageguard.auth.scope import Principal
+from wageguard.errors import NotFound, Problem, ValidationFailed
+from wageguard.registry.models import Project, ProjectWorker, Team, Worker
 from wageguard.security.crypto import Protector
 
 T = TypeVar("T")
@@ -46,18 +46,11 @@ def _problem(row: int, field: str, value: object, zh: str, en: str) -> Problem:
 
 
 def _project_for(session: Session, code: str, principal: Principal) -> Project:
+    """The batch's project, if the write policy lets ``principal`` post its punches."""
     project = session.scalar(select(Project).where(Project.project_code == code))
     if project is None:
-        raise NotFound(f"project {code} not found", message_zh=f"项目 {code} 不存在")
-    if principal.role is Role.ENTERPRISE:
-        mine = session.scalar(
-            select(ProjectParticipant.id).where(
-                ProjectParticipant.project_id == project.id,
-                ProjectParticipant.enterprise_id == principal.enterprise_id,
-            )
-        )
-        if mine is None:
-            raise Forbidden("not a participant of this project", message_zh="贵单位未参建该项目")
+        raise NotFound(f"project {code} not found", message_zh=f"未找到项目 {code}")
+    check_punch_write(session, principal, project)
     return project
 
 
@@ -141,10 +134,11 @@ def ingest_worker_attendance(
     protector: Protector,
     batch: WorkerAttendanceIn,
     options: IngestOptions,
-    principal: Principal = SYSTEM,
+    principal: Principal,
     now: datetime | None = None,
 ) -> StoreResult:
-    """Store a national ``WorkerAttendance`` batch: all of it or, on any bad row, nothing."""
+    """Store a national ``WorkerAttendance`` batch: all of it or, on any bad row, nothing; only for a
+    project ``principal`` may post punches for (a device account: one its devices serve)."""
     times = _parse_records(batch, options.batch_max)
     project = _project_for(session, batch.projectCode, principal)
     _check_team(session, project, batch.teamSysNo)

@@ -48,6 +48,16 @@ def check_region_write(principal: Principal, region_code: str | None, *, what_en
         raise NotFound(f"{what_en} not found", message_zh=f"{what_zh}不存在")
 
 
+def check_superior_approval(principal: Principal, *, what_en: str, what_zh: str) -> None:
+    """Steps reserved to a superior (a case's extension): admins, and inspectors of a prefecture or a
+    province (GB/T 2260 codes ending in ``00``); ``Forbidden`` for a county inspector."""
+    if principal.is_admin:
+        return
+    if principal.role is Role.INSPECTOR and (principal.region_code or "").endswith("00"):
+        return
+    raise Forbidden(f"{what_en} needs a superior's approval", message_zh=f"{what_zh}须经上级（市级以上）批准")
+
+
 # -- projects: money records, pay sheets, attendance, devices --------------------------------------------
 
 

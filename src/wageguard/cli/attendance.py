@@ -51,6 +51,7 @@ def register(
     direction: str = typer.Option("01", help="default direction: 01 in, 02 out"),
     tz: str = typer.Option("Asia/Shanghai"),
     ip_allow: str | None = typer.Option(None, help="comma-separated source addresses accepted without key"),
+    account: str | None = typer.Option(None, help="the device account (username) posting for this gate"),
 ) -> None:
     """Register a gate device on a project."""
     data = DeviceIn(
@@ -62,13 +63,31 @@ def register(
         tz=tz,
         secret=secret,
         ip_allow=ip_allow,
+        account=account,
     )
     try:
         with database().transaction() as session:
-            device = device_service.register_device(session=session, data=data)
+            device = device_service.register_device(session=session, principal=SYSTEM, data=data)
             typer.echo(f"已登记设备 / registered device {device.serial} (id {device.id})")
     except WageGuardError as exc:
         _fail(exc)
+
+
+@device_app.command("assign")
+def assign(
+    serial: str,
+    account: str | None = typer.Option(None, help="device account (username); omit to unlink"),
+) -> None:
+    """Link a gate device to the device account that posts its project's WorkerAttendance batches."""
+    try:
+        with database().transaction() as session:
+            device_service.assign_device_account(
+                session=session, principal=SYSTEM, serial=serial, account=account
+            )
+    except WageGuardError as exc:
+        _fail(exc)
+    shown = account or "无 / none"
+    typer.echo(f"设备 {serial} 的设备账号 / device account of {serial}: {shown}")
 
 
 @device_app.command("list")
@@ -93,7 +112,9 @@ def enrol(serial: str, worker_id: int = typer.Option(...), pin: str = typer.Opti
     """Enrol a worker on a device under a PIN / employee number."""
     try:
         with database().transaction() as session:
-            device_service.enrol_worker(session=session, serial=serial, worker_id=worker_id, pin=pin)
+            device_service.enrol_worker(
+                session=session, principal=SYSTEM, serial=serial, worker_id=worker_id, pin=pin
+            )
     except WageGuardError as exc:
         _fail(exc)
     typer.echo(f"已登记 / enrolled worker {worker_id} as PIN {pin}")
@@ -104,7 +125,7 @@ def push_roster(serial: str) -> None:
     """Enrol the project's registered workers and queue DATA UPDATE USERINFO for the gate."""
     try:
         with database().transaction() as session:
-            n = device_service.push_roster(session=session, serial=serial)
+            n = device_service.push_roster(session=session, principal=SYSTEM, serial=serial)
     except WageGuardError as exc:
         _fail(exc)
     typer.echo(f"已排队 / queued {n} workers for {serial}")
@@ -115,7 +136,9 @@ def query_attlog(serial: str, start: datetime = typer.Option(...), end: datetime
     """Queue DATA QUERY ATTLOG: the gate uploads the period's punches again (duplicates are ignored)."""
     try:
         with database().transaction() as session:
-            cid = device_service.request_missed_punches(session=session, serial=serial, start=start, end=end)
+            cid = device_service.request_missed_punches(
+                session=session, principal=SYSTEM, serial=serial, start=start, end=end
+            )
     except WageGuardError as exc:
         _fail(exc)
     typer.echo(f"已排队命令 / queued command {cid}")

@@ -61,6 +61,7 @@ def bank_import(
     try:
         result = import_bank_file(
             db=database(),
+            principal=SYSTEM,
             protector=protector(),
             path=file,
             profile=profile,

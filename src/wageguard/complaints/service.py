@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wageguard.audit.service import record_audit
+from wageguard.auth.policy import check_region_write, check_superior_approval
 from wageguard.auth.scope import Principal
 from wageguard.complaints.choices import PHOTO_TYPES, TRANSITIONS, CaseAction, CaseState, Outcome
 from wageguard.complaints.models import CalendarOverride, Complaint, ComplaintEvent, ComplaintPhoto
@@ -31,8 +32,7 @@ from wageguard.complaints.queries import case_photo
 from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
-from wageguard.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
-from wageguard.registry.choices import Role
+from wageguard.errors import Conflict, NotFound, Problem, ValidationFailed
 from wageguard.registry.models import Project, Region
 from wageguard.security.counters import CounterStore, DatabaseCounterStore
 from wageguard.security.crypto import Protector, mask, mask_phone
@@ -257,9 +257,11 @@ def submit_complaint(
 
 
 def _load_case(session: Session, principal: Principal, case_id: int) -> Complaint:
+    """The case, if the write policy lets ``principal`` act on it (inspectors of its county and above)."""
     case = session.get(Complaint, case_id, with_for_update=True)
-    if case is None or not principal.covers_region(case.region_code):
-        raise NotFound(f"case {case_id}", message_zh="案件不存在")
+    if case is None:
+        raise NotFound(f"case {case_id} not found", message_zh="案件不存在")
+    check_region_write(principal, case.region_code, what_en=f"case {case_id}", what_zh="案件")
     return case
 
 
@@ -297,10 +299,7 @@ def _apply(
         _require(bool(reason), "a reason is required", "请填写延期理由（复杂案件）")
         if case.extended:
             raise Conflict("already extended", message_zh="办理期限已延长过一次")
-        if principal.role is not Role.ADMIN and not (principal.region_code or "").endswith("00"):
-            raise Forbidden(
-                "extension needs a superior's approval", message_zh="延期须经上级（市级以上）批准"
-            )
+        check_superior_approval(principal, what_en="an extension", what_zh="延期")
         assert case.finish_due is not None
         case.finish_due = calendar.add_working_days(
             case.finish_due, settings.complaint_extension_working_days

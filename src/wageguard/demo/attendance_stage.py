@@ -23,13 +23,22 @@ from typing import Any
 from sqlalchemy import select
 
 from wageguard.attendance.choices import Vendor
-from wageguard.attendance.devices import device_by_serial, device_ref, push_roster, register_device
+from wageguard.attendance.devices import (
+    assign_device_account,
+    device_by_serial,
+    device_ref,
+    push_roster,
+    register_device,
+)
 from wageguard.attendance.models import Device
 from wageguard.attendance.schemas import DeviceIn, DevicePunch
 from wageguard.attendance.service import ingest_device_punches
 from wageguard.attendance.store import IngestOptions, to_utc
+from wageguard.auth.models import User
+from wageguard.auth.scope import SYSTEM
 from wageguard.demo.stages import DemoContext
 from wageguard.demo.truth import GroundTruth, ground_truth
+from wageguard.demo.users import DEMO_DEVICE_ACCOUNT
 from wageguard.registry.models import Project, ProjectWorker
 from wageguard.workdays import is_working_day
 
@@ -88,11 +97,16 @@ def _serial(index: int, project: Project) -> str:
 
 
 def _ensure_devices(ctx: DemoContext, projects: list[Project]) -> list[str]:
+    """A gate per project, each linked to the demo's device account (when the registry stage made it)."""
+    with ctx.db.sessions() as s:
+        account_id = s.scalar(select(User.id).where(User.username == DEMO_DEVICE_ACCOUNT))
+    account = DEMO_DEVICE_ACCOUNT if account_id is not None else None
     serials = []
     for i, project in enumerate(projects):
         serial = _serial(i, project)
         with ctx.db.transaction() as s:
-            if s.scalar(select(Device.id).where(Device.serial == serial)) is None:
+            known = s.execute(select(Device.account_user_id).where(Device.serial == serial)).first()
+            if known is None:
                 data = DeviceIn(
                     vendor=Vendor.ZKTECO if i % 2 == 0 else Vendor.HIKVISION,
                     serial=serial,
@@ -100,9 +114,12 @@ def _ensure_devices(ctx: DemoContext, projects: list[Project]) -> list[str]:
                     gate="大门 main gate",
                     secret=f"demo-{serial}",
                     ip_allow="127.0.0.1",
+                    account=account,
                 )
-                register_device(session=s, data=data)
-            push_roster(session=s, serial=serial)
+                register_device(session=s, principal=SYSTEM, data=data)
+            elif known.account_user_id is None and account is not None:
+                assign_device_account(session=s, principal=SYSTEM, serial=serial, account=account)
+            push_roster(session=s, principal=SYSTEM, serial=serial)
         serials.append(serial)
     return serials
 

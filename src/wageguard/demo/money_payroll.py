@@ -235,6 +235,7 @@ class PayrollMixin(ABC):
         for path in paths:
             import_bank_file(
                 db=self.ctx.db,
+                principal=SYSTEM,
                 protector=self.ctx.protector,
                 path=path,
                 profile=acct.style,

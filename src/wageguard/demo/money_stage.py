@@ -350,6 +350,7 @@ class MoneyCity(PayrollMixin):
                 )
                 import_bank_file(
                     db=self.ctx.db,
+                    principal=SYSTEM,
                     protector=self.ctx.protector,
                     path=path,
                     account_no=acct.number,

@@ -13,6 +13,7 @@ from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
 
 DEMO_BANK_CODE = "103"  # 中国农业银行: holds most special wage accounts in the demo
+DEMO_DEVICE_ACCOUNT = "gate"  # the device account every demo gate is linked to (attendance stage)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ DEMO_LOGINS = (
     DemoLogin("bijiang", "bijiang123", Role.INSPECTOR, "碧江区监察员", "Bijiang county inspector", "520602"),
     DemoLogin("gc", "gc123", Role.ENTERPRISE, "总承包企业用户", "general contractor user", enterprise=True),
     DemoLogin("bank", "bank123", Role.BANK, "代发银行用户", "payroll bank user", bank_code=DEMO_BANK_CODE),
-    DemoLogin("gate", "gate123", Role.DEVICE, "实名制闸机（设备账号）", "gate device account"),
+    DemoLogin(DEMO_DEVICE_ACCOUNT, "gate123", Role.DEVICE, "实名制闸机（设备账号）", "gate device account"),
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from wageguard.auth.policy import check_region_write
 from wageguard.auth.scope import Principal
 from wageguard.db import utcnow
 from wageguard.errors import Conflict, NotFound, ValidationFailed
@@ -31,9 +32,11 @@ TARGET = {
 
 
 def _load(session: Session, alert_id: int, principal: Principal) -> Alert:
+    """The alert, if the write policy lets ``principal`` act on it (inspectors of its region, admins)."""
     alert = session.get(Alert, alert_id)
-    if alert is None or not principal.covers_region(alert.region_code):
+    if alert is None:
         raise NotFound(f"alert {alert_id} not found", message_zh="预警不存在")
+    check_region_write(principal, alert.region_code, what_en=f"alert {alert_id}", what_zh="预警")
     return alert
 
 

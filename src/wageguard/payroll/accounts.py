@@ -1,4 +1,8 @@
-"""Resolving wage accounts by number (blind index) and the projects each account pays for."""
+"""Resolving wage accounts by number (blind index) and the projects each account pays for.
+
+An ``AccountBook`` holds only the accounts its principal may write (``auth/policy.py``): to a bank, an
+account held at another bank is exactly as unknown as an account nobody registered.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wageguard.auth.policy import writable_account_ids
+from wageguard.auth.scope import Principal
 from wageguard.errors import ImportRejected
 from wageguard.payroll.banks.records import normalise_card, problem
 from wageguard.payroll.models import WageAccount
@@ -24,12 +30,31 @@ class AccountInfo:
     masked: str
 
 
-class AccountBook:
-    """Every wage account, loaded once per import: by blind index, with the projects it pays for
-    (a real GC account pays for the projects of its virtual sub-accounts)."""
+def account_info(session: Session, account: WageAccount) -> AccountInfo:
+    """The import view of one account, with the projects it pays for (its own and its sub-accounts')."""
+    children = session.scalars(
+        select(WageAccount.project_id).where(
+            WageAccount.parent_account_id == account.id, WageAccount.project_id.is_not(None)
+        )
+    )
+    own = {account.project_id} if account.project_id is not None else set()
+    return AccountInfo(
+        id=account.id,
+        region_code=account.region_code,
+        project_id=account.project_id,
+        project_ids=frozenset(own | {p for p in children if p is not None}),
+        bank_code=account.bank_code,
+        masked=account.account_masked,
+    )
 
-    def __init__(self, session: Session, protector: Protector) -> None:
+
+class AccountBook:
+    """Every wage account ``principal`` may write, loaded once per import: by blind index, with the
+    projects it pays for (a real GC account pays for the projects of its virtual sub-accounts)."""
+
+    def __init__(self, session: Session, protector: Protector, principal: Principal) -> None:
         self.protector = protector
+        writable = writable_account_ids(session, principal)
         rows = session.execute(
             select(
                 WageAccount.id,
@@ -48,6 +73,8 @@ class AccountBook:
         self.by_bidx: dict[str, AccountInfo] = {}
         self._seen: dict[str, AccountInfo | None] = {}
         for row in rows:
+            if writable is not None and row.id not in writable:
+                continue
             own = {row.project_id} if row.project_id is not None else set()
             self.by_bidx[row.account_bidx] = AccountInfo(
                 id=row.id,

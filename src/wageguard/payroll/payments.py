@@ -3,6 +3,10 @@
 The whole file is accepted or rejected: rows are parsed, matched and inserted chunk by chunk (Core
 executemany) inside one transaction, and any problem rolls everything back and raises ``ImportRejected`` with
 the row/field/reason report. Natural keys make re-imports and overlapping statements add nothing twice.
+
+Every account a file, a row or a push names is looked up in the caller's ``AccountBook``, which holds only
+the accounts the write policy lets the caller write: a bank's file for another bank's account (or for an
+account without a bank code) is refused exactly like a file for an unregistered account.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from typing import Any
 from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
+from wageguard.auth.policy import check_bank_writer
+from wageguard.auth.scope import Principal
 from wageguard.db import Database, utcnow
 from wageguard.errors import ImportRejected, Problem
 from wageguard.events import announce_import
@@ -124,16 +130,20 @@ class _Store:
             if info is None or (self.named is not None and info.id != self.named.id):
                 if len(self.problems) >= MAX_PROBLEMS:
                     return None
-                self.problems.append(
-                    problem(
-                        p.row,
-                        "account_no",
+                code, zh, en = (
+                    (
                         "account_mismatch",
                         "付款账户不是指定的工资专用账户",
                         "paying account is not the named wage account",
-                        mask(p.account_no),
+                    )
+                    if self.named is not None
+                    else (
+                        "account_unknown",
+                        "付款账户不是已登记的工资专用账户",
+                        "paying account is not a registered wage account",
                     )
                 )
+                self.problems.append(problem(p.row, "account_no", code, zh, en, mask(p.account_no)))
                 return None
             return info
         if self.named is None and len(self.problems) < MAX_PROBLEMS:
@@ -284,16 +294,19 @@ def _resolve_account(book: AccountBook, doc: BankDocument, account_no: str | Non
 def store_document(
     *,
     session: Session,
+    principal: Principal,
     protector: Protector,
     doc: BankDocument,
     account_no: str | None,
     batch: ImportBatch,
     chunk_rows: int,
 ) -> ImportResult:
-    """Store every payment, credit and balance of ``doc`` in the caller's transaction, or reject it whole."""
+    """Store every payment, credit and balance of ``doc`` in the caller's transaction, or reject it whole;
+    only accounts ``principal`` may write are known to it."""
+    check_bank_writer(principal)
     if doc.problems:
         raise _reject("bank file rejected", doc.problems, 0)
-    book = AccountBook(session, protector)
+    book = AccountBook(session, protector, principal)
     named = _resolve_account(book, doc, account_no)
     result = ImportResult(
         batch_id=batch.id, file_format=doc.file_format, account=named.masked if named else None
@@ -355,6 +368,7 @@ def record_rejection(
 def import_bank_file(
     *,
     db: Database,
+    principal: Principal,
     protector: Protector,
     path: Path,
     profile: str | None = None,
@@ -376,6 +390,7 @@ def import_bank_file(
             try:
                 result = store_document(
                     session=session,
+                    principal=principal,
                     protector=protector,
                     doc=doc,
                     account_no=account_no,
@@ -402,35 +417,27 @@ def import_bank_file(
 def push_bank_payments(
     *,
     db: Database,
+    principal: Principal,
     protector: Protector,
     account_no: str,
     payments: list[ParsedPayment],
     problems: list[Problem],
     actor: str,
-    bank_code: str | None,
     chunk_rows: int = 5000,
 ) -> ImportResult:
-    """Accept payments a bank pushes over HTTP for one account; same rules as a file."""
+    """Accept payments a bank pushes over HTTP for one of its accounts; same rules as a file."""
     doc = BankDocument(file_format="push", account_no=None, payments=payments, problems=list(problems))
     digest = hashlib.sha256(
         repr([(p.reference, p.payee_card, p.amount_fen) for p in payments]).encode()
     ).hexdigest()
     try:
         with db.transaction() as session:
-            book = AccountBook(session, protector)
-            info = book.require(account_no)
-            if bank_code and info.bank_code and info.bank_code != bank_code:
-                prob = problem(
-                    None,
-                    "account_no",
-                    "account_other_bank",
-                    "该账户不属于本银行",
-                    "the account is not held at this bank",
-                )
-                raise _reject(prob.message_en, [prob], 0)
+            check_bank_writer(principal)
+            info = AccountBook(session, protector, principal).require(account_no)
             batch = _batch(session, f"push:{info.masked}", "push", digest, actor)
             result = store_document(
                 session=session,
+                principal=principal,
                 protector=protector,
                 doc=doc,
                 account_no=account_no,

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from wageguard.auth.policy import project_write_clause
 from wageguard.auth.scope import Principal
 from wageguard.db import Database
 from wageguard.errors import ImportRejected, Problem
@@ -137,7 +138,7 @@ class _Validator:
         return out
 
     def _projects(self, codes: set[str]) -> dict[str, Project]:
-        clause = self.principal.project_clause(Project.id, Project.region_code)
+        clause = project_write_clause(self.principal)
         return {
             p.project_code: p
             for p in self.session.scalars(select(Project).where(Project.project_code.in_(codes), clause))

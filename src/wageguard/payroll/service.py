@@ -1,7 +1,8 @@
 """Use cases that write money records: accounts, labour-cost terms and inflows, balances, deposits.
 
 Pay sheets are in ``paysheets.py`` and bank payment imports in ``payments.py``; each function is one use
-case, takes its dependencies by keyword and runs in the caller's ``session`` (one transaction).
+case, takes its dependencies by keyword and runs in the caller's ``session`` (one transaction). Who may write
+which project or account is the write policy's answer (``auth/policy.py``).
 """
 
 from __future__ import annotations
@@ -9,52 +10,37 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wageguard.auth.policy import (
+    check_account_opening,
+    check_account_write,
+    check_bank_writer,
+    check_project_write,
+    writable_project,
+)
 from wageguard.auth.scope import Principal
-from wageguard.errors import Conflict, Forbidden, NotFound
-from wageguard.payroll.accounts import AccountBook
+from wageguard.errors import Conflict, NotFound
+from wageguard.payroll.accounts import account_info
 from wageguard.payroll.banks.records import ParsedCredit, normalise_card
 from wageguard.payroll.inflows import store_balances, store_credits
 from wageguard.payroll.models import DepositMovement, MoneyTerms, WageAccount, WageDeposit
 from wageguard.payroll.schemas import AccountIn, BalanceIn, DepositIn, InflowIn, MovementIn, TermsIn
-from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
 from wageguard.security.crypto import Protector, mask
 
 
-def project_in_scope(session: Session, principal: Principal, project_code: str) -> Project:
-    """The project with ``project_code`` if the caller may act on it, else ``NotFound``."""
-    project = session.scalar(
-        select(Project).where(
-            Project.project_code == project_code, principal.project_clause(Project.id, Project.region_code)
-        )
-    )
-    if project is None:
-        raise NotFound(f"project {project_code} not found", message_zh=f"未找到项目 {project_code}")
-    return project
-
-
-def account_in_scope(
-    session: Session, principal: Principal, protector: Protector, account_no: str
-) -> WageAccount:
-    """The wage account numbered ``account_no`` if the caller may act on it."""
+def _account(session: Session, principal: Principal, protector: Protector, account_no: str) -> WageAccount:
+    """The wage account numbered ``account_no`` if the write policy lets the caller write it."""
+    check_bank_writer(principal)
     bidx = protector.blind_index(normalise_card(account_no))
     account = session.scalar(select(WageAccount).where(WageAccount.account_bidx == bidx))
     if account is None:
         raise NotFound("wage account not found", message_zh=f"未找到工资专用账户 {mask(account_no)}")
-    if principal.role is Role.BANK:
-        if principal.bank_code and account.bank_code and principal.bank_code != account.bank_code:
-            raise Forbidden("account held at another bank", message_zh="该账户不属于本银行")
-        return account
-    visible = session.scalar(
-        select(WageAccount.id).where(
-            WageAccount.id == account.id,
-            principal.project_clause(WageAccount.project_id, WageAccount.region_code),  # type: ignore[arg-type]
-        )
-    )
-    if visible is None and not (
-        principal.role is Role.ENTERPRISE and account.enterprise_id == principal.enterprise_id
-    ):
-        raise NotFound("wage account not found", message_zh=f"未找到工资专用账户 {mask(account_no)}")
+    try:
+        check_account_write(session, principal, account.id)
+    except NotFound:
+        raise NotFound(
+            "wage account not found", message_zh=f"未找到工资专用账户 {mask(account_no)}"
+        ) from None
     return account
 
 
@@ -62,11 +48,9 @@ def open_account(
     *, session: Session, principal: Principal, protector: Protector, data: AccountIn
 ) -> WageAccount:
     """Register a special wage account (or a virtual sub-account of the GC's real account)."""
-    project = project_in_scope(session, principal, data.project_code) if data.project_code else None
+    project = writable_project(session, principal, data.project_code) if data.project_code else None
     parent = (
-        account_in_scope(session, principal, protector, data.parent_account_no)
-        if data.parent_account_no
-        else None
+        _account(session, principal, protector, data.parent_account_no) if data.parent_account_no else None
     )
     if parent is not None and project is None:
         raise Conflict("a sub-account names its project", message_zh="虚拟子账户必须指定项目")
@@ -79,6 +63,13 @@ def open_account(
     )
     if region is None:
         raise Conflict("an account without a project needs a region", message_zh="未关联项目的账户须指定地区")
+    check_account_opening(
+        session,
+        principal,
+        project=project,
+        parent_account_id=parent.id if parent else None,
+        region_code=region,
+    )
     account = WageAccount(
         project_id=project.id if project else None,
         parent_account_id=parent.id if parent else None,
@@ -101,7 +92,7 @@ def open_account(
 
 def set_money_terms(*, session: Session, principal: Principal, data: TermsIn) -> MoneyTerms:
     """Record (or replace) a project's labour-cost ratio, payment cycle and deposit ratio."""
-    project = project_in_scope(session, principal, data.project_code)
+    project = writable_project(session, principal, data.project_code)
     terms = session.scalar(select(MoneyTerms).where(MoneyTerms.project_id == project.id))
     if terms is None:
         terms = MoneyTerms(project_id=project.id)
@@ -118,8 +109,8 @@ def set_money_terms(*, session: Session, principal: Principal, data: TermsIn) ->
 
 def record_inflow(*, session: Session, principal: Principal, protector: Protector, data: InflowIn) -> int:
     """Record a labour-cost transfer into a wage account; returns 1 if new, 0 if already recorded."""
-    account_in_scope(session, principal, protector, data.account_no)
-    info = AccountBook(session, protector).require(data.account_no)
+    account = _account(session, principal, protector, data.account_no)
+    info = account_info(session, account)
     credit = ParsedCredit(
         row=1,
         amount_fen=data.amount_fen,
@@ -134,13 +125,13 @@ def record_inflow(*, session: Session, principal: Principal, protector: Protecto
 
 def record_balance(*, session: Session, principal: Principal, protector: Protector, data: BalanceIn) -> None:
     """Record the balance a bank reports for an account on a day (the latest report of a day wins)."""
-    account = account_in_scope(session, principal, protector, data.account_no)
+    account = _account(session, principal, protector, data.account_no)
     store_balances(session, account.id, [(data.as_of, data.balance_fen)])
 
 
 def lodge_deposit(*, session: Session, principal: Principal, data: DepositIn) -> WageDeposit:
     """Record a wage guarantee deposit (cash or guarantee letter) for a project."""
-    project = project_in_scope(session, principal, data.project_code)
+    project = writable_project(session, principal, data.project_code)
     deposit = WageDeposit(
         project_id=project.id,
         enterprise_id=project.contractor_id,
@@ -162,14 +153,14 @@ def move_deposit(
     *, session: Session, principal: Principal, deposit_id: int, data: MovementIn
 ) -> DepositMovement:
     """Record a use of a deposit (to pay arrears) or a top-up."""
-    deposit = session.scalar(
-        select(WageDeposit).where(
-            WageDeposit.id == deposit_id,
-            principal.project_clause(WageDeposit.project_id, WageDeposit.region_code),
-        )
-    )
-    if deposit is None:
+    deposit = session.get(WageDeposit, deposit_id)
+    project = session.get(Project, deposit.project_id) if deposit is not None else None
+    if deposit is None or project is None:
         raise NotFound("deposit not found", message_zh="未找到工资保证金")
+    try:
+        check_project_write(session, principal, project)
+    except NotFound:
+        raise NotFound("deposit not found", message_zh="未找到工资保证金") from None
     movement = DepositMovement(
         deposit_id=deposit.id,
         kind=data.kind.value,

@@ -15,6 +15,7 @@ from wageguard.attendance import queries
 from wageguard.attendance.export import sheet_to_xlsx
 from wageguard.attendance.schemas import (
     CommandQueued,
+    DeviceAccountIn,
     DeviceIn,
     DeviceOut,
     EnrolmentIn,
@@ -24,6 +25,7 @@ from wageguard.attendance.schemas import (
 )
 from wageguard.attendance.service import ingest_worker_attendance
 from wageguard.attendance.store import IngestOptions
+from wageguard.auth.models import User
 from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
@@ -163,6 +165,7 @@ def _device_out(session: Session, serial: str) -> DeviceOut:
     health = {h.serial: h for h in queries.device_health(session, as_of=utcnow(), silent_hours=10**6)}
     h = health[serial]
     device = device_service.device_by_serial(session, serial)
+    account = session.get(User, device.account_user_id) if device.account_user_id is not None else None
     return DeviceOut(
         id=device.id,
         vendor=device.vendor,
@@ -174,6 +177,7 @@ def _device_out(session: Session, serial: str) -> DeviceOut:
         active=device.active,
         last_seen_at=device.last_seen_at,
         last_punch_at=device.last_punch_at,
+        account=account.username if account is not None else None,
     )
 
 
@@ -181,9 +185,20 @@ def _device_out(session: Session, serial: str) -> DeviceOut:
 def post_device(data: DeviceIn, caller: Admin, db: Db) -> DeviceOut:
     """Register a gate device on a project."""
     with db.transaction() as session:
-        device_service.register_device(session=session, data=data)
+        device_service.register_device(session=session, principal=caller, data=data)
     with db.sessions() as session:
         return _device_out(session, data.serial)
+
+
+@router.put("/devices/{serial}/account", response_model=DeviceOut)
+def put_device_account(serial: str, data: DeviceAccountIn, caller: Admin, db: Db) -> DeviceOut:
+    """Link the gate to the device account that posts its project's WorkerAttendance batches."""
+    with db.transaction() as session:
+        device_service.assign_device_account(
+            session=session, principal=caller, serial=serial, account=data.account
+        )
+    with db.sessions() as session:
+        return _device_out(session, serial)
 
 
 @router.get("/devices")
@@ -202,7 +217,7 @@ def post_enrolment(serial: str, data: EnrolmentIn, caller: Admin, db: Db) -> dic
     """Enrol a worker of the device's project under a PIN / employee number."""
     with db.transaction() as session:
         e = device_service.enrol_worker(
-            session=session, serial=serial, worker_id=data.worker_id, pin=data.pin
+            session=session, principal=caller, serial=serial, worker_id=data.worker_id, pin=data.pin
         )
         return {"device_id": e.device_id, "pin": e.pin, "worker_id": e.worker_id}
 
@@ -211,7 +226,9 @@ def post_enrolment(serial: str, data: EnrolmentIn, caller: Admin, db: Db) -> dic
 def post_roster(serial: str, caller: Admin, db: Db) -> CommandQueued:
     """Enrol the project's registered workers and queue ``DATA UPDATE USERINFO`` for the gate."""
     with db.transaction() as session:
-        return CommandQueued(queued=device_service.push_roster(session=session, serial=serial))
+        return CommandQueued(
+            queued=device_service.push_roster(session=session, principal=caller, serial=serial)
+        )
 
 
 class PeriodIn(BaseModel):
@@ -224,6 +241,6 @@ def post_attlog_query(serial: str, period: PeriodIn, caller: Admin, db: Db) -> C
     """Queue ``DATA QUERY ATTLOG`` so the gate uploads a period's punches again."""
     with db.transaction() as session:
         device_service.request_missed_punches(
-            session=session, serial=serial, start=period.start, end=period.end
+            session=session, principal=caller, serial=serial, start=period.start, end=period.end
         )
     return CommandQueued(queued=1)

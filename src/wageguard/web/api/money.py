@@ -1,7 +1,8 @@
 """Money API: wage accounts, inflows, balances, terms, deposits, pay sheets, bank files and pushes, views.
 
 Thin routes: parse, call one use case (``payroll/service.py``, ``paysheets.py``, ``payments.py``) or one
-query (``payroll/queries.py``), map the result. Reads are scoped by ``Principal.project_clause``.
+query (``payroll/queries.py``), map the result. Reads are scoped by ``Principal.project_clause``; the use
+cases ask the write policy (``auth/policy.py``) which projects and accounts the caller may write.
 """
 
 from __future__ import annotations
@@ -202,6 +203,7 @@ def import_bank(
     try:
         result = import_bank_file(
             db=db,
+            principal=principal,
             protector=protector,
             path=path,
             profile=profile,
@@ -224,12 +226,12 @@ def bank_push(
     payments, problems = parse_push(body.payments)
     result = push_bank_payments(
         db=db,
+        principal=principal,
         protector=protector,
         account_no=body.account_no,
         payments=payments,
         problems=problems,
         actor=principal.username,
-        bank_code=principal.bank_code,
         chunk_rows=settings.import_batch_rows,
     )
     return result.as_dict()
