@@ -20,6 +20,7 @@ from tests.factories import card_number, id_number, make_region_project, make_te
 from typer.testing import CliRunner
 from uvicorn.logging import AccessFormatter
 
+from wageguard.attendance.intake import Intake
 from wageguard.audit.models import AuditEntry
 from wageguard.auth.scope import Principal
 from wageguard.cli.main import app as cli_app
@@ -315,6 +316,10 @@ def test_the_sqlite_file_and_the_var_folder_are_private(tmp_path: Path) -> None:
     (old / "wageguard.db").touch(mode=0o644)
     Database(f"sqlite:///{old / 'wageguard.db'}").dispose()
     assert _mode(old / "wageguard.db") == 0o600  # an existing world-readable file is tightened
+
+    intake = tmp_path / "gates" / "var" / "intake" / "devices.db"
+    assert Intake(intake).pending() == 0  # raw device calls wait here before the punch store
+    assert _mode(intake.parent) == 0o700 and _mode(intake) == 0o600
 
     keys = tmp_path / "keys" / "var" / "wageguard.env"
     assert ensure_local_keys(keys)
