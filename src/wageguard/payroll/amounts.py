@@ -52,7 +52,8 @@ def parse_amount_fen(value: Any, *, allow_negative: bool = False) -> int:
     elif isinstance(value, int | Decimal):
         text = str(value)
     else:
-        text = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", text_of(value)))
+        text = text_of(value)
+        text = _AMOUNT_NOISE.sub("", text if text.isascii() else unicodedata.normalize("NFKC", text))
     if not _PLAIN_AMOUNT.fullmatch(text):
         raise Invalid(
             "amount.invalid",

@@ -100,7 +100,7 @@ def clean_text(
             )
         )
         return None
-    text = _LINE_BREAKS.sub(" ", value).strip()
+    text = (value if value.isprintable() else _LINE_BREAKS.sub(" ", value)).strip()
     if len(text) > max_len:
         problems.append(
             problem(
