@@ -48,14 +48,14 @@ SENSITIVE_PARAMS = (
     "passwd",
     "csrf",
 )
-_PARAM = re.compile(
-    r"(?i)(?<![A-Za-z0-9_])(" + "|".join(SENSITIVE_PARAMS) + r")=(?!\*\*\*)[^&\s\"'<>;,]+"
+_SENSITIVE = frozenset(SENSITIVE_PARAMS)
+_PARAM = re.compile(r"([A-Za-z_]+)=([^&\s\"'<>;,]+)")
+_BEARER = re.compile(r"\b([Bb][Ee][Aa][Rr][Ee][Rr])\s+[A-Za-z0-9._~+/=-]{8,}")
+_GROUPED = re.compile(  # a phone as 139-1234-5678, a card or account as 6217 0000 0000 0012 345
+    r"(?<![0-9])(?:1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}"
+    r"|[0-9]{4}(?:[ -][0-9]{4}){2,4}(?:[ -][0-9]{1,4})?)(?![0-9])"
 )
-_BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}")
-_GROUPED = re.compile(
-    r"(?<![\d])(?:1[3-9]\d[ -]\d{4}[ -]\d{4}|\d{4}(?:[ -]\d{4}){2,4}(?:[ -]\d{1,4})?)(?![\d])"
-)
-_DIGITS = re.compile(r"(?<![\d])\d{11,}[Xx]?(?![\d])")
+_DIGITS = re.compile(r"[0-9]{11,}[Xx]?")  # greedy: a run is always matched from its first digit
 _SECRETS: set[str] = set()
 _LOCK = threading.Lock()
 _INSTALLED = False
@@ -69,14 +69,22 @@ def _mask_number(found: re.Match[str]) -> str:
     return mask(digits)
 
 
+def _redact_param(found: re.Match[str]) -> str:
+    name = found.group(1)
+    return f"{name}={REDACTED}" if name.lower() in _SENSITIVE else found.group(0)
+
+
 def scrub(text: str) -> str:
     """``text`` with every sensitive value masked or redacted (see the module docstring)."""
     for secret in _SECRETS:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    text = _PARAM.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
-    text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
-    text = _GROUPED.sub(_mask_number, text)
+    if "=" in text:
+        text = _PARAM.sub(_redact_param, text)
+    if "earer" in text or "EARER" in text:
+        text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    if " " in text or "-" in text:
+        text = _GROUPED.sub(_mask_number, text)
     return _DIGITS.sub(_mask_number, text)
 
 
