@@ -102,7 +102,6 @@ def _workers(s: Session, protector: Protector, projects: int, workers: int, batc
                     "id_enc": protector.encrypt(numbers[i]),
                     "id_bidx": protector.blind_index(numbers[i]),
                     "id_masked": mask(numbers[i]),
-                    "phone": "13612345678",
                 }
                 for i in ids
             ],
@@ -117,6 +116,8 @@ def _workers(s: Session, protector: Protector, projects: int, workers: int, batc
                     "enterprise_id": i % projects + 1,
                     "region_code": COUNTIES[(i % projects + 1) % 10],
                     "work_type": "010",
+                    "phone_enc": protector.encrypt("13612345678"),
+                    "phone_masked": "136****5678",
                 }
                 for i in ids
             ],

@@ -1,7 +1,8 @@
 """Small factories inserting registry rows through the ORM models (for tests of every slice).
 
 Each returns the flushed row, so ids are set. Personal numbers are valid (check digits right) and stored
-the way the registry stores them: ciphertext, blind index and masked form. Unique values come from one
+the way the registry stores them: ciphertext, blind index and masked form; phones sealed (``_sealed``) with
+the test settings' keys, a worker's phone and payroll card on their engagements. Unique values come from one
 counter, so factories can be called freely within one test database.
 """
 
@@ -10,11 +11,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
+from wageguard.config import Settings
 from wageguard.registry.models import (
     BankCard,
     Enterprise,
@@ -25,6 +30,7 @@ from wageguard.registry.models import (
     Team,
     Worker,
 )
+from wageguard.registry.personal import Sealer
 from wageguard.security.crypto import Protector, mask
 
 _seq = itertools.count(1)
@@ -36,6 +42,17 @@ OWNER = "008"  # 建设单位
 
 def next_seq() -> int:
     return next(_seq)
+
+
+@cache
+def _phones() -> Sealer:
+    settings = Settings(environment="test")
+    return Sealer(Protector(settings.data_key_bytes, settings.index_key_bytes), "phone")
+
+
+def _sealed(prefix: str, phone: str | None) -> dict[str, Any]:
+    """``<prefix>_enc`` and ``<prefix>_masked`` of a phone, as the importer stores them."""
+    return _phones().seal(prefix, phone) if phone else {}
 
 
 def id_number(seq: int | None = None, *, area: str = "522201") -> str:
@@ -98,9 +115,9 @@ def make_project(
         invest_fen=50_000_000_00,
         start_date=date(2025, 3, 1),
         link_man="联系人",
-        link_phone=link_phone,
         labour_officer_name="劳资员",
-        labour_officer_phone="13900139000",
+        **_sealed("link_phone", link_phone),
+        **_sealed("labour_officer_phone", "13900139000"),
     )
     session.add(project)
     session.flush()
@@ -136,7 +153,7 @@ def make_team(
         enterprise_id=enterprise.id,
         name=name or f"班组{seq}",
         leader_name=leader_name,
-        leader_phone=leader_phone,
+        **_sealed("leader_phone", leader_phone),
     )
     session.add(team)
     session.flush()
@@ -156,7 +173,8 @@ def make_worker(
     work_type: str = "010",
     exit_date: date | None = None,
 ) -> Worker:
-    """A worker with an encrypted ID number, a current bank card, and (with ``project``) an engagement."""
+    """A worker with an encrypted ID number, a current bank card, and (with ``project``) an engagement
+    recording ``phone`` and the card."""
     seq = next_seq()
     clear = number or id_number(seq)
     worker = Worker(
@@ -165,14 +183,15 @@ def make_worker(
         id_bidx=protector.blind_index(clear),
         id_masked=mask(clear),
         gender="1",
-        phone=phone,
     )
     session.add(worker)
     session.flush()
     if card:
         add_card(session, protector, worker, card_number(seq) if card == "auto" else card)
     if project is not None:
-        engage(session, worker, project=project, team=team, work_type=work_type, exit_date=exit_date)
+        engage(
+            session, worker, project=project, team=team, work_type=work_type, exit_date=exit_date, phone=phone
+        )
     return worker
 
 
@@ -203,9 +222,14 @@ def engage(
     work_type: str = "010",
     exit_date: date | None = None,
     rate_fen: int | None = 30_000,
+    phone: str | None = None,
 ) -> ProjectWorker:
-    """Put a worker on a project (and team), with a daily-wage labour contract."""
+    """Put a worker on a project (and team), with a daily-wage labour contract; the engagement records
+    ``phone`` and the worker's current card."""
     enterprise_id = team.enterprise_id if team else project.contractor_id
+    card = session.scalar(
+        select(BankCard.card_bidx).where(BankCard.worker_id == worker.id, BankCard.is_current.is_(True))
+    )
     pw = ProjectWorker(
         project_id=project.id,
         worker_id=worker.id,
@@ -216,6 +240,8 @@ def engage(
         work_role="20",
         entry_date=date(2025, 3, 1),
         exit_date=exit_date,
+        card_bidx=card,
+        **_sealed("phone", phone),
     )
     session.add(pw)
     if enterprise_id is not None and rate_fen is not None:

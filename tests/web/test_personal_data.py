@@ -60,7 +60,8 @@ def test_admin_reveal_returns_clear_numbers_and_is_audited(client, city, admin, 
         "worker",
         str(city["wb1"]),
     )
-    assert entry.detail == {"reason": "欠薪投诉核查", "fields": ["id_number", "card_number"]}
+    assert entry.detail == {"reason": "欠薪投诉核查", "fields": ["id_number", "card_number", "phone"]}
+    assert body["phone"] == "13612345678" and body["address"] is None
 
 
 def test_each_reveal_writes_its_own_audit_entry(client, city, admin, db):

@@ -195,3 +195,49 @@ def check_punch_write(db: Db, principal: Principal, project: Project) -> None:
 
 # -- registry --
 # Registry / ingest write checks (maintained by the registry side) go below this line.
+
+REGISTRY_IMPORTERS = frozenset({Role.ADMIN, Role.ENTERPRISE})
+
+
+def check_registry_importer(principal: Principal) -> None:
+    """Only admins and enterprise users import registry files (Corp, Project, ..., ProjectWorker)."""
+    if principal.role not in REGISTRY_IMPORTERS:
+        raise Forbidden(f"role {principal.role} may not import", message_zh="该角色无权导入数据")
+
+
+def registry_project_ids(db: Db, principal: Principal) -> set[int] | None:
+    """Ids of the projects whose registry rows the caller may import; ``None`` means every project (admin).
+
+    The projects rule (``project_write_clause``) for the importing roles: an enterprise writes the rows of
+    the projects it takes part in (the project itself, teams, participants, engagements); others none.
+    """
+    if principal.is_admin:
+        return None
+    if principal.role not in REGISTRY_IMPORTERS:
+        return set()
+    return set(db.scalars(select(Project.id).where(project_write_clause(principal))))
+
+
+def may_create_project(principal: Principal, contractor_id: int | None, build_corp_id: int | None) -> bool:
+    """A new project: an admin, or an enterprise naming itself as its general contractor or owner."""
+    if principal.is_admin:
+        return True
+    mine = principal.enterprise_id
+    return principal.role is Role.ENTERPRISE and mine is not None and mine in (contractor_id, build_corp_id)
+
+
+def may_change_project_region(principal: Principal) -> bool:
+    """A project's region decides which inspectors see it: only an admin moves it."""
+    return principal.is_admin
+
+
+def owns_identity(principal: Principal, registered_by: int | None) -> bool:
+    """Whether the caller may change a person's identity fields (name, document, gender, birth date,
+    nation) and platform-wide current card: an admin, or the enterprise that registered the person."""
+    if principal.is_admin:
+        return True
+    return (
+        principal.role is Role.ENTERPRISE
+        and principal.enterprise_id is not None
+        and principal.enterprise_id == registered_by
+    )

@@ -1,6 +1,7 @@
 """``wageguard registry``: read the registry from the shell, through the same queries as the API and pages.
 
 Runs as the system (all regions) unless ``--as`` names a user, whose scope then applies.
+``encrypt-personal-data`` is the one write: it seals phones and addresses left in clear by older versions.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from sqlalchemy.orm import Session
 from wageguard.auth.models import User
 from wageguard.auth.scope import SYSTEM, Principal
 from wageguard.auth.service import principal_of
-from wageguard.cli.context import database
+from wageguard.cli.context import database, protector
 from wageguard.errors import NotFound
 from wageguard.registry import queries, region_queries
+from wageguard.registry.personal import encrypt_personal_data
 from wageguard.registry.schemas import ProjectFilters
 
 app = typer.Typer(help="登记信息查询 / registry reads", no_args_is_help=True)
+
 AsUser = Annotated[str | None, typer.Option("--as", help="apply this user's scope")]
 
 
@@ -69,3 +72,13 @@ def projects(
         )
     Console().print(table)
     typer.echo(f"共 {page.total} 个项目 / {page.total} projects (offset {page.offset})")
+
+
+@app.command("encrypt-personal-data")
+def encrypt_personal_data_command() -> None:
+    """加密旧版明文电话和住址 / encrypt phones and addresses stored in clear before revision 0001b."""
+    moved = encrypt_personal_data(db=database(), protector=protector())
+    for column, count in moved.items():
+        typer.echo(f"{column} {count}")
+    total = sum(moved.values())
+    typer.echo(f"已加密 {total} 项 / {total} values encrypted, clear columns emptied")

@@ -28,6 +28,8 @@ from wageguard.config import Settings
 from wageguard.errors import NotFound
 from wageguard.registry.choices import CORP_TYPE
 from wageguard.registry.models import Enterprise, Project, ProjectParticipant, Region
+from wageguard.registry.personal import Sealer
+from wageguard.security.crypto import Protector
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 
@@ -75,7 +77,9 @@ def minimum_wage_yuan(session: Session, settings: Settings, region_code: str) ->
     return tiers[tier - 1], tier
 
 
-def _parties(session: Session, project: Project) -> tuple[str, str, str, list[tuple[str, str]]]:
+def _parties(
+    session: Session, project: Project, phones: Sealer
+) -> tuple[str, str, str, list[tuple[str, str]]]:
     rows = session.execute(
         select(ProjectParticipant, Enterprise)
         .join(Enterprise, Enterprise.id == ProjectParticipant.enterprise_id)
@@ -89,7 +93,7 @@ def _parties(session: Session, project: Project) -> tuple[str, str, str, list[tu
     gc_name = gc.name if gc else (by_type["009"][1].name if "009" in by_type else "未登记")
     gc_pp = by_type.get("009", (None, None))[0]
     manager = (gc_pp.pm_name if gc_pp else None) or project.link_man or "未登记"
-    phone = (gc_pp.pm_phone if gc_pp else None) or project.link_phone or ""
+    phone = (phones.open(gc_pp.pm_phone_enc) if gc_pp else None) or phones.open(project.link_phone_enc) or ""
     department = f"{project.name}项目经理部　负责人：{manager}　{phone}".strip()
     subs = [
         (e.name, CORP_TYPE.get(pp.corp_type, pp.corp_type))
@@ -108,13 +112,14 @@ def build_notice_board(session: Session, settings: Settings, project_code: str) 
     parent = session.get(Region, county.parent_code) if county and county.parent_code else None
     region_name = f"{parent.name if parent else ''}{county.name if county else project.region_code}"
     county_name = county.name if county else region_name
-    owner, gc, department, subs = _parties(session, project)
+    phones = Sealer(Protector(settings.data_key_bytes, settings.index_key_bytes), "phone")  # printed by law
+    owner, gc, department, subs = _parties(session, project, phones)
     authority, sector_hotline = SECTOR_AUTHORITY.get(project.category or "", DEFAULT_SECTOR)
     min_wage, tier = minimum_wage_yuan(session, settings, project.region_code)
     url = complaint_url(settings.public_base_url, project.project_code)
     officer = project.labour_officer_name or "未登记"
-    if project.labour_officer_phone:
-        officer = f"{officer}　{project.labour_officer_phone}"
+    if officer_phone := phones.open(project.labour_officer_phone_enc):
+        officer = f"{officer}　{officer_phone}"
     return NoticeBoard(
         project_name=project.name,
         project_code=project.project_code,

@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from wageguard.auth import policy
 from wageguard.auth.scope import Principal
 from wageguard.errors import Problem
 from wageguard.ingest.report import ImportReport
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Enterprise, Project, Region, Team, Worker
-from wageguard.registry.service import ids_by, participant_project_ids
+from wageguard.registry.personal import Sealer, sealers
+from wageguard.registry.service import ids_by
 from wageguard.security.crypto import Protector
 from wageguard.validation import Notice
 
@@ -23,6 +25,26 @@ from wageguard.validation import Notice
 class ProjectRef:
     id: int
     region_code: str
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A stored person as the identity check needs them."""
+
+    id: int
+    name: str
+    registered_by: int | None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """An audit entry owed by an import, written with its batch record (``always``, or if stored)."""
+
+    action: str
+    subject_type: str
+    subject_id: int | str | None
+    detail: dict[str, Any]
+    always: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,21 @@ PROJECT_MISSING = Notice("ref.project_missing", "项目未登记", "project is n
 CORP_MISSING = Notice("ref.enterprise_missing", "企业未登记", "enterprise is not registered")
 TEAM_MISSING = Notice("ref.team_missing", "班组未登记", "team is not registered")
 REGION_UNKNOWN = Notice("ref.region_unknown", "行政区划代码未知", "unknown region code")
+REGION_LOCKED = Notice(
+    "scope.region_locked",
+    "项目所在区县不能由企业修改（请联系主管部门）",
+    "an enterprise cannot change a project's region (ask the authority)",
+)
+IDENTITY_MISMATCH = Notice(
+    "identity.name_mismatch", "身份证号已登记为其他姓名", "ID number registered under another name"
+)
+"""The precise reason, for admins and the audit log."""
+IDENTITY_UNVERIFIED = Notice(
+    "identity.unverified",
+    "姓名与证件号码未能核验一致，请核对后重新导入",
+    "the name and ID number could not be verified together; check both and import again",
+)
+"""What an enterprise is told instead: it never learns whether (or by whom) the number is registered."""
 WORKER_MISSING = Notice(
     "ref.worker_missing",
     "该工人未在此项目登记（请先导入 ProjectWorker）",
@@ -65,8 +102,10 @@ class ImportContext:
     _projects: dict[str, ProjectRef | None] = field(default_factory=dict)
     _corps: dict[str, int | None] = field(default_factory=dict)
     _teams: dict[str, TeamRef | None] = field(default_factory=dict)
+    audit: list[AuditEvent] = field(default_factory=list)
     _regions: set[str] | None = None
     _mine: set[int] | None = None
+    _sealers: tuple[Sealer, Sealer] | None = None
 
     @property
     def writing(self) -> bool:
@@ -131,21 +170,48 @@ class ImportContext:
         """Stored worker ids by blind index (not cached: workers are written by the import itself)."""
         return ids_by(self.conn, Worker.__table__, "id_bidx", bidxs)  # type: ignore[arg-type]
 
-    # -- scope ---------------------------------------------------------------------------------------
+    def people(self, bidxs: Iterable[str]) -> dict[str, PersonRef]:
+        """Stored people by blind index (not cached: workers are written by the import itself)."""
+        wanted = list(set(bidxs))
+        found: dict[str, PersonRef] = {}
+        cols = (Worker.id_bidx, Worker.id, Worker.name, Worker.registered_by)
+        for part in _chunks(wanted):
+            for bidx, worker_id, name, owner in self.conn.execute(select(*cols).where(cols[0].in_(part))):
+                found[bidx] = PersonRef(worker_id, name, owner)
+        return found
+
+    @property
+    def phone_sealer(self) -> Sealer:
+        if self._sealers is None:
+            self._sealers = sealers(self.protector)
+        return self._sealers[0]
+
+    @property
+    def address_sealer(self) -> Sealer:
+        if self._sealers is None:
+            self._sealers = sealers(self.protector)
+        return self._sealers[1]
+
+    # -- scope (asks auth/policy.py) -----------------------------------------------------------------
     @property
     def is_enterprise(self) -> bool:
         return self.actor.role is Role.ENTERPRISE
 
     def may_touch_project(self, project_id: int) -> bool:
         """Admins may import anything; an enterprise user only rows of projects their enterprise is in."""
-        if not self.is_enterprise:
+        if self.actor.is_admin:
             return True
-        if self.actor.enterprise_id is None:
-            return False
         if self._mine is None:
-            self._mine = participant_project_ids(self.conn, self.actor.enterprise_id)
+            self._mine = policy.registry_project_ids(self.conn, self.actor) or set()
         return project_id in self._mine
 
     def note_my_project(self, project_id: int) -> None:
         if self._mine is not None:
             self._mine.add(project_id)
+
+    def owns(self, person: PersonRef) -> bool:
+        """Whether this import may change the person's identity fields and current card."""
+        return policy.owns_identity(self.actor, person.registered_by)
+
+    def note(self, event: AuditEvent) -> None:
+        self.audit.append(event)

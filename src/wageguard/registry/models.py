@@ -1,7 +1,18 @@
 """Tables of the real-name registry.
 
-Personal numbers (ID, bank card) are never stored in clear: ``*_enc`` holds AES-GCM ciphertext,
-``*_bidx`` the blind index used for lookup and uniqueness, ``*_masked`` the display form.
+Personal data (ID and bank-card numbers, phones, home addresses) is never stored in clear: ``*_enc`` holds
+AES-GCM ciphertext, ``*_bidx`` the blind index used for lookup and uniqueness, ``*_masked`` the display form.
+Columns named ``legacy_*`` hold clear values written before migration 0001b; nothing reads or writes them
+except ``wageguard registry encrypt-personal-data``, which moves them into the encrypted columns and empties
+them (docs/formats.md, "Personal data").
+
+Who owns what (docs/formats.md, "Shared people"): a ``Worker`` row is the person's identity (name, document,
+gender, birth date, nation), owned by the enterprise that first registered them (``registered_by``; ``None``
+= registered by the platform). Everything an enterprise records about engaging the person (team, 工种,
+dates, phone, home address, payroll card) lives on the ``ProjectWorker`` row of that project, so one
+enterprise's import never changes what another recorded. ``BankCard`` rows are the person's registered
+cards (payment matching); ``is_current`` is the platform-wide current card, moved only by admins and the
+owner.
 Big tables carry ``region_code`` / ``project_id`` so they can later be partitioned by them.
 """
 
@@ -76,13 +87,19 @@ class Project(Base):
     complete_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(4), default="003")
     link_man: Mapped[str | None] = mapped_column(String(64))
-    link_phone: Mapped[str | None] = mapped_column(String(32))
+    link_phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    link_phone_masked: Mapped[str | None] = mapped_column(String(32))
+    legacy_link_phone: Mapped[str | None] = mapped_column("link_phone", String(32), deferred=True)
     builder_license: Mapped[str | None] = mapped_column(String(64))
     pay_day: Mapped[int] = mapped_column(Integer, default=15)
     grace_days: Mapped[int] = mapped_column(Integer, default=4)
     contract_signed_date: Mapped[date | None] = mapped_column(Date)
     labour_officer_name: Mapped[str | None] = mapped_column(String(64))
-    labour_officer_phone: Mapped[str | None] = mapped_column(String(32))
+    labour_officer_phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    labour_officer_phone_masked: Mapped[str | None] = mapped_column(String(32))
+    legacy_labour_officer_phone: Mapped[str | None] = mapped_column(
+        "labour_officer_phone", String(32), deferred=True
+    )
     notice_board_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -104,7 +121,9 @@ class ProjectParticipant(Base):
     pm_id_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     pm_id_bidx: Mapped[str | None] = mapped_column(String(32))
     pm_id_masked: Mapped[str | None] = mapped_column(String(32))
-    pm_phone: Mapped[str | None] = mapped_column(String(32))
+    pm_phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pm_phone_masked: Mapped[str | None] = mapped_column(String(32))
+    legacy_pm_phone: Mapped[str | None] = mapped_column("pm_phone", String(32), deferred=True)
 
 
 class Team(Base):
@@ -118,7 +137,9 @@ class Team(Base):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     leader_name: Mapped[str | None] = mapped_column(String(64))
-    leader_phone: Mapped[str | None] = mapped_column(String(32))
+    leader_phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    leader_phone_masked: Mapped[str | None] = mapped_column(String(32))
+    legacy_leader_phone: Mapped[str | None] = mapped_column("leader_phone", String(32), deferred=True)
     leader_id_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     leader_id_bidx: Mapped[str | None] = mapped_column(String(32), index=True)
     leader_id_masked: Mapped[str | None] = mapped_column(String(32))
@@ -127,7 +148,7 @@ class Team(Base):
 
 
 class Worker(Base):
-    """A person registered by real name; one row per ID number (blind-indexed)."""
+    """A person registered by real name; one row per ID number (blind-indexed); identity fields only."""
 
     __tablename__ = "workers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -138,15 +159,18 @@ class Worker(Base):
     id_masked: Mapped[str] = mapped_column(String(32))
     gender: Mapped[str | None] = mapped_column(String(1))
     birth_date: Mapped[date | None] = mapped_column(Date)
-    phone: Mapped[str | None] = mapped_column(String(32))
     nation: Mapped[str | None] = mapped_column(String(32))
-    address: Mapped[str | None] = mapped_column(String(300))
+    registered_by: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    legacy_phone: Mapped[str | None] = mapped_column("phone", String(32), deferred=True)
+    legacy_address: Mapped[str | None] = mapped_column("address", String(300), deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ProjectWorker(Base):
-    """A worker's engagement on a project: team, 工种 code, role, entry and exit."""
+    """A worker's engagement on a project: team, 工种 code, role, entry and exit, and what the engaging
+    enterprise recorded: phone, home address and payroll card (``card_bidx`` names one of the worker's
+    ``BankCard`` rows)."""
 
     __tablename__ = "project_workers"
     __table_args__ = (
@@ -166,6 +190,11 @@ class ProjectWorker(Base):
     has_insurance: Mapped[bool | None] = mapped_column(Boolean)
     entry_date: Mapped[date | None] = mapped_column(Date)
     exit_date: Mapped[date | None] = mapped_column(Date)
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_masked: Mapped[str | None] = mapped_column(String(32))
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    address_masked: Mapped[str | None] = mapped_column(String(32))
+    card_bidx: Mapped[str | None] = mapped_column(String(32))
 
 
 class WorkerEntryExit(Base):
@@ -198,7 +227,7 @@ class LabourContract(Base):
 
 
 class BankCard(Base):
-    """A worker's payroll bank card (工资卡); the newest is current."""
+    """A worker's registered bank card (工资卡); ``is_current`` marks the platform-wide current one."""
 
     __tablename__ = "bank_cards"
     __table_args__ = (UniqueConstraint("worker_id", "card_bidx"), Index("ix_bank_cards_bidx", "card_bidx"))

@@ -34,7 +34,6 @@ from wageguard.registry.schemas import (
     TeamFilters,
     TeamOut,
 )
-from wageguard.security.crypto import mask_phone
 
 T = TypeVar("T")
 AnySelect = Select[*tuple[Any, ...]]
@@ -61,10 +60,6 @@ def contains(column: Any, text: str) -> ColumnElement[bool]:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     result: ColumnElement[bool] = column.ilike(f"%{escaped}%", escape="\\")
     return result
-
-
-def phone_masked(phone: str | None) -> str | None:
-    return mask_phone(phone) if phone else None
 
 
 def visible_projects(principal: Principal) -> ColumnElement[bool]:
@@ -229,11 +224,11 @@ def get_project(session: Session, principal: Principal, project_id: int) -> Proj
         lng=project.lng,
         lat=project.lat,
         link_man=project.link_man,
-        link_phone_masked=phone_masked(project.link_phone),
+        link_phone_masked=project.link_phone_masked,
         builder_license=project.builder_license,
         contract_signed_date=project.contract_signed_date,
         labour_officer_name=project.labour_officer_name,
-        labour_officer_phone_masked=phone_masked(project.labour_officer_phone),
+        labour_officer_phone_masked=project.labour_officer_phone_masked,
         notice_board_date=project.notice_board_date,
         active_worker_count=active or 0,
         participants=_participants(session, project_id),
@@ -259,7 +254,7 @@ def _participants(session: Session, project_id: int) -> list[ParticipantOut]:
             exit_date=p.exit_date,
             pm_name=p.pm_name,
             pm_id_masked=p.pm_id_masked,
-            pm_phone_masked=phone_masked(p.pm_phone),
+            pm_phone_masked=p.pm_phone_masked,
         )
         for p, e in rows
     ]
@@ -301,7 +296,7 @@ def _team_out(team: Team, project_name: str, enterprise_name: str, worker_count:
         enterprise_name=enterprise_name,
         leader_name=team.leader_name,
         leader_id_masked=team.leader_id_masked,
-        leader_phone_masked=phone_masked(team.leader_phone),
+        leader_phone_masked=team.leader_phone_masked,
         entry_date=team.entry_date,
         exit_date=team.exit_date,
         worker_count=worker_count,

@@ -1,7 +1,7 @@
 """Pydantic shapes of the registry's read side: query filters in, masked records out.
 
-No schema here carries a clear ID, bank-card or phone number except ``WorkerRevealOut``, which only the
-audited reveal use case builds.
+No schema here carries a clear ID, bank-card or phone number or a home address except ``WorkerRevealOut``
+and ``ProjectContactsOut``, which only the audited reveal use cases build.
 """
 
 from __future__ import annotations
@@ -185,7 +185,8 @@ class WorkerOut(BaseModel):
 
 
 class EngagementOut(BaseModel):
-    """A worker on a project (项目工人): team, 工种, role, entry and exit."""
+    """A worker on a project (项目工人): team, 工种, role, entry and exit, and the masked phone, home address
+    and payroll card recorded on this engagement."""
 
     project_worker_id: int
     project_id: int
@@ -202,6 +203,9 @@ class EngagementOut(BaseModel):
     is_team_leader: bool
     entry_date: date | None
     exit_date: date | None
+    phone_masked: str | None = None
+    address_masked: str | None = None
+    card_masked: str | None = None
 
 
 class ContractOut(BaseModel):
@@ -242,10 +246,40 @@ class RevealIn(BaseModel):
 
 
 class WorkerRevealOut(BaseModel):
-    """Clear personal numbers of one worker; every one of these is written to the audit log."""
+    """Clear personal data of one worker; every one of these is written to the audit log. Card, phone and
+    address are those of the newest engagement the caller may see that records them."""
 
     worker_id: int
     name: str
     id_number: str
     card_number: str | None
     bank_name: str | None
+    phone: str | None = None
+    address: str | None = None
+
+
+class ParticipantContact(BaseModel):
+    enterprise_id: int
+    enterprise_name: str
+    corp_type: str
+    pm_name: str | None
+    pm_phone: str | None
+
+
+class TeamContact(BaseModel):
+    team_id: int
+    name: str
+    leader_name: str | None
+    leader_phone: str | None
+
+
+class ProjectContactsOut(BaseModel):
+    """Clear phones of a project's contact, labour officer, project managers and team leaders (audited)."""
+
+    project_id: int
+    link_man: str | None
+    link_phone: str | None
+    labour_officer_name: str | None
+    labour_officer_phone: str | None
+    participants: list[ParticipantContact]
+    teams: list[TeamContact]

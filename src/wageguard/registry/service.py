@@ -3,12 +3,13 @@
 Every function takes an open ``Connection`` (the caller's transaction) and lists of plain row dicts, and uses
 SQLAlchemy Core ``insert()``/``update()`` with executemany: no ORM objects per row. A value of ``None`` in a
 row means "not given": it is stored on insert but never overwrites a stored value on update, so re-importing
-a file with blank optional cells changes nothing.
+a file with blank optional cells changes nothing. Phones and addresses arrive in clear under their prefix
+(``phone``, ``leader_phone``) and are stored sealed (``registry/personal.py``): ``upsert(sealed=...)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ from wageguard.registry.models import (
     Worker,
     WorkerEntryExit,
 )
+from wageguard.registry.personal import Sealer
 
 INSERTED, UPDATED, UNCHANGED = "inserted", "updated", "unchanged"
 Row = dict[str, Any]
@@ -210,14 +212,18 @@ def upsert(
     extra: Extra | None = None,
     assume_new: Callable[[tuple[Any, ...]], bool] | None = None,
     want_ids: bool = True,
+    sealed: Mapping[str, Sealer] | None = None,
 ) -> dict[Key, Saved]:
     """Insert new rows, update changed ones (non-``None`` values only), leave equal ones alone.
 
     ``extra(row, diff)`` adds columns that are not compared (ciphertexts, timestamps): ``diff`` is ``None``
     for an insert and the changed columns for an update. Rows with the same key are merged, later wins.
     Keys for which ``assume_new`` is true are not looked up (their parent was just inserted); with
-    ``want_ids=False`` inserted rows are reported with id 0 (saves a query).
+    ``want_ids=False`` inserted rows are reported with id 0 (saves a query). ``sealed`` maps a prefix to
+    its sealer: the row's clear value under that prefix is compared with the decrypted ``<prefix>_enc``
+    and, when new or changed, stored as ``<prefix>_enc`` + ``<prefix>_masked`` (never in clear).
     """
+    seals = sealed or {}
     merged: dict[tuple[Any, ...], Row] = {}
     for row in rows:
         key = _key(row, key_cols)
@@ -227,18 +233,26 @@ def upsert(
         )
     if not merged:
         return {}
-    compare = {c for row in merged.values() for c in row} - set(key_cols)
+    compare = {c for row in merged.values() for c in row} - set(key_cols) - set(seals)
+    compare |= {f"{prefix}_enc" for prefix in seals}
     lookup = [k for k in merged if assume_new is None or not assume_new(k)]
     stored = _existing(conn, table, key_cols, compare, lookup) if lookup else {}
     result: dict[tuple[Any, ...], Saved] = {}
     inserts: list[Row] = []
     changes: list[tuple[int, dict[str, Any]]] = []
-    for key, row in merged.items():
+    for key, merged_row in merged.items():
+        row = {c: v for c, v in merged_row.items() if c not in seals}
+        clear = {p: merged_row[p] for p in seals if merged_row.get(p) is not None}
         old = stored.get(key)
         if old is None:
+            for prefix, value in clear.items():
+                row.update(seals[prefix].seal(prefix, value))
             inserts.append({**row, **(extra(row, None) if extra else {})})
             continue
         diff = {c: v for c, v in row.items() if v is not None and c not in key_cols and old[c] != v}
+        for prefix, value in clear.items():
+            if not seals[prefix].same(old[f"{prefix}_enc"], value):
+                diff.update(seals[prefix].seal(prefix, value))
         if diff:
             changes.append((old["id"], {**diff, **(extra(row, diff) if extra else {})}))
         result[key] = Saved(old["id"], UPDATED if diff else UNCHANGED)
@@ -264,9 +278,14 @@ def save_enterprises(conn: Connection, rows: list[Row]) -> dict[Key, Saved]:
 
 
 def save_projects(
-    conn: Connection, rows: list[Row], *, defaults: dict[str, Any] | None = None
+    conn: Connection,
+    rows: list[Row],
+    *,
+    defaults: dict[str, Any] | None = None,
+    sealed: Mapping[str, Sealer] | None = None,
 ) -> dict[Key, Saved]:
-    """Projects by ``project_code``; ``defaults`` fill columns left blank when a project is inserted."""
+    """Projects by ``project_code``; ``defaults`` fill columns left blank when a project is inserted;
+    ``link_phone`` and ``labour_officer_phone`` are sealed."""
 
     def extra(row: Row, diff: dict[str, Any] | None) -> dict[str, Any]:
         if diff is not None:
@@ -274,29 +293,49 @@ def save_projects(
         filled = {k: v for k, v in (defaults or {}).items() if row.get(k) is None}
         return {**_stamped(row, diff), **filled}
 
-    return upsert(conn, Project.__table__, ("project_code",), rows, extra=extra)  # type: ignore[arg-type]
+    table: Table = Project.__table__  # type: ignore[assignment]
+    return upsert(conn, table, ("project_code",), rows, extra=extra, sealed=sealed)
 
 
-def save_participants(conn: Connection, rows: list[Row], *, extra: Extra | None = None) -> dict[Key, Saved]:
-    """Project participants by (project, enterprise, corpType)."""
+def save_participants(
+    conn: Connection,
+    rows: list[Row],
+    *,
+    extra: Extra | None = None,
+    sealed: Mapping[str, Sealer] | None = None,
+) -> dict[Key, Saved]:
+    """Project participants by (project, enterprise, corpType); ``pm_phone`` sealed."""
     table: Table = ProjectParticipant.__table__  # type: ignore[assignment]
-    return upsert(conn, table, ("project_id", "enterprise_id", "corp_type"), rows, extra=extra)
+    return upsert(conn, table, ("project_id", "enterprise_id", "corp_type"), rows, extra=extra, sealed=sealed)
 
 
-def save_teams(conn: Connection, rows: list[Row], *, extra: Extra | None = None) -> dict[Key, Saved]:
-    """Teams by ``team_sys_no``."""
-    return upsert(conn, Team.__table__, ("team_sys_no",), rows, extra=extra)  # type: ignore[arg-type]
+def save_teams(
+    conn: Connection,
+    rows: list[Row],
+    *,
+    extra: Extra | None = None,
+    sealed: Mapping[str, Sealer] | None = None,
+) -> dict[Key, Saved]:
+    """Teams by ``team_sys_no``; ``leader_phone`` sealed."""
+    table: Table = Team.__table__  # type: ignore[assignment]
+    return upsert(conn, table, ("team_sys_no",), rows, extra=extra, sealed=sealed)
 
 
 def save_workers(conn: Connection, rows: list[Row], *, extra: Extra) -> dict[Key, Saved]:
-    """Workers by blind index of the ID number; ``extra`` supplies ciphertext and masked form on insert."""
+    """Workers (identity fields) by blind index of the ID number; ``extra`` supplies ciphertext, masked
+    form and ``registered_by`` on insert. Callers pass only rows whose identity the actor may change."""
     return upsert(conn, Worker.__table__, ("id_bidx",), rows, extra=extra)  # type: ignore[arg-type]
 
 
 def save_project_workers(
-    conn: Connection, rows: list[Row], *, new_workers: set[int] | frozenset[int] = frozenset()
+    conn: Connection,
+    rows: list[Row],
+    *,
+    new_workers: set[int] | frozenset[int] = frozenset(),
+    sealed: Mapping[str, Sealer] | None = None,
 ) -> dict[Key, Saved]:
-    """Project workers by (worker, project); workers in ``new_workers`` were just inserted (no lookup)."""
+    """Project workers by (worker, project); workers in ``new_workers`` were just inserted (no lookup);
+    ``phone`` and ``address`` sealed."""
     table: Table = ProjectWorker.__table__  # type: ignore[assignment]
     return upsert(
         conn,
@@ -305,6 +344,7 @@ def save_project_workers(
         rows,
         assume_new=lambda k: k[0] in new_workers,
         want_ids=False,
+        sealed=sealed,
     )
 
 
@@ -352,40 +392,48 @@ def refresh_entry_exit_dates(conn: Connection, project_worker_ids: set[int]) -> 
 
 def save_cards(
     conn: Connection,
-    cards: dict[int, Row],
+    cards: list[Row],
     *,
     encrypt: Callable[[str], dict[str, Any]],
     new_workers: set[int] | frozenset[int] = frozenset(),
 ) -> set[int]:
-    """Make each worker's given card current (inserting it if new, older cards kept non-current).
+    """Register the given cards (inserting new ones) and move the current card where the row may.
 
-    ``cards`` maps worker id to ``card_bidx``, ``card`` (clear, used only for a new card via ``encrypt``),
-    ``bank_name`` and ``top_bank_code``. Returns the worker ids whose cards changed.
+    Each card is a dict of ``worker_id``, ``card_bidx``, ``card`` (clear, used only for a new card via
+    ``encrypt``), ``bank_name``, ``top_bank_code`` and ``current``: with ``current`` true (an admin's or the
+    owner's row) the card becomes the worker's current one (older cards kept non-current) and its bank
+    details are updated; otherwise (another enterprise's engagement) a new card is added non-current and
+    no stored card is touched. The last current card given for a worker wins. Returns the worker ids whose
+    cards changed.
     """
     t = BankCard.__table__
     stored: dict[int, list[Any]] = {}
-    ids = [w for w in cards if w not in new_workers]
+    ids = list({c["worker_id"] for c in cards if c["worker_id"] not in new_workers})
     for start in range(0, len(ids), 5000):
         stmt = select(t.c.id, t.c.worker_id, t.c.card_bidx, t.c.is_current, t.c.bank_name, t.c.top_bank_code)
         for rec in conn.execute(stmt.where(t.c.worker_id.in_(ids[start : start + 5000]))):
             stored.setdefault(rec.worker_id, []).append(rec)
+    wanted: dict[tuple[int, str], Row] = {}
+    current: dict[int, str] = {}
+    for card in cards:
+        key = (card["worker_id"], card["card_bidx"])
+        wanted[key] = {**wanted.get(key, {}), **{k: v for k, v in card.items() if v is not None}}
+        if card["current"]:
+            current[card["worker_id"]] = card["card_bidx"]
     changed: set[int] = set()
     inserts: list[Row] = []
     changes: list[tuple[int, dict[str, Any]]] = []
     now = utcnow()
-    for worker_id, card in cards.items():
+    for (worker_id, bidx), card in wanted.items():
         mine = stored.get(worker_id, [])
-        same = next((c for c in mine if c.card_bidx == card["card_bidx"]), None)
-        for other in mine:
-            if other is not same and other.is_current:
-                changes.append((other.id, {"is_current": False}))
-                changed.add(worker_id)
+        same = next((c for c in mine if c.card_bidx == bidx), None)
+        is_current = current.get(worker_id) == bidx
         if same is None:
             inserts.append(
                 {
                     "worker_id": worker_id,
-                    "card_bidx": card["card_bidx"],
-                    "is_current": True,
+                    "card_bidx": bidx,
+                    "is_current": is_current,
                     "bank_name": card.get("bank_name"),
                     "top_bank_code": card.get("top_bank_code"),
                     "created_at": now,
@@ -393,6 +441,8 @@ def save_cards(
                 }
             )
             changed.add(worker_id)
+            continue
+        if not is_current:
             continue
         diff = {
             k: card[k]
@@ -404,12 +454,11 @@ def save_cards(
         if diff:
             changes.append((same.id, diff))
             changed.add(worker_id)
+    for worker_id, bidx in current.items():
+        for other in stored.get(worker_id, []):
+            if other.card_bidx != bidx and other.is_current:
+                changes.append((other.id, {"is_current": False}))
+                changed.add(worker_id)
     _apply_updates(conn, t, changes)  # type: ignore[arg-type]
     bulk_insert(conn, t, inserts)  # type: ignore[arg-type]
     return changed
-
-
-def participant_project_ids(conn: Connection, enterprise_id: int) -> set[int]:
-    """Ids of the projects an enterprise takes part in."""
-    t = ProjectParticipant.__table__
-    return set(conn.execute(select(t.c.project_id).where(t.c.enterprise_id == enterprise_id)).scalars())

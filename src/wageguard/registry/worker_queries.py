@@ -1,18 +1,22 @@
 """Reads of workers and project workers, scoped to the caller and masked.
 
 A worker is visible when they are engaged on a project the caller may see; only those engagements and
-contracts are shown. ID, card and phone numbers leave here masked; clear numbers come only from
+contracts are shown, and only the phone, home address and payroll cards recorded on them (an admin also
+sees the person's other registered cards), so nobody learns what another enterprise recorded about a shared
+person. ID, card and phone numbers and addresses leave here masked; clear values come only from
 ``registry/reveal.py``, which audits every read.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select, true
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.errors import NotFound
-from wageguard.registry.choices import WORK_TYPE
+from wageguard.registry.choices import WORK_TYPE, Role
 from wageguard.registry.models import BankCard, LabourContract, Project, ProjectWorker, Team, Worker
 from wageguard.registry.queries import (
     AnySelect,
@@ -21,7 +25,6 @@ from wageguard.registry.queries import (
     ensure_reader,
     in_region,
     paginate,
-    phone_masked,
     visible_project_ids,
     visible_projects,
 )
@@ -72,6 +75,53 @@ def _person_conditions(f: WorkerFilters, protector: Protector | None) -> list[Co
     return conds
 
 
+@dataclass
+class Recorded:
+    """What the newest visible engagements of one worker record: phone, address and payroll card."""
+
+    phone_masked: str | None = None
+    phone_enc: bytes | None = None
+    address_enc: bytes | None = None
+    card: BankCard | None = None
+
+
+def recorded(session: Session, principal: Principal, worker_ids: list[int]) -> dict[int, Recorded]:
+    """Per worker: the phone, address and card of the newest visible engagement recording each; an admin
+    falls back to the person's current card."""
+    if not worker_ids:
+        return {}
+    out = {w: Recorded() for w in worker_ids}
+    bidxs: dict[int, str] = {}
+    stmt = (
+        select(
+            ProjectWorker.worker_id,
+            ProjectWorker.phone_masked,
+            ProjectWorker.phone_enc,
+            ProjectWorker.address_enc,
+            ProjectWorker.card_bidx,
+        )
+        .where(ProjectWorker.worker_id.in_(worker_ids), visible_engagements(principal))
+        .order_by(ProjectWorker.id)
+    )
+    for worker_id, masked, phone_enc, address_enc, card_bidx in session.execute(stmt):
+        rec = out[worker_id]
+        if phone_enc is not None:
+            rec.phone_masked, rec.phone_enc = masked, phone_enc
+        if address_enc is not None:
+            rec.address_enc = address_enc
+        if card_bidx is not None:
+            bidxs[worker_id] = card_bidx
+    if bidxs:
+        wanted = tuple_(BankCard.worker_id, BankCard.card_bidx).in_(list(bidxs.items()))
+        for card in session.scalars(select(BankCard).where(wanted)):
+            out[card.worker_id].card = card
+    if principal.is_admin:
+        lacking = [w for w, rec in out.items() if rec.card is None]
+        for worker_id, card in _current_cards(session, lacking).items():
+            out[worker_id].card = card
+    return out
+
+
 def _current_cards(session: Session, worker_ids: list[int]) -> dict[int, BankCard]:
     if not worker_ids:
         return {}
@@ -83,14 +133,15 @@ def _current_cards(session: Session, worker_ids: list[int]) -> dict[int, BankCar
     return {card.worker_id: card for card in session.scalars(stmt)}
 
 
-def _worker_out(worker: Worker, card: BankCard | None) -> WorkerOut:
+def _worker_out(worker: Worker, rec: Recorded) -> WorkerOut:
+    card = rec.card
     return WorkerOut(
         id=worker.id,
         name=worker.name,
         id_card_type=worker.id_card_type,
         id_masked=worker.id_masked,
         gender=worker.gender,
-        phone_masked=phone_masked(worker.phone),
+        phone_masked=rec.phone_masked,
         card_masked=card.card_masked if card else None,
         bank_name=card.bank_name if card else None,
     )
@@ -108,8 +159,8 @@ def list_workers(
         conds.append(Worker.id.in_(engaged))
     stmt = select(Worker).where(*conds).order_by(Worker.id)
     page = paginate(session, filters, stmt, lambda row: row[0])
-    cards = _current_cards(session, [w.id for w in page.items])
-    items = [_worker_out(w, cards.get(w.id)) for w in page.items]
+    found = recorded(session, principal, [w.id for w in page.items])
+    items = [_worker_out(w, found[w.id]) for w in page.items]
     return Page[WorkerOut](items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
@@ -126,12 +177,15 @@ def visible_worker(session: Session, principal: Principal, worker_id: int) -> Wo
     return worker
 
 
-def current_card(session: Session, worker_id: int) -> BankCard | None:
-    return _current_cards(session, [worker_id]).get(worker_id)
+def _sees_identity(principal: Principal, worker: Worker) -> bool:
+    """Registered details beyond name and document (nation) go to admins, inspectors and the registering
+    enterprise; another enterprise sees only what it recorded itself."""
+    return principal.role is not Role.ENTERPRISE or principal.enterprise_id == worker.registered_by
 
 
 def get_worker(session: Session, principal: Principal, worker_id: int) -> WorkerDetail:
-    """One visible worker with the engagements and contracts the caller may see, and masked cards."""
+    """One visible worker with the engagements and contracts the caller may see, and the masked cards
+    those engagements name (an admin sees every registered card)."""
     worker = visible_worker(session, principal, worker_id)
     engagements = session.execute(
         _engagement_select().where(ProjectWorker.worker_id == worker_id, visible_engagements(principal))
@@ -145,14 +199,18 @@ def get_worker(session: Session, principal: Principal, worker_id: int) -> Worker
     cards = session.scalars(
         select(BankCard).where(BankCard.worker_id == worker_id).order_by(BankCard.id)
     ).all()
-    current = next((c for c in cards if c.is_current), None)
+    named = {row[0].card_bidx for row in engagements}
+    shown = [c for c in cards if principal.is_admin or c.card_bidx in named]
+    by_bidx = {c.card_bidx: c.card_masked for c in cards}
     return WorkerDetail(
-        **_worker_out(worker, current).model_dump(),
-        nation=worker.nation,
-        engagements=[_engagement_out(*row) for row in engagements],
+        **_worker_out(worker, recorded(session, principal, [worker.id])[worker.id]).model_dump(),
+        nation=worker.nation if _sees_identity(principal, worker) else None,
+        engagements=[
+            _engagement_out(*row, card_masked=by_bidx.get(row[0].card_bidx or "")) for row in engagements
+        ],
         contracts=[ContractOut.model_validate(c, from_attributes=True) for c in contracts],
         cards=[
-            CardOut(card_masked=c.card_masked, bank_name=c.bank_name, is_current=c.is_current) for c in cards
+            CardOut(card_masked=c.card_masked, bank_name=c.bank_name, is_current=c.is_current) for c in shown
         ],
     )
 
@@ -168,7 +226,12 @@ def _engagement_select() -> AnySelect:
 
 
 def _engagement_out(
-    pw: ProjectWorker, project_name: str, worker: Worker, team_name: str | None
+    pw: ProjectWorker,
+    project_name: str,
+    worker: Worker,
+    team_name: str | None,
+    *,
+    card_masked: str | None = None,
 ) -> EngagementOut:
     return EngagementOut(
         project_worker_id=pw.id,
@@ -186,6 +249,9 @@ def _engagement_out(
         is_team_leader=bool(pw.is_team_leader),
         entry_date=pw.entry_date,
         exit_date=pw.exit_date,
+        phone_masked=pw.phone_masked,
+        address_masked=pw.address_masked,
+        card_masked=card_masked,
     )
 
 

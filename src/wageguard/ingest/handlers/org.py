@@ -6,7 +6,14 @@ import hashlib
 from collections.abc import Hashable
 from typing import Any
 
-from wageguard.ingest.context import NOT_YOUR_ENTERPRISE, NOT_YOUR_PROJECT, REGION_UNKNOWN, ImportContext
+from wageguard.auth import policy
+from wageguard.ingest.context import (
+    NOT_YOUR_ENTERPRISE,
+    NOT_YOUR_PROJECT,
+    REGION_LOCKED,
+    REGION_UNKNOWN,
+    ImportContext,
+)
 from wageguard.ingest.handlers.base import (
     Handler,
     area,
@@ -165,19 +172,25 @@ class ProjectHandler(Handler):
         known = ctx.projects(r.values["projectCode"] for r in rows)
         good = []
         for row in rows:
-            ref = known.get(row.values["projectCode"])
-            mine = ctx.actor.enterprise_id in (row.values["_contractor"], row.values["_build"])
-            if ctx.is_enterprise and not (ctx.may_touch_project(ref.id) if ref else mine):
-                ctx.error(
-                    NOT_YOUR_PROJECT, row=row.label, field="projectCode", value=row.values["projectCode"]
-                )
+            v = row.values
+            ref = known.get(v["projectCode"])
+            allowed = (
+                ctx.may_touch_project(ref.id)
+                if ref
+                else policy.may_create_project(ctx.actor, v["_contractor"], v["_build"])
+            )
+            if not allowed:
+                ctx.error(NOT_YOUR_PROJECT, row=row.label, field="projectCode", value=v["projectCode"])
+            elif ref and ref.region_code != v["areaCode"] and not policy.may_change_project_region(ctx.actor):
+                ctx.error(REGION_LOCKED, row=row.label, field="areaCode", value=v["areaCode"])
             else:
                 good.append(row)
         return good
 
     def write(self, ctx: ImportContext, rows: list[ParsedRow]) -> None:
         records = [self._record(ctx, r.values) for r in rows]
-        saved = save_projects(ctx.conn, records, defaults={"status": "003", **ctx.defaults})
+        sealed = {"link_phone": ctx.phone_sealer, "labour_officer_phone": ctx.phone_sealer}
+        saved = save_projects(ctx.conn, records, defaults={"status": "003", **ctx.defaults}, sealed=sealed)
         links = []
         for row in rows:
             v = row.values
@@ -284,7 +297,9 @@ class SubContractorHandler(Handler):
                     "pm_phone": v["pmPhone"],
                 }
             )
-        saved = save_participants(ctx.conn, records, extra=_secret(ctx, "pm_id", clear))
+        saved = save_participants(
+            ctx.conn, records, extra=_secret(ctx, "pm_id", clear), sealed={"pm_phone": ctx.phone_sealer}
+        )
         for rec in records:
             ctx.report.count(saved[(rec["project_id"], rec["enterprise_id"], rec["corp_type"])].outcome)
 
@@ -358,7 +373,12 @@ class TeamHandler(Handler):
                     "exit_date": v["exitTime"],
                 }
             )
-        saved = save_teams(ctx.conn, records, extra=_secret(ctx, "leader_id", clear))
+        saved = save_teams(
+            ctx.conn,
+            records,
+            extra=_secret(ctx, "leader_id", clear),
+            sealed={"leader_phone": ctx.phone_sealer},
+        )
         for rec in records:
             ctx.report.count(saved[(rec["team_sys_no"],)].outcome)
 

@@ -1,4 +1,12 @@
-"""Handlers of the worker objects: ProjectWorker, WorkerEntryExit, WorkerContract (the hot import path)."""
+"""Handlers of the worker objects: ProjectWorker, WorkerEntryExit, WorkerContract (the hot import path).
+
+A ProjectWorker row names a person (by ID number) and engages them on a project. The person's identity
+(name, document, gender, birth date, nation) belongs to the enterprise that registered them: anyone else's
+row may engage the person but never changes those fields, and a row whose name differs from the registered
+one is refused (for an enterprise with a generic "could not be verified", so the answer never tells whether
+the number is registered elsewhere; the audit log keeps the detail). Phone, home address and payroll card
+are stored on the row's own engagement, so one enterprise's import never changes what another recorded.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,17 @@ from typing import Any
 from sqlalchemy import select
 
 from wageguard.db import utcnow
-from wageguard.ingest.context import TEAM_MISSING, WORKER_MISSING, ImportContext, TeamRef
+from wageguard.errors import Problem
+from wageguard.ingest.context import (
+    IDENTITY_MISMATCH,
+    IDENTITY_UNVERIFIED,
+    TEAM_MISSING,
+    WORKER_MISSING,
+    AuditEvent,
+    ImportContext,
+    PersonRef,
+    TeamRef,
+)
 from wageguard.ingest.handlers.base import (
     Handler,
     code,
@@ -43,6 +61,11 @@ from wageguard.validation import Notice, bank_card_warnings, parse_bank_card
 
 TEAM_MISMATCH = Notice(
     "ref.team_mismatch", "班组不属于该项目或该企业", "team belongs to another project or enterprise"
+)
+NAME_CONFLICT = Notice(
+    "identity.name_conflict",
+    "同一证件号码在本文件中对应不同姓名（见第 {first} 行）",
+    "the same ID number comes with another name earlier in this file (row {first})",
 )
 WAGE_BASIS = {"daily": "按日", "monthly": "按月", "piece": "计件"}
 
@@ -155,38 +178,39 @@ class ProjectWorkerHandler(Handler):
             else:
                 v["_team"] = team.id
                 good.append(row)
-        return good
+        return _check_identities(ctx, good)
 
     def write(self, ctx: ImportContext, rows: list[ParsedRow]) -> None:
-        protect = ctx.protector
-        for row in rows:
-            row.values["_bidx"] = protect.blind_index(id_text(row.values["idCardNumber"]))
-        fresh, known = split_new(ctx, rows)
+        fresh, known = split_new(rows)
         insert_new_workers(ctx, fresh)
         if known:
             self._write_known(ctx, known)
 
     def _write_known(self, ctx: ImportContext, rows: list[ParsedRow]) -> None:
-        """Rows of stored workers (or named twice in the chunk): merged, compared and upserted."""
+        """Rows of stored workers (or named twice in the chunk): merged, compared and upserted.
+
+        The person's own fields are written only where the import may (a new person, or one the actor
+        owns); other rows just engage the stored person.
+        """
         protect = ctx.protector
         clear: dict[str, str] = {}
         people = []
         for row in rows:
             v = row.values
+            person: PersonRef | None = v["_person"]
+            if person is not None and not ctx.owns(person):
+                continue
             number = id_text(v["idCardNumber"])
             bidx = v["_bidx"]
             clear[bidx] = number
-            born = getattr(v["idCardNumber"], "birth_date", None)
             people.append(
                 {
                     "id_bidx": bidx,
                     "name": v["workerName"],
                     "id_card_type": v["idCardType"],
                     "gender": getattr(v["idCardNumber"], "gender", None),
-                    "birth_date": born,
-                    "phone": v["cellPhone"],
+                    "birth_date": getattr(v["idCardNumber"], "birth_date", None),
                     "nation": v["nation"],
-                    "address": v["address"],
                 }
             )
         now = utcnow()
@@ -198,20 +222,28 @@ class ProjectWorkerHandler(Handler):
             return {
                 "id_enc": protect.encrypt(number),
                 "id_masked": mask(number),
+                "registered_by": ctx.actor.enterprise_id,
                 "created_at": now,
                 "updated_at": now,
             }
 
-        workers = save_workers(ctx.conn, people, extra=secret)
+        workers = save_workers(ctx.conn, people, extra=secret) if people else {}
+        for row in rows:
+            person = row.values["_person"]
+            if person is not None and (row.values["_bidx"],) not in workers:
+                workers[(row.values["_bidx"],)] = Saved(person.id, UNCHANGED)
+        _audit_identity_changes(ctx, rows, workers)
         self._write_engagements(ctx, rows, workers)
 
     def _write_engagements(
         self, ctx: ImportContext, rows: list[ParsedRow], workers: dict[Key, Saved]
     ) -> None:
-        records, cards = [], {}
+        records, cards = [], []
         for row in rows:
             v = row.values
             worker_id = v["_worker"] = workers[(v["_bidx"],)].id
+            card = v["payRollBankCardNumber"]
+            card_bidx = ctx.protector.blind_index(card) if card else None
             records.append(
                 {
                     "project_id": v["_project"].id,
@@ -223,22 +255,30 @@ class ProjectWorkerHandler(Handler):
                     "work_role": v["workRole"],
                     "is_team_leader": v["isTeamLeader"],
                     "has_insurance": v["hasBuyInsurance"],
+                    "phone": v["cellPhone"],
+                    "address": v["address"],
+                    "card_bidx": card_bidx,
                 }
             )
-            if v["payRollBankCardNumber"]:
-                card = v["payRollBankCardNumber"]
-                cards[worker_id] = {
-                    "card": card,
-                    "card_bidx": ctx.protector.blind_index(card),
-                    "bank_name": v["payRollBankName"],
-                    "top_bank_code": v["payRollTopBankCode"],
-                }
+            if card:
+                person: PersonRef | None = v["_person"]
+                cards.append(
+                    {
+                        "worker_id": worker_id,
+                        "card": card,
+                        "card_bidx": card_bidx,
+                        "bank_name": v["payRollBankName"],
+                        "top_bank_code": v["payRollTopBankCode"],
+                        "current": person is None or ctx.owns(person),
+                    }
+                )
 
         def encrypt(card: str) -> dict[str, Any]:
             return {"card_enc": ctx.protector.encrypt(card), "card_masked": mask(card)}
 
         fresh = {s.id for s in workers.values() if s.outcome == INSERTED}
-        saved = save_project_workers(ctx.conn, records, new_workers=fresh)
+        sealed = {"phone": ctx.phone_sealer, "address": ctx.address_sealer}
+        saved = save_project_workers(ctx.conn, records, new_workers=fresh, sealed=sealed)
         new_cards = save_cards(ctx.conn, cards, encrypt=encrypt, new_workers=fresh)
         for row, rec in zip(rows, records, strict=True):
             outcome = saved[(rec["worker_id"], rec["project_id"])].outcome
@@ -246,6 +286,97 @@ class ProjectWorkerHandler(Handler):
             if outcome == UNCHANGED and (worker_changed or rec["worker_id"] in new_cards):
                 outcome = UPDATED
             ctx.report.count(outcome)
+
+
+def _check_identities(ctx: ImportContext, rows: list[ParsedRow]) -> list[ParsedRow]:
+    """Attach ``_bidx`` and ``_person`` (the stored person or ``None``); refuse a row whose name differs
+    from the registered one unless the actor owns the person (then it is a correction, audited), and a
+    number that comes with two names in one chunk."""
+    for row in rows:
+        row.values["_bidx"] = ctx.protector.blind_index(id_text(row.values["idCardNumber"]))
+    people = ctx.people(r.values["_bidx"] for r in rows)
+    first: dict[str, tuple[str, int | str]] = {}
+    good = []
+    for row in rows:
+        v = row.values
+        bidx, name = v["_bidx"], v["workerName"]
+        person = v["_person"] = people.get(bidx)
+        if person is not None and not ctx.owns(person):
+            if name != person.name:
+                _name_mismatch(ctx, row, person)
+            else:
+                good.append(row)
+            continue
+        earlier = first.setdefault(bidx, (name, row.label))
+        if person is None and earlier[0] != name:
+            _name_conflict(ctx, row, earlier[1])
+        else:
+            good.append(row)
+    return good
+
+
+def _name_conflict(ctx: ImportContext, row: ParsedRow, first: int | str) -> None:
+    ctx.report.errors.append(
+        Problem(
+            field="workerName",
+            code=NAME_CONFLICT.code,
+            message_zh=NAME_CONFLICT.message_zh.format(first=first),
+            message_en=NAME_CONFLICT.message_en.format(first=first),
+            row=row.label,
+            value=mask(id_text(row.values["idCardNumber"])),
+        )
+    )
+
+
+def _name_mismatch(ctx: ImportContext, row: ParsedRow, person: PersonRef) -> None:
+    """A row error (generic for an enterprise, precise for an admin) and an audit event with the detail."""
+    masked_id = mask(id_text(row.values["idCardNumber"]))
+    notice = IDENTITY_UNVERIFIED if ctx.is_enterprise else IDENTITY_MISMATCH
+    ctx.error(notice, row=row.label, field="workerName", value=masked_id)
+    ctx.note(
+        AuditEvent(
+            "identity_mismatch",
+            "worker",
+            person.id,
+            {
+                "object": "ProjectWorker",
+                "row": row.label,
+                "field": "workerName",
+                "id_masked": masked_id,
+                "registered_by": person.registered_by,
+                "caller_enterprise": ctx.actor.enterprise_id,
+                "project": row.values["projectCode"],
+                "reason_zh": IDENTITY_MISMATCH.message_zh,
+                "reason_en": IDENTITY_MISMATCH.message_en,
+            },
+            always=True,
+        )
+    )
+
+
+def _audit_identity_changes(ctx: ImportContext, rows: list[ParsedRow], workers: dict[Key, Saved]) -> None:
+    """An audit event for each stored person whose name this (owner's or admin's) import corrects."""
+    seen: set[int] = set()
+    for row in rows:
+        person: PersonRef | None = row.values["_person"]
+        if person is None or person.id in seen or person.name == row.values["workerName"]:
+            continue
+        if workers[(row.values["_bidx"],)].outcome != UPDATED:
+            continue
+        seen.add(person.id)
+        ctx.note(
+            AuditEvent(
+                "identity_changed",
+                "worker",
+                person.id,
+                {
+                    "object": "ProjectWorker",
+                    "row": row.label,
+                    "fields": ["name"],
+                    "registered_by": person.registered_by,
+                },
+            )
+        )
 
 
 class EntryExitHandler(Handler):

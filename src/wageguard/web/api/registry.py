@@ -17,7 +17,7 @@ from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Problem, ValidationFailed
 from wageguard.registry import queries, region_queries, worker_queries
-from wageguard.registry.reveal import reveal_worker
+from wageguard.registry.reveal import reveal_project_contacts, reveal_worker
 from wageguard.registry.schemas import (
     EngagementOut,
     EnterpriseDetail,
@@ -25,6 +25,7 @@ from wageguard.registry.schemas import (
     EnterpriseOut,
     Page,
     PageQuery,
+    ProjectContactsOut,
     ProjectDetail,
     ProjectFilters,
     ProjectOut,
@@ -165,10 +166,32 @@ def reveal(
     db: Annotated[Database, Depends(get_database)],
     protector: Annotated[Protector, Depends(get_protector)],
 ) -> WorkerRevealOut:
-    """Clear ID and current card number, for admins and in-scope inspectors; each call is audited (reason
-    and fields shown) and the answer is never cached."""
+    """Clear ID number, card, phone and home address, for admins and in-scope inspectors; each call is
+    audited (reason and fields shown) and the answer is never cached."""
     response.headers["Cache-Control"] = "no-store"
     with db.transaction() as session:
         return reveal_worker(
             session=session, principal=principal, protector=protector, worker_id=worker_id, reason=body.reason
+        )
+
+
+@router.post("/projects/{project_id}/reveal", response_model=ProjectContactsOut)
+def reveal_contacts(
+    project_id: RowId,
+    body: RevealIn,
+    principal: Caller,
+    response: Response,
+    db: Annotated[Database, Depends(get_database)],
+    protector: Annotated[Protector, Depends(get_protector)],
+) -> ProjectContactsOut:
+    """Clear phones of the project's contact, labour officer, project managers and team leaders, for admins
+    and in-scope inspectors; each call is audited and the answer is never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    with db.transaction() as session:
+        return reveal_project_contacts(
+            session=session,
+            principal=principal,
+            protector=protector,
+            project_id=project_id,
+            reason=body.reason,
         )
