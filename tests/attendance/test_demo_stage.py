@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 
 from wageguard.attendance.models import Device, Punch, WorkerDay, WorkerMonth
 from wageguard.attendance.queries import device_health, unmatched_punches
+from wageguard.auth.models import User
 from wageguard.demo.attendance_stage import attendance_stage
 from wageguard.demo.registry_stage import registry_stage
 from wageguard.demo.stages import DemoContext, all_stages
+from wageguard.demo.users import DEMO_DEVICE_ACCOUNT
 
 
 def test_the_stage_is_registered_after_the_registry():
@@ -50,5 +52,7 @@ def test_a_small_city_gets_three_months_of_attendance_with_planted_faults(
         total = s.scalar(select(func.count()).select_from(Punch))
         assert total == truth["inserted"]
         assert s.scalar(select(func.count()).select_from(Device)) == len(truth["devices"])
+        gate = s.scalar(select(User.id).where(User.username == DEMO_DEVICE_ACCOUNT))
+        assert gate is not None and set(s.scalars(select(Device.account_user_id))) == {gate}  # all linked
     attendance_stage(ctx)  # a rerun stores nothing twice
     assert ctx.truth["attendance"]["inserted"] == 0
