@@ -25,9 +25,9 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,9 +38,9 @@ from sqlalchemy.orm import Session
 
 from wageguard.attendance import devices as device_service
 from wageguard.attendance.protocols.zkteco import CommandResult
-from wageguard.attendance.schemas import DevicePunch
-from wageguard.attendance.service import store_device_punches
-from wageguard.attendance.store import IngestOptions
+from wageguard.attendance.schemas import DevicePunch, DeviceRef
+from wageguard.attendance.service import device_punch_rows
+from wageguard.attendance.store import IngestOptions, PunchIn, store_punches
 from wageguard.db import Database
 from wageguard.errors import NotFound, WageGuardError
 from wageguard.security.files import private_file
@@ -165,13 +165,15 @@ class Intake:
         self._queue: list[_Pending] = []
         self._leader = False
         self._writer: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._read_lock = threading.Lock()
         self._ready = False
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, synchronous: str = "FULL") -> sqlite3.Connection:
         private_file(self.path)  # raw device calls: 0600 in a 0700 folder (WAL files take the file's mode)
         conn = sqlite3.connect(self.path, timeout=self.wait_s, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(f"PRAGMA synchronous={synchronous}")
         if not self._ready:
             conn.execute(SCHEMA)
             self._ready = True
@@ -179,11 +181,17 @@ class Intake:
 
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
-        try:
-            yield conn
-        finally:
-            conn.close()
+        """The drainer's and health checks' connection (one, kept open; appends have their own). It need
+        not fsync: a deletion lost to a power cut only means entries stored again, which changes nothing."""
+        with self._read_lock:
+            if self._reader is None:
+                self._reader = self._connect("NORMAL")
+            try:
+                yield self._reader
+            except sqlite3.Error:
+                self._reader.close()
+                self._reader = None
+                raise
 
     def append(self, record: DeviceRecord) -> None:
         """Write ``record`` durably (fsync) or raise ``IntakeUnavailable``; never waits for the database."""
@@ -285,6 +293,10 @@ class Intake:
     def close(self) -> None:
         with self._lock:
             self._reset_writer()
+        with self._read_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
 
 def try_write(db: Database, work: Callable[[Session], T], *, wait_ms: int = 250) -> T | None:
@@ -327,46 +339,71 @@ def _write_first(session: Session) -> None:
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def store_device_record(*, session: Session, record: DeviceRecord, options: IngestOptions) -> int:
-    """Apply one acknowledged call to the operational database; returns the punches newly stored."""
-    for reason in record.rejections:
-        device_service.record_rejection(
-            session=session,
-            serial=record.serial,
-            remote_ip=record.remote_ip,
-            endpoint=record.endpoint,
-            reason=reason,
-            at=record.received_at,
-        )
-    if record.device_id is None:
-        return 0
-    device = device_service.device_ref_by_id(session, record.device_id)
-    if record.serial_no is not None:
+def _log_rejections(session: Session, records: Sequence[DeviceRecord]) -> None:
+    for record in records:
+        for reason in record.rejections:
+            device_service.record_rejection(
+                session=session,
+                serial=record.serial,
+                remote_ip=record.remote_ip,
+                endpoint=record.endpoint,
+                reason=reason,
+                at=record.received_at,
+            )
+
+
+def _note_serials(session: Session, device: DeviceRef, records: Sequence[DeviceRecord]) -> None:
+    """Hikvision serial numbers in arrival order (gaps recorded as the events came)."""
+    for record in records:
+        if record.serial_no is None:
+            continue
         device_service.note_serial(
             session=session, device=device, serial_no=record.serial_no, current=record.current
         )
-    inserted = 0
-    if record.punches:
-        result = store_device_punches(
-            session=session, device=device, punches=record.punches, options=options, now=record.received_at
-        )
-        inserted = result.inserted
+        if record.current and (device.last_serial_no is None or record.serial_no > device.last_serial_no):
+            device = replace(device, last_serial_no=record.serial_no)
+
+
+def _touch(session: Session, device: DeviceRef, records: Sequence[DeviceRecord]) -> None:
+    """One update of the device row for all its calls in the batch: latest contact, stamps, punches."""
     stamps: dict[str, object] = {}
-    if record.att_stamp is not None and record.att_stamp > device.att_stamp:
-        stamps["att_stamp"] = record.att_stamp
-    if record.op_stamp is not None and record.op_stamp > device.op_stamp:
-        stamps["op_stamp"] = record.op_stamp
+    att = max((r.att_stamp for r in records if r.att_stamp is not None), default=None)
+    op = max((r.op_stamp for r in records if r.op_stamp is not None), default=None)
+    if att is not None and att > device.att_stamp:
+        stamps["att_stamp"] = att
+    if op is not None and op > device.op_stamp:
+        stamps["op_stamp"] = op
+    latest = max(records, key=lambda r: r.received_at)
     device_service.touch_device(
         session,
         device,
-        last_seen_ip=record.remote_ip,
-        punched=bool(record.punches),
+        last_seen_ip=latest.remote_ip,
+        punched=any(r.punches for r in records),
         values=stamps,
-        now=record.received_at,
+        now=latest.received_at,
     )
-    if record.results:
-        device_service.record_command_results(session=session, device=device, results=list(record.results))
-    return inserted
+
+
+def store_device_records(*, session: Session, records: Sequence[DeviceRecord], options: IngestOptions) -> int:
+    """Apply acknowledged calls to the operational database, set-based: per device one read of its row,
+    one enrolment look-up and one update; all punches in one store call. Returns punches newly stored."""
+    _log_rejections(session, records)
+    by_device: dict[int, list[DeviceRecord]] = {}
+    for record in records:
+        if record.device_id is not None:
+            by_device.setdefault(record.device_id, []).append(record)
+    rows: list[PunchIn] = []
+    for device_id, mine in by_device.items():
+        device = device_service.device_ref_by_id(session, device_id)
+        _note_serials(session, device, mine)
+        rows += device_punch_rows(session, device, [(p, r.received_at) for r in mine for p in r.punches])
+        _touch(session, device, mine)
+        for record in mine:
+            if record.results:
+                device_service.record_command_results(
+                    session=session, device=device, results=list(record.results)
+                )
+    return store_punches(session, rows, options=options).inserted if rows else 0
 
 
 @dataclass
@@ -381,7 +418,7 @@ class DrainReport:
 def _store_all(db: Database, entries: list[tuple[int, DeviceRecord]], options: IngestOptions) -> int:
     with db.transaction() as session:
         _write_first(session)
-        return sum(store_device_record(session=session, record=r, options=options) for _, r in entries)
+        return store_device_records(session=session, records=[r for _, r in entries], options=options)
 
 
 def _store_each(
@@ -414,30 +451,59 @@ def _decoded(intake: Intake, rows: list[tuple[int, str]]) -> list[tuple[int, Dev
     return entries
 
 
+def _chunks(
+    entries: list[tuple[int, DeviceRecord]], max_punches: int
+) -> Iterator[list[tuple[int, DeviceRecord]]]:
+    """Consecutive entries with at most ``max_punches`` punches together (an entry alone may hold more)."""
+    chunk: list[tuple[int, DeviceRecord]] = []
+    count = 0
+    for entry in entries:
+        if chunk and count + len(entry[1].punches) > max_punches:
+            yield chunk
+            chunk, count = [], 0
+        chunk.append(entry)
+        count += len(entry[1].punches)
+    if chunk:
+        yield chunk
+
+
 def drain_intake(*, db: Database, intake: Intake, options: IngestOptions, batch: int = 500) -> DrainReport:
-    """Store every acknowledged entry, oldest first, ``batch`` entries per transaction. Raises
-    ``sqlalchemy.exc.OperationalError`` when the database stays locked (entries stay for the next drain)."""
+    """Store every acknowledged entry, oldest first: up to ``batch`` entries (and ``attendance_batch_max``
+    punches) per transaction. Raises ``sqlalchemy.exc.OperationalError`` when the database stays locked
+    (entries stay for the next drain)."""
     report = DrainReport()
     with intake.draining():
         while rows := intake.take(batch):
-            entries = _decoded(intake, rows)
-            try:
-                report.punches += _store_all(db, entries, options)
-            except OperationalError:
-                raise
-            except Exception:  # find the entry that cannot be stored
-                part = _store_each(db, intake, entries, options)
-                report.stored, report.failed = report.stored + part.stored, report.failed + part.failed
-                report.punches += part.punches
-                continue
-            intake.done([i for i, _ in entries])
-            report.stored += len(entries)
+            for entries in _chunks(_decoded(intake, rows), options.batch_max):
+                _drain_chunk(db, intake, entries, options, report)
     return report
 
 
+def _drain_chunk(
+    db: Database,
+    intake: Intake,
+    entries: list[tuple[int, DeviceRecord]],
+    options: IngestOptions,
+    report: DrainReport,
+) -> None:
+    """One transaction for ``entries``; when it fails for another reason than a lock, entry by entry."""
+    try:
+        report.punches += _store_all(db, entries, options)
+    except OperationalError:
+        raise
+    except Exception:  # find the entry that cannot be stored
+        part = _store_each(db, intake, entries, options)
+        report.stored, report.failed = report.stored + part.stored, report.failed + part.failed
+        report.punches += part.punches
+        return
+    intake.done([i for i, _ in entries])
+    report.stored += len(entries)
+
+
 class IntakeDrainer:
-    """The thread ``wageguard serve`` runs: drains after every append (and every ``idle_s`` for entries
-    other processes appended); while the database is locked it retries every ``retry_s``."""
+    """The thread ``wageguard serve`` runs: drains ``gather_s`` after an append (so a burst is one
+    transaction), and every ``idle_s`` for entries other processes appended; while the database is locked it
+    retries every ``retry_s``."""
 
     def __init__(
         self,
@@ -447,9 +513,10 @@ class IntakeDrainer:
         options: IngestOptions,
         idle_s: float = 1.0,
         retry_s: float = 1.0,
+        gather_s: float = 0.2,
     ) -> None:
         self.db, self.intake, self.options = db, intake, options
-        self.idle_s, self.retry_s = idle_s, retry_s
+        self.idle_s, self.retry_s, self.gather_s = idle_s, retry_s, gather_s
         self._stop = threading.Event()
         self._passes = threading.Condition()
         self._count, self._idle = 0, False
@@ -479,7 +546,8 @@ class IntakeDrainer:
     def _loop(self) -> None:
         self.intake.arrived.set()  # drain what an earlier run left
         while not self._stop.is_set():
-            self.intake.arrived.wait(self.idle_s)
+            if self.intake.arrived.wait(self.idle_s):
+                self._stop.wait(self.gather_s)  # let a burst gather: one transaction for many calls
             self.intake.arrived.clear()
             if self._stop.is_set():
                 break

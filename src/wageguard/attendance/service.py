@@ -224,7 +224,16 @@ def store_device_punches(
     """The punches of a device call in the punch store (the device row is left to the caller)."""
     if len(punches) > options.batch_max:
         raise ValidationFailed(f"too many punches: {len(punches)}", message_zh="单次上传的打卡过多")
-    pins = sorted({p.pin for p in punches if p.pin is not None})
+    rows = device_punch_rows(session, device, [(p, None) for p in punches])
+    return store_punches(session, rows, options=options, now=now)
+
+
+def device_punch_rows(
+    session: Session, device: DeviceRef, punches: Sequence[tuple[DevicePunch, datetime | None]]
+) -> list[PunchIn]:
+    """Punches a device reported (each with the UTC time it was received, ``None``: now), resolved to the
+    store's rows: enrolled PIN → worker; unknown PINs and strangers kept, flagged by kind."""
+    pins = sorted({p.pin for p, _ in punches if p.pin is not None})
     enrolled = _enrolled(session, device.id, pins) if pins else {}
     serial, project_id, region, device_id, tz = (
         device.serial,
@@ -236,7 +245,7 @@ def store_device_punches(
     default_direction, channel = device.default_direction, device.gate or None
     worker, unknown, stranger = PunchKind.WORKER.value, PunchKind.UNKNOWN_PIN.value, PunchKind.STRANGER.value
     rows = []
-    for p in punches:
+    for p, received_at in punches:
         wid = enrolled.get(p.pin) if p.pin is not None else None
         if p.pin is None:
             kind, key = stranger, f"stranger:{p.stranger_ref or p.local_time.isoformat()}"
@@ -256,6 +265,7 @@ def store_device_punches(
                 p.direction or default_direction,
                 p.attend_type,
                 channel,
+                received_at,
             )
         )
-    return store_punches(session, rows, options=options, now=now)
+    return rows

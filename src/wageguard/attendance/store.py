@@ -66,6 +66,7 @@ class PunchIn:
     direction: str | None = None
     attend_type: str | None = None
     channel: str | None = None
+    received_at: datetime | None = None  # UTC; None: the store call's ``now``
 
 
 @dataclass
@@ -211,7 +212,17 @@ def _rows(
     rows = []
     for p in punches:
         utc = to_utc(p.local_time, p.tz)
-        flag = FUTURE if utc > future else PAST if utc < past else ""
+        if p.received_at is None:
+            flag = FUTURE if utc > future else PAST if utc < past else ""
+        else:  # judged against when the device call came in (the intake stores it later)
+            at = p.received_at
+            flag = (
+                FUTURE
+                if utc > at + options.future_tolerance
+                else PAST
+                if utc < at - options.past_window
+                else ""
+            )
         rows.append(
             (
                 p.source,
@@ -229,7 +240,7 @@ def _rows(
                 p.direction,
                 p.attend_type,
                 p.channel,
-                received,
+                received if p.received_at is None else bulk.dt(p.received_at),
             )
         )
     return rows
