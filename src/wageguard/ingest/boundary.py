@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate
 from typing import IO, Any
 
@@ -105,22 +106,6 @@ def copy_bounded(source: IO[bytes], target: IO[bytes], limits: Limits) -> int:
     return copied
 
 
-class _LineFault(Exception):
-    def __init__(self, fault: BadInput) -> None:
-        self.fault = fault
-
-
-def _lines(text: IO[str], limits: Limits, marks: list[bool]) -> Iterator[str]:
-    """Physical lines for the csv module, each bounded in length; ``marks`` notes a control character."""
-    limit = limits.max_line_chars
-    while line := text.readline(limit):
-        if len(line) >= limit and not line.endswith(("\n", "\r")):
-            raise _LineFault(field_too_long(limits))
-        if CONTROL.search(line):
-            marks.append(True)
-        yield line
-
-
 def _csv_fault(exc: csv.Error, limits: Limits, row: int) -> BadInput:
     text = str(exc)
     if "field limit" in text:
@@ -141,38 +126,37 @@ def _csv_fault(exc: csv.Error, limits: Limits, row: int) -> BadInput:
 
 
 def read_csv_records(stream: IO[bytes], encoding: str, limits: Limits) -> Iterator[Record]:
-    """Records of a CSV stream (numbered from 1, blank lines included), strictly parsed under ``limits``."""
+    """Records of a CSV stream (numbered from 1, blank lines included), strictly parsed under ``limits``.
+
+    Lines are read at most ``limits.max_line_chars`` at a time (a longer line breaks into records of the
+    wrong width, which tables refuse); every field is measured and checked for control characters.
+    """
     stream.seek(0)
     if csv.field_size_limit() < limits.max_line_chars:
         # process-wide, raised once: fields are measured below (naming the column), lines bounded above
         csv.field_size_limit(limits.max_line_chars)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
-    marks: list[bool] = []
-    reader = csv.reader(_lines(text, limits, marks), strict=True)
-    longest = limits.max_field_chars
+    reader = csv.reader(iter(partial(text.readline, limits.max_line_chars), ""), strict=True)
+    longest, most = limits.max_field_chars, limits.max_rows + 1
     number = 0
     try:
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise _csv_fault(exc, limits, number + 1) from None
-            except _LineFault as fault:
-                raise fault.fault.at(row=number + 1) from None
-            except UnicodeDecodeError:
-                raise undecidable_encoding().at(row=number + 1) from None
+        for cells in reader:
             number += 1
-            if number > limits.max_rows + 1:
+            if number > most:
                 raise too_many_rows(limits, number)
-            if cells and max(map(len, cells)) > longest:
-                column = next(i for i, c in enumerate(cells) if len(c) > longest)
-                raise field_too_long(limits, row=number, field=f"#{column + 1}")
-            if marks:
-                column = next((i for i, c in enumerate(cells) if CONTROL.search(c)), -1)
-                raise control_character(row=number, field=f"#{column + 1}" if column >= 0 else ROW)
+            if cells:
+                if max(map(len, cells)) > longest:
+                    column = next(i for i, c in enumerate(cells) if len(c) > longest)
+                    raise field_too_long(limits, row=number, field=f"#{column + 1}")
+                if not all(map(str.isprintable, cells)):
+                    for column, cell in enumerate(cells):
+                        if CONTROL.search(cell):
+                            raise control_character(row=number, field=f"#{column + 1}")
             yield number, cells
+    except csv.Error as exc:
+        raise _csv_fault(exc, limits, number + 1) from None
+    except UnicodeDecodeError:
+        raise undecidable_encoding().at(row=number + 1) from None
     finally:
         with suppress(ValueError):  # the stream may be closed already when an unfinished reader is dropped
             text.detach()
@@ -241,18 +225,15 @@ def header_names(cells: Cells, row: int = 1) -> list[str]:
     return names
 
 
-def _named(records: Iterator[Record], names: list[str]) -> Iterator[Record]:
-    """Records whose faults name the column (``#3`` → the header's third name) instead of its number."""
-    while True:
-        try:
-            yield next(records)
-        except StopIteration:
-            return
-        except BadInput as fault:
-            column = fault.field[1:] if fault.field.startswith("#") else ""
-            if column.isdigit() and 0 < int(column) <= len(names) and names[int(column) - 1]:
-                fault.field = names[int(column) - 1]
-            raise
+def _name_column(fault: BadInput, names: list[str]) -> None:
+    """A fault located at column ``#3`` names the header's third column instead."""
+    column = fault.field[1:] if fault.field.startswith("#") else ""
+    if column.isdigit() and 0 < int(column) <= len(names) and names[int(column) - 1]:
+        fault.field = names[int(column) - 1]
+
+
+def _row_of(names: list[str], cells: Cells) -> dict[str, Any]:
+    return {h: v for h, v in zip(names, cells, strict=False) if h}
 
 
 def table_of(sheet: Sheet) -> Table:
@@ -269,13 +250,13 @@ def table_of(sheet: Sheet) -> Table:
         raise empty_file()
     names = header
     width = len(names)
-    exact = sheet.file_format == "csv"
 
-    def rows() -> Iterator[TableRow]:
+    def csv_rows() -> Iterator[TableRow]:
         found = False
-        for number, cells in _named(records, names):
-            if exact and len(cells) != width:
-                if not cells or all(is_blank_cell(c) for c in cells):
+        as_row = partial(_row_of, names) if "" in names else None
+        for number, cells in records:
+            if len(cells) != width:
+                if not any(cells):
                     continue
                 raise BadInput(
                     "csv.width",
@@ -284,12 +265,27 @@ def table_of(sheet: Sheet) -> Table:
                     "nothing imported",
                     row=number,
                 )
-            if all(is_blank_cell(c) for c in cells):
-                continue
-            found = True
-            yield number, {h: v for h, v in zip(names, cells, strict=False) if h}
+            if any(cells):
+                found = True
+                yield number, as_row(cells) if as_row else dict(zip(names, cells, strict=True))
         if not found:
             raise empty_file()
+
+    def xlsx_rows() -> Iterator[TableRow]:
+        found = False
+        for number, cells in records:
+            if not all(is_blank_cell(c) for c in cells):
+                found = True
+                yield number, _row_of(names, cells)
+        if not found:
+            raise empty_file()
+
+    def rows() -> Iterator[TableRow]:
+        try:
+            yield from csv_rows() if sheet.file_format == "csv" else xlsx_rows()
+        except BadInput as fault:
+            _name_column(fault, names)
+            raise
 
     return Table(sheet.file_format, sheet.encoding, names, rows())
 
