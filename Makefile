@@ -10,7 +10,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_DB := var/wageguard.db
 export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
 
-.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring clean
+.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake clean
 
 help:
 	@echo "make demo   - install, build assets, create the demo city and start the server"
@@ -57,7 +57,7 @@ test-pg: venv
 
 test: lint test-sqlite test-pg
 
-bench: bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring
+bench: bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake
 
 bench-import: venv
 	$(PY) benchmarks/bench_import.py --workers 58000 --json var/bench/import-58k.json
@@ -77,6 +77,9 @@ bench-money: venv
 bench-monitoring: venv
 	$(PY) benchmarks/bench_monitoring.py --json var/bench/monitoring-sqlite.json
 	$(PY) benchmarks/bench_monitoring.py --database-url $(PG_URL) --json var/bench/monitoring-pg.json
+
+bench-intake: venv
+	$(PY) benchmarks/bench_intake.py --workers 1500000 --json var/bench/intake-1500k.json
 
 bench-complaints: venv
 	$(PY) benchmarks/load_complaints.py --rate 200 --duration 60 --workers 2 --json var/bench/complaints-load.json
