@@ -5,6 +5,7 @@ database files."""
 from __future__ import annotations
 
 import logging
+import re
 import stat
 import threading
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from wageguard.complaints.schemas import PhotoIn, parse_complaint_form
 from wageguard.complaints.service import Receipt, submit_complaint
 from wageguard.config import Settings
 from wageguard.db import Database
+from wageguard.models import Base
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.security.keys import ensure_local_keys
@@ -207,7 +209,7 @@ def test_a_complainant_reveal_needs_a_reason_records_the_fields_and_is_never_cac
     assert len(_audit(db)) == 1
 
 
-def test_a_worker_reveal_is_never_cached(
+def test_a_worker_or_project_reveal_needs_a_real_reason_and_is_never_cached(
     client: TestClient,
     db: Database,
     protector: Protector,
@@ -219,6 +221,10 @@ def test_a_worker_reveal_is_never_cached(
         team = make_team(s, project=project, enterprise=gc)
         worker = make_worker(s, protector, project=project, team=team, number=id_number(), card=card_number())
     make_user("root", Role.ADMIN)
+    for url in (f"/api/v1/workers/{worker.id}/reveal", f"/api/v1/projects/{project.id}/reveal"):
+        for blank in ("   ", "\t\n ", " x "):
+            assert client.post(url, json={"reason": blank}, headers=login("root")).status_code == 422
+    assert _audit(db) == []
     r = client.post(f"/api/v1/workers/{worker.id}/reveal", json={"reason": "欠薪核查"}, headers=login("root"))
     assert r.status_code == 200 and "no-store" in r.headers["cache-control"]
     [entry] = _audit(db)
@@ -381,3 +387,10 @@ def test_a_request_refused_by_validation_does_not_echo_the_numbers_it_carried(
         assert r.status_code == 422 and r.json()["problems"], r.text
         for clear in (number, CARD, PHONE):
             assert clear not in r.text, (clear, r.text)
+
+
+def test_docs_security_lists_every_encrypted_column() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`(\w+\.\w+_enc)`", text))
+    columns = {f"{t.name}.{c.name}" for t in Base.metadata.tables.values() for c in t.columns}
+    assert documented == {c for c in columns if c.endswith("_enc")}

@@ -7,9 +7,9 @@ and ``ProjectContactsOut``, which only the audited reveal use cases build.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from wageguard.bounds import Offset, RowId
 
@@ -240,8 +240,11 @@ class CountySummary(BaseModel):
 
 
 class RevealIn(BaseModel):
-    reason: str = Field(
-        min_length=2, max_length=500, description="why the clear numbers are needed (audited)"
+    """Why the clear values are needed: recorded in the audit entry, so blank or one-letter reasons are
+    refused (surrounding spaces are dropped before counting)."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)] = Field(
+        description="why the clear numbers are needed (audited)"
     )
 
 
