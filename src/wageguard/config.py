@@ -10,6 +10,7 @@ import ipaddress
 import json
 from datetime import time
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,6 +21,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEV_DATA_KEY = base64.urlsafe_b64encode(b"wageguard-dev-data-key-32-bytes!").decode()
 DEV_INDEX_KEY = base64.urlsafe_b64encode(b"wageguard-dev-index-key-32bytes!").decode()
 DEV_SESSION_SECRET = "wageguard-dev-session-secret"
+# Production refuses secrets weaker than these (see ``production_secret_problems``).
+SESSION_SECRET_MIN_CHARS = 32
+MIN_DISTINCT_SECRET_CHARS = 10
+MIN_DISTINCT_KEY_BYTES = 16
 
 
 class Settings(BaseSettings):
@@ -39,8 +44,6 @@ class Settings(BaseSettings):
     default_pay_day: int = Field(default=15, ge=1, le=31)
     default_grace_days: int = Field(default=4, ge=0, le=60)
     import_batch_rows: int = Field(default=5000, ge=100)
-    api_page_size_max: int = Field(default=500, ge=10)
-    var_dir: Path = Path("var")
     import_max_bytes: int = Field(default=1 << 30, ge=1024)
     import_max_rows: int = Field(default=3_000_000, ge=1)
     import_max_field_chars: int = Field(default=32_768, ge=256, le=131_072)
@@ -48,6 +51,9 @@ class Settings(BaseSettings):
     import_max_xml_depth: int = Field(default=32, ge=8, le=500)
     import_max_xlsx_unzipped_bytes: int = Field(default=512 << 20, ge=1 << 20)
     import_max_xlsx_ratio: int = Field(default=200, ge=10)
+    api_page_size_max: int = Field(default=500, ge=10)
+    upload_max_bytes: int = Field(default=200_000_000, ge=1024)
+    var_dir: Path = Path("var")
     locale_default: Literal["zh", "en"] = "zh"
     attendance_timezone: str = "Asia/Shanghai"
     attendance_day_boundary: time = time(4, 0)
@@ -122,6 +128,8 @@ class Settings(BaseSettings):
             for name in ("data_key", "index_key", "session_secret"):
                 if getattr(self, name) in dev:
                     raise ValueError(f"{name} still has the development placeholder")
+            if problems := production_secret_problems(self):
+                raise ValueError("; ".join(problems))
         return self
 
     @property
@@ -135,6 +143,37 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def weak_key_reason(raw: bytes) -> str | None:
+    """Why a key looks made by hand rather than drawn at random (``None`` when it looks random): a random
+    32-byte key has about 30 distinct byte values and no pattern, so these tests never refuse one."""
+    if len(set(raw)) < MIN_DISTINCT_KEY_BYTES:
+        return f"has only {len(set(raw))} distinct byte values (all-zero, repeated or typed by hand)"
+    if any(raw[period:] == raw[:-period] for period in range(1, len(raw) // 2 + 1)):
+        return "repeats a shorter pattern"
+    if len({(b - a) % 256 for a, b in pairwise(raw)}) < MIN_DISTINCT_KEY_BYTES // 2:
+        return "is a counting sequence"
+    return None
+
+
+def production_secret_problems(settings: Settings) -> list[str]:
+    """What makes these secrets unfit for production (empty when they are fit)."""
+    problems = []
+    secret = settings.session_secret
+    if len(secret) < SESSION_SECRET_MIN_CHARS:
+        problems.append(
+            f"session_secret must have at least {SESSION_SECRET_MIN_CHARS} characters in production "
+            f"(it has {len(secret)})"
+        )
+    elif len(set(secret)) < MIN_DISTINCT_SECRET_CHARS:
+        problems.append("session_secret is low-entropy (too few distinct characters)")
+    if settings.data_key_bytes == settings.index_key_bytes:
+        problems.append("data_key and index_key must differ in production (index_key equals data_key)")
+    for name, raw in (("data_key", settings.data_key_bytes), ("index_key", settings.index_key_bytes)):
+        if (reason := weak_key_reason(raw)) is not None:
+            problems.append(f"{name} is too weak for production: it {reason}")
+    return problems
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@
     ├── Unauthenticated     no or bad credentials                                        -> 401
     ├── Conflict            state does not allow the action                              -> 409
     ├── TooManyAttempts     refused for now (login throttle); carries retry_after_s      -> 429
+    ├── TooLarge            request body over its size limit; carries limit_bytes        -> 413
     └── ValidationFailed    input rejected; carries a list of Problem rows               -> 422
         └── ImportRejected  a whole file rejected; carries the import report             -> 422
 """
@@ -77,6 +78,18 @@ class TooManyAttempts(WageGuardError):
     def __init__(self, message: str, *, retry_after_s: int, message_zh: str | None = None) -> None:
         super().__init__(message, message_zh=message_zh)
         self.retry_after_s = retry_after_s
+
+
+class TooLarge(WageGuardError):
+    """A request body over its limit, found while it streamed in; nothing was stored."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        size = f"{limit_bytes / 1e6:g} MB" if limit_bytes >= 1_000_000 else f"{limit_bytes / 1e3:g} KB"
+        super().__init__(
+            f"the request is larger than the {size} limit; nothing was stored",
+            message_zh=f"提交内容超过 {size} 上限，未保存任何数据",
+        )
+        self.limit_bytes = limit_bytes
 
 
 class ValidationFailed(WageGuardError):

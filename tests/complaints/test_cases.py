@@ -330,7 +330,7 @@ def test_inspector_pages_redirect_to_login_and_act_with_csrf(
     page = client.get(f"/cases/{receipt.complaint_id}")
     assert "已受理登记（待审核）" in page.text and "立案受理" in page.text
     forged = client.post(f"/cases/{receipt.complaint_id}/act", data={"csrf": "x", "action": "accept"})
-    assert forged.status_code == 422 and "安全校验未通过" in forged.text
+    assert forged.status_code == 403 and "页面已过期" in forged.text
     ok = client.post(
         f"/cases/{receipt.complaint_id}/act",
         data={"csrf": _csrf(page.text), "action": "accept"},

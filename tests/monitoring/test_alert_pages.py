@@ -35,7 +35,9 @@ def log_in(
 ) -> None:
     make_user(name, role, region_code=region, **kw)
     client.cookies.clear()
-    r = client.post("/login", data={"username": name, "password": f"pw-{name}"}, follow_redirects=False)
+    csrf = token_of(client.get("/login").text)
+    data = {"username": name, "password": f"pw-{name}", "csrf": csrf}
+    r = client.post("/login", data=data, follow_redirects=False)
     assert r.status_code == 303
 
 

@@ -10,8 +10,13 @@ from wageguard.registry.choices import Role
 from wageguard.web.tokens import COOKIE_NAME
 
 
+def csrf_token(client):
+    """The login form's CSRF token (its cookie lands in the client's jar)."""
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+
+
 def log_in(client, username, next_path=""):
-    data = {"username": username, "password": f"pw-{username}", "next": next_path}
+    data = {"username": username, "password": f"pw-{username}", "next": next_path, "csrf": csrf_token(client)}
     return client.post("/login", data=data, follow_redirects=False)
 
 
@@ -42,7 +47,7 @@ def test_login_form_is_chinese_and_sets_the_session_cookie(client, make_user):
 
 def test_wrong_password_shows_the_form_again_with_an_error(client, make_user):
     make_user("root")
-    r = client.post("/login", data={"username": "root", "password": "bad"})
+    r = client.post("/login", data={"username": "root", "password": "bad", "csrf": csrf_token(client)})
     assert r.status_code == 401 and "用户名或密码错误" in r.text
     assert COOKIE_NAME not in r.headers.get("set-cookie", "")
 
@@ -129,7 +134,7 @@ def test_pagination_links_walk_the_list(client, db, make_user):
 
 
 def test_logout_clears_the_cookie(bijiang_client, city):
-    r = bijiang_client.post("/logout", follow_redirects=False)
+    r = bijiang_client.post("/logout", data={"csrf": csrf_token(bijiang_client)}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login"
     assert f'{COOKIE_NAME}=""' in r.headers["set-cookie"]
     assert bijiang_client.get("/projects", follow_redirects=False).status_code == 303

@@ -1,11 +1,21 @@
-"""``wageguard serve``: run the web server (``--demo-gates N`` keeps N demo gates live while it runs)."""
+"""``wageguard serve``: run the web server (``--demo-gates N`` keeps N demo gates live while it runs).
+
+In production it refuses to start, with a message naming each problem, while a secret is weak (``Settings``
+validation: short, equal or low-entropy keys, a short session secret) or a demo user still has its demo
+password.
+"""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from wageguard.cli.context import settings
+from wageguard.config import Settings
+from wageguard.db import Database
 from wageguard.security.files import private_dir
 
 app = typer.Typer(help="服务 / server")
@@ -16,6 +26,44 @@ def _connect_host(host: str) -> str:
     if host in {"0.0.0.0", "::", ""}:
         return "127.0.0.1"
     return f"[{host}]" if ":" in host else host
+
+
+def _stop(title: str, problems: list[str]) -> NoReturn:
+    typer.echo(title, err=True)
+    for problem in problems:
+        typer.echo(f"  - {problem}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _checked_settings() -> Settings:
+    """The settings, or a stop naming every problem (production refuses weak secrets)."""
+    try:
+        return settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
+        _stop(
+            "配置不安全或有误（生产环境不接受弱密钥），拒绝启动 / "
+            "unsafe or invalid settings (production refuses weak secrets), serve refuses to start:",
+            problems,
+        )
+
+
+def _refuse_demo_passwords(db: Database) -> None:
+    from wageguard.security.production import demo_logins_in_use
+
+    with db.sessions() as session:
+        names = demo_logins_in_use(session)
+    if names:
+        db.dispose()
+        _stop(
+            "生产环境仍有演示账号使用公开的演示密码，拒绝启动；请修改密码或停用这些账号 / "
+            "demo users still have their published demo passwords; change them or deactivate the users:",
+            names,
+        )
 
 
 @app.callback(invoke_without_command=True)
@@ -30,7 +78,7 @@ def serve(
     ),
 ) -> None:
     """Serve the web app and API."""
-    s = settings()
+    s = _checked_settings()
     private_dir(s.var_dir)  # keys, uploads and demo files: readable by the service's user only
     from wageguard.attendance.intake import IntakeDrainer
     from wageguard.attendance.live import start_live_gates
@@ -39,6 +87,8 @@ def serve(
     from wageguard.web.iclock import intake_of, options_of
 
     web = create_app(s)
+    if s.environment == "production":
+        _refuse_demo_passwords(web.state.db)
     start_scheduler(web.state.db, s)
     # Device calls are acknowledged once durable in the intake; this thread stores them (see intake.py).
     drainer = IntakeDrainer(db=web.state.db, intake=intake_of(web), options=options_of(web)).start()
@@ -57,3 +107,4 @@ def serve(
         if gates is not None:
             gates.stop()
         drainer.stop()
+        web.state.db.dispose()

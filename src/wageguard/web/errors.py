@@ -1,4 +1,5 @@
-"""The one place domain errors become HTTP responses (JSON for the API)."""
+"""The one place domain errors become HTTP responses: JSON for the API (``/api/...``) and for clients that
+do not ask for HTML; the site's own page (Chinese by default, with the language switch) for a browser."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wageguard.errors import (
     Conflict,
@@ -15,11 +18,13 @@ from wageguard.errors import (
     ImportRejected,
     NotFound,
     Problem,
+    TooLarge,
     TooManyAttempts,
     Unauthenticated,
     ValidationFailed,
     WageGuardError,
 )
+from wageguard.web.pages.render import domain_error_page, status_page
 
 STATUS: dict[type[WageGuardError], int] = {
     NotFound: 404,
@@ -27,6 +32,7 @@ STATUS: dict[type[WageGuardError], int] = {
     Unauthenticated: 401,
     Conflict: 409,
     TooManyAttempts: 429,
+    TooLarge: 413,
     ValidationFailed: 422,
     ImportRejected: 422,
 }
@@ -39,8 +45,15 @@ def _status_of(exc: WageGuardError) -> int:
     return 400
 
 
-async def handle_domain_error(request: Request, exc: Exception) -> JSONResponse:
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (the API always answers JSON)."""
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+async def handle_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WageGuardError)
+    if wants_html(request):
+        return domain_error_page(request, exc, _status_of(exc))
     body: dict[str, object] = {"error": type(exc).__name__, "message": str(exc), "message_zh": exc.message_zh}
     if isinstance(exc, ValidationFailed):
         body["problems"] = [p.as_dict() for p in exc.problems]
@@ -79,6 +92,15 @@ async def handle_request_validation(request: Request, exc: Exception) -> JSONRes
     return JSONResponse(body, status_code=422)
 
 
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no such route, method not allowed): a page for a browser, else JSON."""
+    assert isinstance(exc, StarletteHTTPException)
+    if wants_html(request) and exc.status_code in (403, 404, 405):
+        return status_page(request, exc.status_code)
+    return await http_exception_handler(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WageGuardError, handle_domain_error)
     app.add_exception_handler(RequestValidationError, handle_request_validation)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)

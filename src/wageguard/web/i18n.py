@@ -88,6 +88,8 @@ ZH: dict[str, str] = {
     "error.not_found": "未找到该页面或您无权查看。",
     "error.forbidden": "您的角色无权查看此页面。",
     "error.title": "提示",
+    "error.home": "返回首页",
+    "error.logout": "退出登录（换一个账号）",
 }
 
 EN: dict[str, str] = {
@@ -161,6 +163,8 @@ EN: dict[str, str] = {
     "error.not_found": "This page does not exist or is outside your scope.",
     "error.forbidden": "Your role may not view this page.",
     "error.title": "Notice",
+    "error.home": "Go to your home page",
+    "error.logout": "Log out (use another account)",
 }
 
 STATUS_EN = {

@@ -24,7 +24,6 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wageguard.auth.scope import Principal
-from wageguard.complaints import csrf
 from wageguard.complaints.noticeboard import notice_board_pdf
 from wageguard.complaints.qr import complaint_url, qr_png, qr_svg
 from wageguard.complaints.queries import PublicProject, counties, public_project, public_status
@@ -33,9 +32,10 @@ from wageguard.complaints.schemas import FORM_FIELDS, PhotoIn, parse_complaint_f
 from wageguard.complaints.service import Receipt, new_tracking_code, photo_problems, submit_complaint
 from wageguard.config import Settings
 from wageguard.db import Database
-from wageguard.errors import Conflict, NotFound, Problem, Unauthenticated, ValidationFailed
+from wageguard.errors import Conflict, NotFound, Problem, TooLarge, Unauthenticated, ValidationFailed
 from wageguard.registry.models import Project
 from wageguard.security.crypto import Protector
+from wageguard.web import csrf
 from wageguard.web.deps import (
     client_address,
     counter_store_of,
@@ -101,20 +101,18 @@ def _switch_url(request: Request, lang: str, **params: str) -> str:
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    """Render a page in the page language, (re)issuing the CSRF cookie the page's forms are signed against;
-    ``?lang=`` is remembered in the ``lang`` cookie so that the form's POST answers in the same language."""
-    settings: Settings = request.app.state.settings
+    """Render a page in the page language with the CSRF token its forms are signed with (the cookie it
+    matches goes out with the response); ``?lang=`` is remembered in the ``lang`` cookie so that the form's
+    POST answers in the same language."""
     lang = page_lang(request)
-    cookie = request.cookies.get(csrf.CSRF_COOKIE) or csrf.new_cookie_value()
     context = {
         "switch_url": _switch_url(request, lang),
         **context,
-        "csrf": csrf.form_token(settings.session_secret, cookie),
+        "csrf": csrf.token_for(request),
         "t": translator(lang),
         "lang": lang,
     }
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
-    response.set_cookie(csrf.CSRF_COOKIE, cookie, httponly=True, samesite="lax", max_age=csrf.MAX_AGE_S)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR_S, samesite="lax")
     response.headers["Cache-Control"] = "no-store"
@@ -221,14 +219,13 @@ def _photos(form: FormData) -> list[PhotoIn]:
 
 
 async def _read_form(request: Request, settings: Settings) -> FormData | None:
-    cap = settings.complaint_photos_max * settings.complaint_photo_max_bytes + 256 * 1024
-    if int(request.headers.get("content-length") or 0) > cap:
-        return None
+    """The form, or ``None`` when it is too large: the body is counted while it streams in
+    (``web/uploads.BodyLimit``), so an oversized one is refused before it is read whole."""
     try:
         return await request.form(
             max_files=settings.complaint_photos_max + 1, max_fields=40, max_part_size=TEXT_PART_MAX
         )
-    except StarletteHTTPException:
+    except (StarletteHTTPException, TooLarge):
         return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from wageguard.web import health, iclock, isapi
+from wageguard.web import api_docs, health, iclock, isapi
 from wageguard.web import public as public_pages
 from wageguard.web.api import alerts as alerts_api
 from wageguard.web.api import attendance as attendance_api
@@ -22,6 +22,7 @@ from wageguard.web.pages import projects as project_pages
 
 
 def include_routers(app: FastAPI) -> None:
+    app.include_router(api_docs.router)
     app.include_router(alerts_api.router, prefix="/api/v1")
     app.include_router(attendance_api.router, prefix="/api/v1")
     app.include_router(auth_api.router, prefix="/api/v1")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,19 +15,13 @@ from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import ValidationFailed
 from wageguard.ingest.queries import list_batches
+from wageguard.ingest.report import ImportReport
 from wageguard.ingest.service import import_bytes, import_file
 from wageguard.security.crypto import Protector
 from wageguard.web.deps import current_principal, get_database, get_protector, get_session, get_settings_dep
+from wageguard.web.uploads import saved_upload
 
 router = APIRouter(tags=["imports"])
-
-
-async def _upload_to_file(upload: UploadFile, folder: str) -> Path:
-    name = Path(upload.filename or "upload").name
-    path = Path(folder) / name
-    with open(path, "wb") as out:
-        await run_in_threadpool(shutil.copyfileobj, upload.file, out)
-    return path
 
 
 @router.post("/imports/{object_name}")
@@ -67,11 +58,12 @@ async def create_import(
                 raise ValidationFailed(
                     "multipart field 'file' is required", message_zh="缺少上传文件（字段 file）"
                 )
-            with tempfile.TemporaryDirectory() as folder:
-                path = await _upload_to_file(upload, folder)
-                report = await run_in_threadpool(
-                    lambda: import_file(path=path, file_format=file_format, **common)
-                )
+
+            def run() -> ImportReport:
+                with saved_upload(upload) as path:
+                    return import_file(path=path, file_format=file_format, **common)
+
+            report = await run_in_threadpool(run)
     else:
         body = await request.body()
         name = f"{object_name}.json"

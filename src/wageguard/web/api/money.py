@@ -7,8 +7,7 @@ cases ask the write policy (``auth/policy.py``) which projects and accounts the 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,6 +46,7 @@ from wageguard.web.deps import (
     get_settings_dep,
     require_roles,
 )
+from wageguard.web.uploads import saved_upload
 
 router = APIRouter(prefix="/money", tags=["money"])
 Caller = Annotated[Principal, Depends(current_principal)]
@@ -64,14 +64,9 @@ XLSX_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _saved(upload: UploadFile, settings: Settings) -> Path:
-    """The upload written to a private temporary file (kept only for the import)."""
-    folder = settings.var_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(upload.filename or "upload.csv").suffix.lower()[:8] or ".csv"
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=suffix, delete=False) as fh:
-        shutil.copyfileobj(upload.file, fh)
-    return Path(fh.name)
+def _saved(upload: UploadFile, settings: Settings) -> AbstractContextManager[Path]:
+    """The upload in a private temporary folder under ``var/uploads`` (removed after the import)."""
+    return saved_upload(upload, settings.var_dir / "uploads", default_suffix=".csv")
 
 
 @router.get("/accounts")
@@ -172,8 +167,7 @@ def import_payrolls(
 ) -> list[dict[str, Any]]:
     """Pay sheets from a CSV/XLSX upload (national column names); form field ``encoding`` names a CSV
     encoding detection cannot tell (``gb18030``, ``big5``, ``utf-16`` ...); rejected: 422 with the report."""
-    path = _saved(file, settings)
-    try:
+    with _saved(file, settings) as path:
         return import_payroll_file(
             db=db,
             principal=principal,
@@ -183,8 +177,6 @@ def import_payrolls(
             encoding=encoding,
             limits=Limits.of(settings),
         )
-    finally:
-        path.unlink(missing_ok=True)
 
 
 @router.post("/bank/files", status_code=201)
@@ -199,8 +191,7 @@ def import_bank(
     encoding: Annotated[str | None, Form(max_length=40)] = None,
 ) -> dict[str, Any]:
     """A bank file (CSV/XLSX through ``profile``, or camt.053/054 / pain.001 XML) for ``account_no``."""
-    path = _saved(file, settings)
-    try:
+    with _saved(file, settings) as path:
         result = import_bank_file(
             db=db,
             principal=principal,
@@ -213,8 +204,6 @@ def import_bank(
             limits=Limits.of(settings),
             encoding=encoding,
         )
-    finally:
-        path.unlink(missing_ok=True)
     return result.as_dict()
 
 

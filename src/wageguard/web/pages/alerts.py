@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
-from wageguard.complaints import csrf
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed, WageGuardError
@@ -20,6 +19,7 @@ from wageguard.monitoring.calendar import months_back
 from wageguard.monitoring.choices import AlertStatus, EventAction, Level
 from wageguard.monitoring.rules import all_rules
 from wageguard.registry.choices import Role
+from wageguard.web import csrf
 from wageguard.web.deps import get_database, get_session, get_settings_dep, optional_principal
 from wageguard.web.pages import alerts_text
 from wageguard.web.pages.alerts_view import evidence_view, yuan
@@ -47,17 +47,13 @@ def _page(
     request: Request, principal: Principal, name: str, ctx: dict[str, Any], status: int = 200
 ) -> Response:
     """Render with the rule titles, money formatting and a CSRF token bound to this browser's cookie."""
-    settings: Settings = request.app.state.settings
-    cookie = request.cookies.get(csrf.CSRF_COOKIE) or csrf.new_cookie_value()
     en = page_lang(request) == "en"
     base = {
         "rules": {r.code: (r.title_en if en else r.title_zh) for r in all_rules()},
         "yuan": yuan,
-        "csrf": csrf.form_token(settings.session_secret, cookie),
+        "csrf": csrf.token_for(request),
     }
-    response = render(request, name, {**base, **ctx}, principal=principal, status_code=status)
-    response.set_cookie(csrf.CSRF_COOKIE, cookie, httponly=True, samesite="lax", max_age=csrf.MAX_AGE_S)
-    return response
+    return render(request, name, {**base, **ctx}, principal=principal, status_code=status)
 
 
 @router.get("/alerts")

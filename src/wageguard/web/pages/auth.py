@@ -22,7 +22,7 @@ from wageguard.web.deps import (
     optional_principal,
 )
 from wageguard.web.i18n import translate
-from wageguard.web.pages.render import page_lang, render
+from wageguard.web.pages.render import home_for, page_lang, render
 from wageguard.web.tokens import COOKIE_NAME, cookie_max_age
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +38,7 @@ def safe_next(target: str | None) -> str:
 
 @router.get("/")
 def root(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Response:
-    return RedirectResponse(HOME if principal else "/login", status_code=303)
+    return RedirectResponse(home_for(principal), status_code=303)
 
 
 @router.get("/login")

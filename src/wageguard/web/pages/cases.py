@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
-from wageguard.complaints import csrf
 from wageguard.complaints.choices import STATE_LABELS, TRANSITIONS, CaseAction, CaseState, Outcome
 from wageguard.complaints.queries import get_case, list_cases
 from wageguard.complaints.service import act_on_case
@@ -21,6 +20,7 @@ from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
 from wageguard.monitoring.rules import all_rules
 from wageguard.registry.choices import Role
 from wageguard.validation import format_fen
+from wageguard.web import csrf
 from wageguard.web.deps import get_database, get_protector, get_session, get_settings_dep, optional_principal
 from wageguard.web.i18n import error_message, translate
 from wageguard.web.pages import cases_text
@@ -36,19 +36,15 @@ def _page(
     request: Request, principal: Principal, name: str, context: dict[str, Any], status: int = 200
 ) -> Response:
     """Render in the page language with money formatting and a CSRF token bound to this browser's cookie."""
-    settings: Settings = request.app.state.settings
-    cookie = request.cookies.get(csrf.CSRF_COOKIE) or csrf.new_cookie_value()
     en = page_lang(request) == "en"
     context = {
         **context,
         "states": list(STATE_LABELS),
         "yuan": format_fen,
         "rule_titles": {r.code: (r.title_en if en else r.title_zh) for r in all_rules()},
-        "csrf": csrf.form_token(settings.session_secret, cookie),
+        "csrf": csrf.token_for(request),
     }
-    response = render(request, name, context, principal=principal, status_code=status)
-    response.set_cookie(csrf.CSRF_COOKIE, cookie, httponly=True, samesite="lax", max_age=csrf.MAX_AGE_S)
-    return response
+    return render(request, name, context, principal=principal, status_code=status)
 
 
 def _denied(request: Request, principal: Principal | None) -> Response | None:
