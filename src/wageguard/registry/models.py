@@ -160,7 +160,7 @@ class Worker(Base):
     gender: Mapped[str | None] = mapped_column(String(1))
     birth_date: Mapped[date | None] = mapped_column(Date)
     nation: Mapped[str | None] = mapped_column(String(32))
-    registered_by: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
+    registered_by: Mapped[int | None] = mapped_column(Integer)  # enterprises.id; no FK (see migration 0001b)
     legacy_phone: Mapped[str | None] = mapped_column("phone", String(32), deferred=True)
     legacy_address: Mapped[str | None] = mapped_column("address", String(300), deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -9,8 +9,12 @@ Revises: 0001
   address, which moves from the person (``workers``) to the engagement (``project_workers``): what an
   enterprise records about the people it engages stays on its own engagement.
 - ``workers.registered_by``: the enterprise that first registered the person (owner of the identity
-  fields); empty for people registered before this revision or by the platform.
+  fields); empty for people registered before this revision or by the platform. An enterprise id without a
+  database foreign key, so the column is added (and dropped) in place: rebuilding ``workers`` on SQLite
+  would take every referencing table along and fail under ``foreign_keys=ON``.
 - ``project_workers.card_bidx``: the engagement's payroll card, filled here from each worker's current card.
+
+Every column is added and dropped in place (no table rebuild); the downgrade needs SQLite 3.35 or later.
 
 A migration has no keys, so the clear columns (``workers.phone``/``address``, ``projects.link_phone``/
 ``labour_officer_phone``, ``project_participants.pm_phone``, ``teams.leader_phone``) are kept, read by
@@ -40,11 +44,7 @@ def upgrade() -> None:
         for prefix in prefixes:
             op.add_column(table, sa.Column(f"{prefix}_enc", sa.LargeBinary(), nullable=True))
             op.add_column(table, sa.Column(f"{prefix}_masked", sa.String(length=32), nullable=True))
-    with op.batch_alter_table("workers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("registered_by", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_workers_registered_by_enterprises"), "enterprises", ["registered_by"], ["id"]
-        )
+    op.add_column("workers", sa.Column("registered_by", sa.Integer(), nullable=True))
     for prefix in ("phone", "address"):
         op.add_column("project_workers", sa.Column(f"{prefix}_enc", sa.LargeBinary(), nullable=True))
         op.add_column("project_workers", sa.Column(f"{prefix}_masked", sa.String(length=32), nullable=True))
@@ -57,14 +57,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("project_workers", schema=None) as batch_op:
-        for column in ("card_bidx", "address_masked", "address_enc", "phone_masked", "phone_enc"):
-            batch_op.drop_column(column)
-    with op.batch_alter_table("workers", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_workers_registered_by_enterprises"), type_="foreignkey")
-        batch_op.drop_column("registered_by")
+    for column in ("card_bidx", "address_masked", "address_enc", "phone_masked", "phone_enc"):
+        op.drop_column("project_workers", column)
+    op.drop_column("workers", "registered_by")
     for table, prefixes in PHONES.items():
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            for prefix in prefixes:
-                batch_op.drop_column(f"{prefix}_masked")
-                batch_op.drop_column(f"{prefix}_enc")
+        for prefix in prefixes:
+            op.drop_column(table, f"{prefix}_masked")
+            op.drop_column(table, f"{prefix}_enc")
