@@ -82,6 +82,8 @@ OTHER_CARD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "region_code": STR,
     "payee_name": STR,
     "payee_card_masked": STR,
+    "card_holder": STR,
+    "match_key": STR,
     "amount_fen": I64,
     "value_date": DATE,
 }
@@ -427,13 +429,20 @@ def combine_worker_months(
 
 
 def load_other_card_payments(engine: Engine, month: date) -> pl.DataFrame:
-    """Successful payments of the month that went to a card not the worker's own (W11 evidence)."""
+    """Successful payments of the month that went to a card not the worker's own (W11 evidence), with
+    whose card it is where the card is registered (another worker first: e.g. the team leader)."""
+    holder = (
+        "(SELECT MIN(w.name) FROM bank_cards c JOIN workers w ON w.id = c.worker_id"
+        " WHERE c.card_bidx = p.payee_card_bidx{other})"
+    )
     return read_frame(
         engine,
         f"""
         SELECT id AS payment_id, project_id, worker_id, region_code, payee_name, payee_card_masked,
-               amount_fen, {date_days(engine, "value_date")} AS value_date
-        FROM bank_payments
+               COALESCE({holder.format(other=" AND c.worker_id <> p.worker_id")}, {holder.format(other="")})
+                 AS card_holder,
+               match_key, amount_fen, {date_days(engine, "value_date")} AS value_date
+        FROM bank_payments p
         WHERE pay_month = '{month_key(month)}' AND status = 'success' AND outcome = 'other_card'
           AND project_id IS NOT NULL""",
         OTHER_CARD_SCHEMA,

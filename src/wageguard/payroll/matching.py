@@ -1,25 +1,33 @@
-"""Tying bank payments to workers, set-based: one lookup per chunk by card blind index, then by name.
+"""Tying bank payments to workers, set-based: one lookup per chunk by reference, then card, then name.
 
-Order of evidence (docs/money.md):
+Order of evidence (docs/money.md); ``match_key`` records which one decided:
 
-1. the payee card is on a current pay-sheet line of the paying account's project(s): the payment settles that
-   line; the worker is the line's worker and the pay month the line's month. If the card is not one of the
-   worker's own registered cards, the outcome is ``other_card`` (e.g. a team leader's card on members' lines);
-2. else the card is a registered worker's card: ``matched`` when the payee name is the card owner's, else
-   ``other_card`` (the worker is then looked up by the payee name among the project's workers);
-3. else the payee name is a unique worker of the project: ``other_card`` (a card not registered as theirs);
-4. else ``unknown_payee``.
+1. ``reference``: the record carries a pay-sheet line code (the line's ``thirdPayRollCode``) as its
+   EndToEndId/InstrId or in a profile's reference column (the whole text or one word of it) and that code is
+   on a current line of the paying account's project(s): the payment belongs to that line's worker and month
+   whatever card it reached — ``matched`` when the card is one of the worker's registered cards, else
+   ``other_card`` (e.g. a member's wages on the team leader's card);
+2. ``line_card``: the payee card is on a current pay-sheet line of the project(s): the payment settles that
+   line; the worker is the line's worker and the pay month the line's month; ``other_card`` when the card is
+   not one of the worker's own registered cards;
+3. ``card``: the card is a registered worker's card: ``matched`` when the payee name is the card owner's,
+   else ``other_card`` with the worker looked up by the payee name among the project's workers (``name``);
+4. ``name``: the payee name is a unique worker of the project: ``other_card`` (a card not registered as
+   theirs);
+5. else ``unknown_payee`` (no key).
 
 Failed and returned payments keep the worker found but take the outcome ``failed`` / ``returned``. The
 month comes from the settled line, else the remark (``工资 2026年10月``, ``10月工资``, ``2026-10``), else the
 value date.
 A card receiving several workers' wages for one month turns those ``matched`` payments into ``other_card``
-(``flag_shared_cards``).
+(``flag_shared_cards``), whichever projects and imports they came from.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,6 +51,7 @@ class Candidate:
     value_date: date
     status: PaymentStatus
     remark: str | None
+    refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +62,28 @@ class Match:
     pay_month: str
     month_source: str
     project_id: int | None = None
+    key: str | None = None
+    line_ref: str | None = None
+
+
+_WORD = re.compile(r"[\s,，;；:：/、|]+")
+MAX_REF_WORDS = 6
+
+
+def reference_keys(texts: Iterable[str | None]) -> tuple[str, ...]:
+    """The codes a bank record's references may name a pay-sheet line by: each whole text, then its words
+    (split at spaces and punctuation, at least 3 characters, at most 64), first ones first."""
+    keys: dict[str, None] = {}
+    for text in texts:
+        if not text:
+            continue
+        whole = text.strip()
+        if 0 < len(whole) <= 64:
+            keys[whole] = None
+        words = [w for w in _WORD.split(whole) if 3 <= len(w) <= 64]
+        for word in words[:MAX_REF_WORDS]:
+            keys[word] = None
+    return tuple(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +136,46 @@ class Matcher:
             found[bidx].append(_Line(line_id, worker_id, net_fen, pay_month, project_id))
         return found
 
+    def _ref_lines(self, refs: list[str]) -> dict[str, list[_Line]]:
+        sql = (
+            "SELECT l.third_ref, l.id, l.worker_id, l.net_fen, l.pay_month, l.project_id"
+            " FROM pay_sheet_lines l JOIN pay_sheets s ON s.id = l.sheet_id"
+            " WHERE s.is_current = {p} AND l.third_ref IN ({in})"
+        )
+        found: dict[str, list[_Line]] = defaultdict(list)
+        if not refs:
+            return found
+        for ref, line_id, worker_id, net_fen, pay_month, project_id in select_in(
+            self.session.connection(), sql, refs, before=(True,)
+        ):
+            found[ref].append(_Line(line_id, worker_id, net_fen, pay_month, project_id))
+        return found
+
+    def _pick_referenced(
+        self, c: Candidate, lines: dict[str, list[_Line]], remark_month: str | None
+    ) -> tuple[_Line, str] | None:
+        """The line the first of the candidate's references names (in the account's projects): the
+        reference decides the worker and month; among lines sharing a code, the remark's month, unsettled
+        lines, equal amounts and the latest month first."""
+        value_month = month_of(c.value_date)
+        for ref in c.refs:
+            best: tuple[tuple[int, int, int, int], _Line] | None = None
+            for line in lines.get(ref, ()):
+                if line.project_id not in c.project_ids:
+                    continue
+                rank = _month_rank(line.pay_month, remark_month, value_month)
+                key = (
+                    int(line.id in self.used_lines),
+                    4 if rank is None else rank,
+                    int(line.net_fen != c.amount_fen),
+                    -int(line.pay_month.replace("-", "")),
+                )
+                if best is None or key < best[0]:
+                    best = (key, line)
+            if best is not None:
+                return best[1], ref
+        return None
+
     def _names(self, projects: set[int], names: set[str]) -> dict[tuple[int, str], set[int]]:
         found: dict[tuple[int, str], set[int]] = defaultdict(set)
         if not projects or not names:
@@ -141,13 +212,14 @@ class Matcher:
         """One match per candidate, in order, with a few set-based lookups for the whole chunk."""
         bidxs = sorted({c.card_bidx for c in chunk})
         card_workers, lines = self._cards(bidxs), self._lines(bidxs)
+        referenced = self._ref_lines(sorted({r for c in chunk for r in c.refs}))
         lineless = {c.card_bidx for c in chunk if c.card_bidx not in lines}
         names = self._worker_names({w for b in lineless for w in card_workers.get(b, ())})
         cards = {b: [(w, names.get(w, "")) for w in ws] for b, ws in card_workers.items()}
         name_needed = {c.payee_name for c in chunk if c.card_bidx not in lines or c.card_bidx not in cards}
         projects = {p for c in chunk for p in c.project_ids}
         by_name = self._names(projects, name_needed)
-        return [self._decide(c, cards, lines, by_name) for c in chunk]
+        return [self._decide(c, cards, lines, referenced, by_name) for c in chunk]
 
     def _by_name(self, c: Candidate, names: dict[tuple[int, str], set[int]]) -> int | None:
         ids = {w for p in c.project_ids for w in names.get((p, c.payee_name), ())}
@@ -158,11 +230,20 @@ class Matcher:
         c: Candidate,
         cards: dict[str, list[tuple[int, str]]],
         lines: dict[str, list[_Line]],
+        referenced: dict[str, list[_Line]],
         names: dict[tuple[int, str], set[int]],
     ) -> Match:
         remark_month = month_of_remark(c.remark, c.value_date)
         owners = cards.get(c.card_bidx, [])
-        line = self._pick_line(lines.get(c.card_bidx, []), c, remark_month)
+        by_ref = self._pick_referenced(c, referenced, remark_month)
+        ref: str | None = None
+        line: _Line | None
+        key: str | None
+        if by_ref is not None:
+            line, ref = by_ref
+            key = "reference"
+        else:
+            line, key = self._pick_line(lines.get(c.card_bidx, []), c, remark_month), "line_card"
         worker_id: int | None
         if line is not None:
             self.used_lines.add(line.id)
@@ -173,33 +254,36 @@ class Matcher:
             month, source = (
                 (remark_month, "remark") if remark_month else (month_of(c.value_date), "value_date")
             )
-            worker_id, outcome = self._by_card_or_name(c, owners, names)
+            worker_id, outcome, key = self._by_card_or_name(c, owners, names)
         if c.status is PaymentStatus.FAILED:
             outcome = MatchOutcome.FAILED
         elif c.status is PaymentStatus.RETURNED:
             outcome = MatchOutcome.RETURNED
         if line is None:
-            return Match(outcome, worker_id, None, month, source)
-        return Match(outcome, worker_id, line.id, month, source, line.project_id)
+            return Match(outcome, worker_id, None, month, source, key=key)
+        return Match(outcome, worker_id, line.id, month, source, line.project_id, key, ref)
 
     def _by_card_or_name(
         self, c: Candidate, owners: list[tuple[int, str]], names: dict[tuple[int, str], set[int]]
-    ) -> tuple[int | None, MatchOutcome]:
+    ) -> tuple[int | None, MatchOutcome, str | None]:
         named = [w for w, name in owners if name == c.payee_name]
         if named and len({w for w, _ in owners}) == 1:
-            return named[0], MatchOutcome.MATCHED
+            return named[0], MatchOutcome.MATCHED, "card"
         if named:
-            return named[0], MatchOutcome.OTHER_CARD
+            return named[0], MatchOutcome.OTHER_CARD, "card"
         by_name = self._by_name(c, names)
-        if owners or by_name is not None:
-            return by_name, MatchOutcome.OTHER_CARD
-        return None, MatchOutcome.UNKNOWN_PAYEE
+        if by_name is not None:
+            return by_name, MatchOutcome.OTHER_CARD, "name"
+        if owners:
+            return None, MatchOutcome.OTHER_CARD, None
+        return None, MatchOutcome.UNKNOWN_PAYEE, None
 
 
 def flag_shared_cards(session: Session, batch_id: int) -> int:
     """Turn ``matched`` payments on the cards this import paid into ``other_card`` where the card received
     the wages of another worker for the same month (one card collecting several workers' wages) — earlier
-    imports' payments on those cards included, so the order the bank reports them in does not matter."""
+    imports' payments on those cards included, of any account and project, so the order the banks report
+    them in does not matter."""
     other = aliased(BankPayment)
     in_batch = aliased(BankPayment)
     batch_cards = select(in_batch.payee_card_bidx).where(in_batch.import_batch_id == batch_id)

@@ -164,6 +164,7 @@ class PaySheetLine(Base):
         Index("ix_pay_sheet_lines_sheet", "sheet_id"),
         Index("ix_pay_sheet_lines_worker", "worker_id"),
         Index("ix_pay_sheet_lines_month", "pay_month"),  # the monitoring engine's month read (0003b)
+        Index("ix_pay_sheet_lines_third_ref", "third_ref"),  # matching by reference (0003c)
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("pay_sheets.id"))
@@ -186,7 +187,8 @@ class PaySheetLine(Base):
 
 
 class BankPayment(Base):
-    """One payroll transfer reported by a bank (代发流水), with its match to a worker.
+    """One payroll transfer reported by a bank (代发流水), with its match to a worker and the key that
+    matched it (``match_key``: ``reference``, ``line_card``, ``card``, ``name``; None when unknown).
 
     ``natural_key`` is ``r:<bank reference>`` or ``k:<card bidx>:<amount>:<date>:<sequence>``; it is unique
     per account, so re-imported files and overlapping statements add nothing twice."""
@@ -221,4 +223,6 @@ class BankPayment(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     pay_sheet_line_id: Mapped[int | None] = mapped_column(ForeignKey("pay_sheet_lines.id"))
+    line_ref: Mapped[str | None] = mapped_column(String(200))  # the payer's reference (EndToEndId …) (0003c)
+    match_key: Mapped[str | None] = mapped_column(String(12))  # reference / line_card / card / name (0003c)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -37,7 +37,7 @@ from wageguard.payroll.banks.tabular import read_tabular
 from wageguard.payroll.bulk import insert_many, select_in
 from wageguard.payroll.choices import STATUS_RANK, PaymentStatus
 from wageguard.payroll.inflows import store_balances, store_credits
-from wageguard.payroll.matching import Candidate, Matcher, flag_shared_cards
+from wageguard.payroll.matching import Candidate, Matcher, flag_shared_cards, reference_keys
 from wageguard.payroll.models import BankPayment
 from wageguard.security.crypto import Protector, mask
 
@@ -46,7 +46,7 @@ INSERT_COLUMNS = (
     *("account_id", "project_id", "region_code", "import_batch_id", "natural_key", "bank_reference"),
     *("payee_name", "payee_card_enc", "payee_card_bidx", "payee_card_masked", "payee_bank", "amount_fen"),
     *("value_date", "status", "failure_reason", "remark", "pay_month", "month_source", "outcome"),
-    *("worker_id", "pay_sheet_line_id", "created_at"),
+    *("worker_id", "pay_sheet_line_id", "line_ref", "match_key", "created_at"),
 )
 PAYMENTS: Table = BankPayment.__table__  # type: ignore[assignment]
 
@@ -153,8 +153,8 @@ class _Store:
         return self.named
 
     def natural_key(self, account_id: int, p: ParsedPayment, bidx: str) -> str:
-        if p.reference:
-            return f"r:{p.reference}"
+        if p.link_reference:
+            return f"r:{p.link_reference}"
         base = (account_id, bidx, p.amount_fen, p.value_date.isoformat())
         self.seq[base] += 1
         return f"k:{bidx}:{p.amount_fen}:{base[3]}:{self.seq[base]}"
@@ -230,7 +230,16 @@ class _Store:
             return
         items = list(new.items())
         candidates = [
-            Candidate(info.project_ids, p.payee_name, bidx, p.amount_fen, p.value_date, p.status, p.remark)
+            Candidate(
+                info.project_ids,
+                p.payee_name,
+                bidx,
+                p.amount_fen,
+                p.value_date,
+                p.status,
+                p.remark,
+                reference_keys(p.line_refs),
+            )
             for _, (p, info, bidx) in items
         ]
         matches = self.matcher.match_chunk(candidates)
@@ -260,6 +269,8 @@ class _Store:
                     m.outcome.value,
                     m.worker_id,
                     m.line_id,
+                    m.line_ref or p.line_ref or p.end_to_end_id,
+                    m.key,
                     now,
                 )
             )

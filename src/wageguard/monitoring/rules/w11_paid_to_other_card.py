@@ -11,13 +11,23 @@ from wageguard.monitoring.rules.base import Rule, RuleInput, findings
 
 def evaluate(inp: RuleInput) -> pl.DataFrame:
     """A successful payment for month M went to a card the money slice's matcher marked ``other_card``: the
-    payee name or card is not the worker's registered own, or one card received several workers' wages
-    (a team leader collecting). One alert per worker (per project where the worker is unknown).
+    payee name or card is not the worker's registered own, a payment referenced to the worker's pay-sheet
+    line reached someone else's card, or one card received several workers' wages (a team leader
+    collecting). One alert per worker (per project where the worker is unknown); each payment's evidence names
+    the card (masked), whose card it is where registered, and the key that tied it to the worker.
 
     Basis: 保障农民工工资支付条例 Art 31 (no one may hold or use a worker's wage card).
     """
     pays = inp.facts.other_card_payments
-    row = pl.struct("payment_id", "payee_name", "payee_card_masked", "amount_fen", "value_date")
+    row = pl.struct(
+        "payment_id",
+        "payee_name",
+        "payee_card_masked",
+        "card_holder",
+        "match_key",
+        "amount_fen",
+        "value_date",
+    )
     grouped = (
         pays.with_columns(
             pl.when(pl.col("worker_id").is_null())

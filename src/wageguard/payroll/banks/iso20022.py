@@ -259,6 +259,23 @@ def _tx_reference(tx: Element) -> str | None:
     return text(tx, "Refs", "AcctSvcrRef") or text(tx, "Refs", "TxId")
 
 
+def _end_to_end(refs: Element | None) -> str | None:
+    e2e = text(refs, "EndToEndId")
+    return e2e if e2e and e2e.upper() != "NOTPROVIDED" else None
+
+
+def _payer_refs(refs: Element | None, reference: str | None, r: _Row) -> tuple[str | None, str | None]:
+    """(EndToEndId, the reference that may name a pay-sheet line: EndToEndId, else InstrId) of a
+    transaction whose cleaned EndToEndId-first ``reference`` is already read."""
+    end_to_end = reference if reference is not None and _end_to_end(refs) is not None else None
+    if end_to_end is not None:
+        return end_to_end, end_to_end
+    instr = text(refs, "InstrId")
+    if instr is None or instr.upper() == "NOTPROVIDED":
+        return None, None
+    return None, r.text(instr, "InstrId", "end_to_end_id")
+
+
 def _remark(tx: Element | None) -> str | None:
     parts = [u.text.strip() for u in kids(find(tx, "RmtInf"), "Ustrd") if u.text]
     return " ".join(parts) or None
@@ -299,6 +316,7 @@ def _tx_payment(tx: Element, entry: Element, r: _Row, value_date: date | None) -
     failure = r.text(reason, "RtrInf", "failure_reason") if keep_reason else None
     remark = r.text(_remark(tx), "Ustrd", "remark")
     reference = r.text(_tx_reference(tx), "Refs", "reference")
+    end_to_end, line_ref = _payer_refs(find(tx, "Refs"), reference, r)
     payee_bank = r.text(text(tx, "RltdAgts", "CdtrAgt", "FinInstnId", "Nm"), "CdtrAgt", "payee_bank")
     if not r.problems and (not name or not card or value_date is None):
         r.fail(
@@ -321,6 +339,8 @@ def _tx_payment(tx: Element, entry: Element, r: _Row, value_date: date | None) -
         remark=remark,
         reference=reference,
         payee_bank=payee_bank,
+        end_to_end_id=end_to_end,
+        line_ref=line_ref,
     )
 
 
@@ -517,6 +537,7 @@ def _pain_payment(tx: Element, r: _Row, day: date | None) -> ParsedPayment | Non
     card = _card(_account_id(find(tx, "CdtrAcct")), r, "CdtrAcct")
     remark = r.text(_remark(tx), "Ustrd", "remark")
     reference = r.text(text(tx, "PmtId", "EndToEndId"), "EndToEndId", "reference")
+    end_to_end, line_ref = _payer_refs(find(tx, "PmtId"), reference, r)
     payee_bank = r.text(text(tx, "CdtrAgt", "FinInstnId", "Nm"), "CdtrAgt", "payee_bank")
     if not r.problems and (not name or not card or day is None):
         r.fail("CdtTrfTxInf", "tx_incomplete", "缺少收款人、账号或日期", "missing payee, account or date")
@@ -533,6 +554,8 @@ def _pain_payment(tx: Element, r: _Row, day: date | None) -> ParsedPayment | Non
         remark=remark,
         reference=reference,
         payee_bank=payee_bank,
+        end_to_end_id=end_to_end,
+        line_ref=line_ref,
     )
 
 

@@ -3,6 +3,10 @@
 There is no national layout: each bank's corporate e-banking exports its own. A profile names, for each
 field we need, the header texts that may carry it; the header row is searched for in the first lines, so
 title lines above it are skipped, and summary lines (合计/总计) below the data are ignored.
+
+Two optional fields tie a row to the payer's side: ``end_to_end_id`` (the EndToEndId of the pain.001 batch
+the row reports on: the row updates that payment instead of adding one) and ``line_ref`` (a column, often the
+remark column, that may carry the pay-sheet line code ``thirdPayRollCode``; matching tries it first).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ FIELDS = (
     "failure_reason",
     "remark",
     "reference",
+    "end_to_end_id",
+    "line_ref",
 )
 REQUIRED = ("payee_name", "payee_card", "amount", "value_date", "status")
 
@@ -53,6 +59,8 @@ GENERIC = BankProfile(
         "failure_reason": ("failure_reason", "失败原因", "备注信息"),
         "remark": ("remark", "摘要", "用途", "附言"),
         "reference": ("reference", "流水号", "交易流水号", "银行流水号"),
+        "end_to_end_id": ("end_to_end_id", "EndToEndId", "客户参考号", "业务参考号"),
+        "line_ref": ("line_ref", "thirdPayRollCode", "工资单编号"),
     },
 )
 
@@ -71,6 +79,7 @@ ICBC_STYLE = BankProfile(
         "failure_reason": ("失败原因",),
         "remark": ("摘要",),
         "reference": ("流水号",),
+        "line_ref": ("摘要",),
     },
 )
 
@@ -89,6 +98,7 @@ CCB_STYLE = BankProfile(
         "failure_reason": ("备注",),
         "remark": ("用途",),
         "reference": ("交易流水号",),
+        "line_ref": ("用途",),
     },
 )
 

@@ -27,6 +27,19 @@ class ParsedPayment:
     remark: str | None = None
     reference: str | None = None
     payee_bank: str | None = None
+    end_to_end_id: str | None = None
+    line_ref: str | None = None
+
+    @property
+    def link_reference(self) -> str | None:
+        """The reference a later report of this payment carries too: the payer's EndToEndId (a pain.001
+        batch and its camt.054 or CSV result), else the bank's reference."""
+        return self.end_to_end_id or self.reference
+
+    @property
+    def line_refs(self) -> tuple[str, ...]:
+        """Texts that may name a pay-sheet line (its ``thirdPayRollCode``), best first."""
+        return tuple(dict.fromkeys(r for r in (self.line_ref, self.end_to_end_id) if r))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +86,8 @@ def problem(
 TEXT_MAX = {
     "payee_name": 64,
     "reference": 64,
+    "end_to_end_id": 64,
+    "line_ref": 200,
     "payee_bank": 100,
     "failure_reason": 200,
     "remark": 200,

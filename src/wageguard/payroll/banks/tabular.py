@@ -174,6 +174,8 @@ def parse_row(cells: Sequence[Any], cols: dict[str, int], row_no: int) -> Parsed
         )
     failure_reason, remark = clean("failure_reason"), clean("remark")
     reference, payee_bank = clean("reference"), clean("payee_bank")
+    end_to_end = clean("end_to_end_id")
+    line_ref = remark if cols.get("line_ref") == cols.get("remark") else clean("line_ref")
     if probs:
         return probs
     assert name is not None and card is not None and status is not None
@@ -189,6 +191,8 @@ def parse_row(cells: Sequence[Any], cols: dict[str, int], row_no: int) -> Parsed
         remark=remark,
         reference=reference,
         payee_bank=payee_bank,
+        end_to_end_id=end_to_end,
+        line_ref=line_ref,
     )
 
 
