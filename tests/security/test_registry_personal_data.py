@@ -4,6 +4,7 @@ audited reveal, migrated out of the old clear columns, and never echoed in an er
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -222,3 +223,75 @@ def test_no_unmasked_number_in_any_import_error(world: World) -> None:
     project = {"projectCode": "PX", "name": "X", "areaCode": "520602", "contractorCorpCode": CORP_A}
     report = world.refuse("Project", [{**project, "linkPhone": "1" * 40}], world.users["admin"])
     assert report["errors"][0]["field"] == "linkPhone" and "1" * 12 not in json.dumps(report)
+
+
+def test_migration_0001b_upgrades_a_populated_database_and_the_cli_seals_its_clear_values(
+    tmp_path, protector: Protector
+) -> None:  # type: ignore[no-untyped-def]
+    """A registry stored by revision 0001 (clear phones, a referenced worker) upgrades in place; the
+    engagement gets the worker's current card; the CLI's service then seals and empties the clear columns."""
+    from wageguard.db import make_engine, scratch_database
+    from wageguard.migrate import upgrade_database
+    from wageguard.registry.personal import encrypt_personal_data
+
+    pg = os.environ.get("WAGEGUARD_TEST_PG_URL")
+    url, drop = scratch_database(pg, prefix="wg_mig") if pg else (f"sqlite:///{tmp_path}/m.db", None)
+    try:
+        upgrade_database(url, "0001")
+        engine = make_engine(url)
+        stamp, blob = "'2026-01-01'", protector.encrypt(PERSON)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO projects (id, project_code, name, region_code, status, pay_day,"
+                    " grace_days, created_at, updated_at, link_phone)"
+                    f" VALUES (1, 'P', 'p', '520602', '003', 15, 4, {stamp}, {stamp}, '{LINK_PHONE}')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO workers (id, name, id_card_type, id_enc, id_bidx, id_masked, phone, address,"
+                    f" created_at, updated_at) VALUES (1, '张三', '01', :blob, 'b', 'm', '{PHONE_A}',"
+                    f" '{ADDRESS_A}', {stamp}, {stamp})"
+                ),
+                {"blob": blob},
+            )
+            for card_id, bidx, current in ((1, "old", False), (2, "cur", True)):
+                conn.execute(
+                    text(
+                        "INSERT INTO bank_cards (id, worker_id, card_enc, card_bidx, card_masked, is_current,"
+                        f" created_at) VALUES ({card_id}, 1, :blob, '{bidx}', 'm', :current, {stamp})"
+                    ),
+                    {"blob": blob, "current": current},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO project_workers (id, project_id, worker_id, region_code, is_team_leader)"
+                    " VALUES (1, 1, 1, '520602', FALSE)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO worker_entry_exits (project_worker_id, date, type)"
+                    " VALUES (1, '2026-01-02', '1')"
+                )
+            )
+        upgrade_database(url)
+        db = Database(url)
+        try:
+            assert _cell(db, "SELECT card_bidx FROM project_workers") == "cur"
+            moved = encrypt_personal_data(db=db, protector=protector)
+            assert (moved["workers.phone"], moved["workers.address"], moved["projects.link_phone"]) == (
+                1,
+                1,
+                1,
+            )
+            assert PHONE_A not in _dump(db) and ADDRESS_A not in _dump(db) and LINK_PHONE not in _dump(db)
+            assert protector.decrypt(_cell(db, "SELECT phone_enc FROM project_workers")) == PHONE_A
+            assert _cell(db, "SELECT link_phone_masked FROM projects") == "137****0003"
+        finally:
+            db.dispose()
+        engine.dispose()
+    finally:
+        if drop is not None:
+            drop()
