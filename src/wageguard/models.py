@@ -3,6 +3,7 @@
 Each slice adds one line here when it adds a ``models.py``.
 """
 
+from wageguard import calendar_models
 from wageguard.attendance import models as attendance_models
 from wageguard.audit import models as audit_models
 from wageguard.auth import models as auth_models
@@ -19,6 +20,7 @@ __all__ = [
     "attendance_models",
     "audit_models",
     "auth_models",
+    "calendar_models",
     "complaint_models",
     "ingest_models",
     "monitoring_models",

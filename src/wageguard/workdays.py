@@ -23,8 +23,7 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-# The override table's model stays with its migration (the complaints branch); the calendar is shared.
-from wageguard.complaints.models import CalendarOverride
+from wageguard.calendar_models import CalendarOverride
 
 CHINA_TZ_OFFSET = timedelta(hours=8)
 

@@ -11,8 +11,9 @@ from tests.complaints.conftest import SiteProject
 from tests.factories import make_region_project
 from typer.testing import CliRunner
 
+from wageguard.calendar_models import CalendarOverride
 from wageguard.cli.main import app
-from wageguard.complaints.models import CalendarOverride, Complaint
+from wageguard.complaints.models import Complaint
 from wageguard.complaints.queries import complaints_for_project_in_window
 from wageguard.config import Settings, get_settings
 from wageguard.db import Database

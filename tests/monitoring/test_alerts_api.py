@@ -36,7 +36,9 @@ def test_inspector_sees_own_region_and_handles_an_alert(
     assert client.get("/api/v1/alerts", headers=other).json()["total"] == 0
     assert client.get(f"/api/v1/alerts/{alert_id}", headers=other).status_code == 404
     detail = client.get(f"/api/v1/alerts/{alert_id}", headers=mine).json()
-    assert detail["evidence"]["status"] == "unpaid" and detail["history"][0]["action"] == "raised"
+    assert detail["evidence"]["head_count"] == 1 and detail["history"][0]["action"] == "raised"
+    (line,) = client.get(f"/api/v1/alerts/{alert_id}/workers", headers=mine).json()["items"]
+    assert line["evidence"]["status"] == "unpaid" and line["name"] == "工人11"
     url = f"/api/v1/alerts/{alert_id}/actions"
     assert client.post(url, json={"action": "acknowledged"}, headers=mine).json()["status"] == "acknowledged"
     assert client.post(url, json={"action": "acknowledged"}, headers=mine).status_code == 409

@@ -11,7 +11,7 @@ from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.monitoring.calendar import parse_month
 from wageguard.monitoring.engine import run_monitoring
-from wageguard.monitoring.models import Alert, AlertEvent, MonitorRun, NotificationOutbox
+from wageguard.monitoring.models import Alert, AlertEvent, AlertWorker, MonitorRun, NotificationOutbox
 from wageguard.security.crypto import Protector
 
 SEPT = [parse_month("2026-09")]
@@ -32,11 +32,11 @@ def test_planted_faults_raise_exactly_the_expected_alerts(
     summary = run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
     p = ids["faulty"]
     expected = {
-        ("W06", f"worker:{ids['unpaid']}@p{p}", "2026-09"),
+        ("W06", f"workers@p{p}", "2026-09"),
         ("W07", f"project:{p}", "2026-09"),
-        ("W08", f"worker:{ids['under']}@p{p}", "2026-09"),
-        ("W11", f"worker:{ids['proxy']}@p{p}", "2026-09"),
-        ("W12", f"worker:{ids['ghost']}@p{p}", "2026-09"),
+        ("W08", f"workers@p{p}", "2026-09"),
+        ("W11", f"workers@p{p}", "2026-09"),
+        ("W12", f"workers@p{p}", "2026-09"),
     }
     assert _alerts(db) == expected
     assert summary.raised == len(expected)
@@ -44,7 +44,9 @@ def test_planted_faults_raise_exactly_the_expected_alerts(
         assert s.scalar(select(func.count()).select_from(NotificationOutbox)) == 1
         w06 = s.scalars(select(Alert).where(Alert.rule_code == "W06")).one()
         assert w06.region_code == "520602" and w06.level == "red" and w06.amount_fen == 600_000
-        assert w06.evidence["status"] == "unpaid"
+        assert w06.evidence["head_count"] == 1 and w06.workers == 1
+        (line,) = s.scalars(select(AlertWorker).where(AlertWorker.alert_id == w06.id))
+        assert line.worker_id == ids["unpaid"] and line.evidence["status"] == "unpaid"
 
 
 def test_rerun_on_the_same_data_changes_nothing(

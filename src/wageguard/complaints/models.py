@@ -2,7 +2,8 @@
 
 A complaint *is* its case: one ``complaints`` row carries what the worker filed and where the case stands;
 ``complaint_events`` logs every step (who, when, from which state to which); ``complaint_photos`` holds the
-uploaded pictures; ``calendar_overrides`` corrects the built-in working-day calendar.
+uploaded pictures; ``calendar_overrides`` (created by this slice's migration) is modelled in
+``wageguard.calendar_models``.
 Personal numbers (ID, bank card, phone) are stored as ``*_enc`` + ``*_bidx`` + ``*_masked``, never in clear;
 the worker's own words (``description_enc``) and the photos (``data_enc``) are AES-GCM ciphertext too.
 Columns named ``legacy_*`` hold clear values written before migration 0005b; nothing reads them except
@@ -104,12 +105,3 @@ class ComplaintEvent(Base):
     from_state: Mapped[str | None] = mapped_column(String(16))
     to_state: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
-
-
-class CalendarOverride(Base):
-    """A day whose working / rest status differs from the built-in calendar (e.g. next year's 调休)."""
-
-    __tablename__ = "calendar_overrides"
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    is_working: Mapped[bool] = mapped_column(Boolean)
-    note: Mapped[str | None] = mapped_column(String(200))

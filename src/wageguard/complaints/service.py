@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from wageguard.audit.service import record_audit
 from wageguard.auth.policy import check_region_write, check_superior_approval
 from wageguard.auth.scope import Principal
+from wageguard.calendar_models import CalendarOverride
 from wageguard.complaints.choices import PHOTO_TYPES, TRANSITIONS, CaseAction, CaseState, Outcome
-from wageguard.complaints.models import CalendarOverride, Complaint, ComplaintEvent, ComplaintPhoto
+from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 from wageguard.complaints.queries import case_photo
 from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
 from wageguard.config import Settings

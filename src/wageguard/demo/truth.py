@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from wageguard.attendance.models import Device
 from wageguard.db import Database
-from wageguard.monitoring.models import Alert
+from wageguard.monitoring.models import Alert, AlertWorker
 from wageguard.registry.models import Enterprise, Project, Worker
 
 Key = tuple[str, str, str, str]  # rule, subject type, subject reference, period
@@ -187,7 +187,8 @@ class Comparison:
 
 
 def holding_alerts(db: Database) -> dict[Key, str]:
-    """Every alert that holds, keyed like the truth, with its project code."""
+    """Every alert that holds, keyed like the truth, with its project code; a grouped worker-level alert
+    counts once per worker line (the truth plants faults per worker)."""
     with db.sessions() as s:
         codes: dict[int, str] = {i: c for i, c in s.execute(select(Project.id, Project.project_code))}
         serials: dict[int, str] = {i: c for i, c in s.execute(select(Device.id, Device.serial))}
@@ -195,10 +196,18 @@ def holding_alerts(db: Database) -> dict[Key, str]:
         rows = s.execute(
             select(
                 Alert.rule_code, Alert.subject_type, Alert.subject_id, Alert.project_id, Alert.period
-            ).where(Alert.still_holds.is_(True))
+            ).where(Alert.still_holds.is_(True), ~Alert.subject_key.startswith("workers@"))
         ).all()
+        # A worker-level rule's alert covers one project and month; the truth names each worker in it.
+        lines = s.execute(
+            select(Alert.rule_code, AlertWorker.worker_id, Alert.project_id, Alert.period)
+            .join(AlertWorker, AlertWorker.alert_id == Alert.id)
+            .where(Alert.still_holds.is_(True))
+        ).all()
+    subjects: list[tuple[str, str, int, int | None, str]] = [(a, b, c, d, e) for a, b, c, d, e in rows]
+    subjects += [(rule, "worker", wid, project_id, period) for rule, wid, project_id, period in lines]
     out: dict[Key, str] = {}
-    for rule, kind, subject_id, project_id, period in rows:
+    for rule, kind, subject_id, project_id, period in subjects:
         code = codes.get(project_id, "") if project_id is not None else ""
         if kind == "project":
             ref = codes.get(subject_id, str(subject_id))

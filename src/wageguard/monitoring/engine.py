@@ -8,7 +8,7 @@ evaluates, and applies the findings to the alerts table in one transaction.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -22,25 +22,11 @@ from wageguard.monitoring.models import MonitorRun
 from wageguard.monitoring.reconcile import project_deadlines, project_month_rollup, reconcile_worker_months
 from wageguard.monitoring.rules import all_rules
 from wageguard.monitoring.rules.base import FINDING_SCHEMA, Rule, RuleInput, empty_findings
+from wageguard.monitoring.run_summary import RunSummary
 from wageguard.monitoring.thresholds import resolve
+from wageguard.monitoring.upsert import apply_findings
 from wageguard.registry.models import Region
 from wageguard.workdays import WorkingCalendar, load_calendar
-
-
-@dataclass
-class RunSummary:
-    run_id: int
-    as_of: date
-    months: list[str]
-    facts_rows: int = 0
-    findings: int = 0
-    per_rule: dict[str, int] = field(default_factory=dict)
-    raised: int = 0
-    updated: int = 0
-    cleared: int = 0
-    reopened: int = 0
-    escalated: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def calendar_for(facts_list: list[F.Facts], workdays: WorkingCalendar | None = None) -> pl.DataFrame:
@@ -166,8 +152,6 @@ def run_monitoring(
 ) -> RunSummary:
     """Evaluate every rule for ``months`` (default: the last ``monitor_lookback_months`` whole months before
     ``as_of``) and apply the findings to the alerts; a rerun on the same data changes nothing."""
-    from wageguard.monitoring.upsert import apply_findings
-
     months = sorted(months or months_back(as_of, settings.monitor_lookback_months))
     keys = [month_key(m) for m in months]
     run_id = _start_run(db, as_of, keys, trigger)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from wageguard.complaints.models import Complaint
 from wageguard.monitoring.arrow_io import as_bigint, date_days, epoch_seconds, read_frame
 from wageguard.monitoring.calendar import add_months, month_key
-from wageguard.monitoring.models import Alert
+from wageguard.monitoring.models import Alert, AlertWorker
 from wageguard.registry.models import Project
 
 I64, STR, DATE, F64 = pl.Int64, pl.String, pl.Date, pl.Float64
@@ -489,14 +489,24 @@ def load_unknown_punches(engine: Engine, month: date) -> pl.DataFrame:
 
 
 def load_open_arrears(session: Session, exclude_periods: list[str]) -> pl.DataFrame:
-    """Unpaid worker-months still holding from earlier runs (W06/W08 alerts), for W18."""
-    rows = session.execute(
+    """Unpaid worker-months still holding from earlier runs (W06/W08 alerts' worker lines), for W18."""
+    holding = (
+        Alert.rule_code.in_(["W06", "W08"]),
+        Alert.still_holds.is_(True),
+        Alert.period.not_in(exclude_periods),
+    )
+    line = AlertWorker
+    alone = session.execute(
         select(Alert.project_id, Alert.worker_id, Alert.region_code, Alert.period, Alert.amount_fen).where(
-            Alert.rule_code.in_(["W06", "W08"]),
-            Alert.still_holds.is_(True),
-            Alert.period.not_in(exclude_periods),
+            *holding, Alert.worker_id.is_not(None)
         )
     ).all()
+    lines = session.execute(
+        select(line.project_id, line.worker_id, Alert.region_code, line.period, line.amount_fen)
+        .join(Alert, Alert.id == line.alert_id)
+        .where(*holding)
+    ).all()
+    rows = [*alone, *lines]
     data = [dict(zip(ARREARS_SCHEMA, r, strict=True)) for r in rows]
     return pl.DataFrame(data, schema=ARREARS_SCHEMA).with_columns(pl.col("owed_fen").fill_null(0))
 

@@ -65,6 +65,32 @@ class Alert(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class AlertWorker(Base):
+    """One worker's line of a grouped alert: a worker-level finding of the alert's rule, project and month.
+
+    The alert carries the head-count and total; each line carries the worker's figures (days, declared,
+    paid, amount) and the rule's evidence for that worker. Names and masked ID numbers are read from the
+    registry when shown, not copied here."""
+
+    __tablename__ = "alert_workers"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "worker_id"),
+        Index("ix_alert_workers_worker", "worker_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"))
+    worker_id: Mapped[int] = mapped_column(BigInteger)
+    project_id: Mapped[int | None] = mapped_column(BigInteger)
+    rule_code: Mapped[str] = mapped_column(String(4))
+    period: Mapped[str] = mapped_column(String(7), default="")
+    level: Mapped[str] = mapped_column(String(8))
+    days: Mapped[int | None] = mapped_column(Integer)
+    declared_fen: Mapped[int | None] = mapped_column(BigInteger)
+    paid_fen: Mapped[int | None] = mapped_column(BigInteger)
+    amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class AlertEvent(Base):
     """One step in an alert's history: raised, updated, cleared by data, acknowledged, resolved…"""
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.errors import NotFound
-from wageguard.monitoring.models import Alert, AlertEvent, MonitorRun
+from wageguard.monitoring.models import Alert, AlertEvent, AlertWorker, MonitorRun
 from wageguard.registry.models import Project, Region, Worker
 
 
@@ -52,9 +52,7 @@ def get_alert(
     *, session: Session, principal: Principal, alert_id: int
 ) -> tuple[Alert, list[AlertEvent], dict[str, Any]]:
     """One alert in the caller's region, its history, and the names of its project and worker."""
-    alert = session.get(Alert, alert_id)
-    if alert is None or not principal.covers_region(alert.region_code):
-        raise NotFound(f"alert {alert_id} not found", message_zh="预警不存在")
+    alert = get_alert_row(session=session, principal=principal, alert_id=alert_id)
     events = list(
         session.scalars(select(AlertEvent).where(AlertEvent.alert_id == alert_id).order_by(AlertEvent.id))
     )
@@ -66,6 +64,74 @@ def get_alert(
         w = session.get(Worker, alert.worker_id)
         names["worker"] = {"name": w.name, "id_masked": w.id_masked} if w else None
     return alert, events, names
+
+
+@dataclass(frozen=True)
+class WorkerLine:
+    """One worker's line of a grouped alert, with the worker's name and masked ID number."""
+
+    worker_id: int
+    name: str
+    id_masked: str
+    days: int | None
+    declared_fen: int | None
+    paid_fen: int | None
+    amount_fen: int | None
+    level: str
+    evidence: dict[str, Any]
+
+
+def alert_workers(*, session: Session, principal: Principal, alert_id: int) -> list[WorkerLine]:
+    """The worker lines of one alert in the caller's region (largest amount first, then by name);
+    empty for an alert about one project, device or enterprise."""
+    get_alert_row(session=session, principal=principal, alert_id=alert_id)
+    rows = session.execute(
+        select(AlertWorker, Worker.name, Worker.id_masked)
+        .join(Worker, Worker.id == AlertWorker.worker_id, isouter=True)
+        .where(AlertWorker.alert_id == alert_id)
+        .order_by(AlertWorker.amount_fen.desc().nulls_last(), Worker.name, AlertWorker.worker_id)
+    ).all()
+    return [
+        WorkerLine(
+            line.worker_id,
+            name or "",
+            masked or "",
+            line.days,
+            line.declared_fen,
+            line.paid_fen,
+            line.amount_fen,
+            line.level,
+            line.evidence,
+        )
+        for line, name, masked in rows
+    ]
+
+
+def get_alert_row(*, session: Session, principal: Principal, alert_id: int) -> Alert:
+    """One alert in the caller's region, or ``NotFound`` (other regions' alerts do not exist for them)."""
+    alert = session.get(Alert, alert_id)
+    if alert is None or not principal.covers_region(alert.region_code):
+        raise NotFound(f"alert {alert_id} not found", message_zh="预警不存在")
+    return alert
+
+
+def worker_alerts(
+    *, session: Session, principal: Principal, worker_id: int, limit: int = 200
+) -> list[tuple[Alert, AlertWorker | None]]:
+    """A worker's alerts in the caller's region, newest period first: the grouped alerts whose lines name
+    the worker (with the worker's line) and any alert about the worker alone."""
+    in_region = principal.region_clause(Alert.region_code)
+    grouped = session.execute(
+        select(Alert, AlertWorker)
+        .join(AlertWorker, AlertWorker.alert_id == Alert.id)
+        .where(AlertWorker.worker_id == worker_id, in_region)
+        .limit(limit)
+    ).all()
+    alone = session.scalars(select(Alert).where(Alert.worker_id == worker_id, in_region).limit(limit)).all()
+    out: list[tuple[Alert, AlertWorker | None]] = [(a, line) for a, line in grouped]
+    out += [(a, None) for a in alone]
+    out.sort(key=lambda pair: (pair[0].period, pair[0].id), reverse=True)
+    return out[:limit]
 
 
 def latest_runs(*, session: Session, limit: int = 20) -> list[MonitorRun]:

@@ -4,6 +4,11 @@ Outcomes per key: new → raised; changed evidence or level → updated (or reop
 resolved/closed); held again after being cleared → holds_again (reopened when finished); an alert in scope
 with no finding → cleared_by_data. Unchanged keys are not touched, so a rerun on the same data writes
 nothing. Overdue unacknowledged alerts are escalated per level; W18 findings carry the referral flag.
+
+Worker-level findings are grouped first (``group_workers``): one alert per (rule, project, period) whose
+subject is the project (key ``workers@p<project>``), carrying the head-count and total, with each worker as
+a line in ``alert_workers``. The alert's hash covers its lines, so a worker who becomes paid leaves the
+lines (the alert is updated) and the alert clears when no worker remains; unchanged groups are not touched.
 """
 
 from __future__ import annotations
@@ -12,36 +17,128 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
-from sqlalchemy import Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from wageguard.db import utcnow
 from wageguard.monitoring.choices import FINISHED, AlertStatus, EventAction
-from wageguard.monitoring.models import Alert, AlertEvent, MonitorRun
+from wageguard.monitoring.models import Alert, AlertEvent, AlertWorker, MonitorRun
 from wageguard.monitoring.notifications import queue_digests
-
-if TYPE_CHECKING:
-    from wageguard.monitoring.engine import RunSummary
+from wageguard.monitoring.run_summary import RunSummary
 
 KEY = ["rule_code", "subject_key", "period"]
 CHUNK = 5000
 
 
-def keyed(findings: pl.DataFrame) -> pl.DataFrame:
-    """Findings with ``subject_key`` and a content hash (level, amounts, evidence, flag)."""
+GROUP = ["rule_code", "project_id", "period"]
+GROUP_PREFIX = "workers@p"
+_RANK = {"red": 0, "orange": 1, "yellow": 2}
+LINE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "rule_code": pl.String,
+    "subject_key": pl.String,
+    "period": pl.String,
+    "project_id": pl.Int64,
+    "worker_id": pl.Int64,
+    "level": pl.String,
+    "days": pl.Int64,
+    "declared_fen": pl.Int64,
+    "paid_fen": pl.Int64,
+    "amount_fen": pl.Int64,
+    "evidence": pl.String,
+}
+
+
+def _figure(name: str) -> pl.Expr:
+    return pl.col("evidence").str.json_path_match(f"$.{name}").cast(pl.Int64, strict=False).alias(name)
+
+
+def group_workers(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Worker-level findings folded into one finding per (rule, project, period), and their lines.
+
+    The grouped finding's subject is the project (key ``workers@p<project>``, worker null); its level is the
+    most severe line's, its amount the sum of the lines' (null when none has one), ``workers`` the
+    head-count, its evidence the totals; ``lines_content`` (every line, by worker id) goes into its hash.
+    Other findings pass through unchanged. Lines have ``LINE_SCHEMA``."""
+    is_worker = pl.col("subject_type") == "worker"
+    rest = findings.filter(~is_worker)
+    per_worker = findings.filter(is_worker).unique(
+        subset=[*GROUP, "worker_id"], keep="first", maintain_order=True
+    )
+    key = (pl.lit(GROUP_PREFIX) + pl.col("project_id").cast(pl.String).fill_null("")).alias("subject_key")
+    lines = per_worker.sort([*GROUP, "worker_id"], nulls_last=True).with_columns(
+        key,
+        pl.col("evidence").str.json_path_match("$.attended_days").cast(pl.Int64, strict=False).alias("days"),
+        _figure("declared_fen"),
+        _figure("paid_fen"),
+    )
+    line_content = pl.concat_str(
+        [
+            pl.col(c).cast(pl.String).fill_null("")
+            for c in ("worker_id", "level", "amount_fen", "referral", "evidence")
+        ],
+        separator="|",
+    )
+    rank = pl.col("level").replace_strict(_RANK, default=3, return_dtype=pl.Int64)
+    has_amount = pl.col("amount_fen").is_not_null().any()
+    grouped = lines.group_by([*GROUP, "subject_key"], maintain_order=True).agg(
+        pl.col("level").sort_by(rank).first(),
+        pl.col("region_code").first(),
+        pl.when(has_amount).then(pl.col("amount_fen").sum()).alias("amount_fen"),
+        pl.len().cast(pl.Int64).alias("workers"),
+        pl.col("referral").any(),
+        pl.col("declared_fen").sum(),
+        pl.col("paid_fen").sum(),
+        pl.col("days").sum().alias("attended_days"),
+        line_content.str.join("\n").alias("lines_content"),
+    )
+    evidence = pl.struct(
+        pl.col("workers").alias("head_count"),
+        "amount_fen",
+        "declared_fen",
+        "paid_fen",
+        "attended_days",
+    ).struct.json_encode()
+    alerts = grouped.select(
+        "rule_code",
+        "level",
+        pl.lit("project").alias("subject_type"),
+        pl.col("project_id").alias("subject_id"),
+        "project_id",
+        pl.lit(None, dtype=pl.Int64).alias("worker_id"),
+        "region_code",
+        "period",
+        "amount_fen",
+        "workers",
+        "referral",
+        evidence.alias("evidence"),
+        "subject_key",
+        "lines_content",
+    )
+    plain = rest.with_columns(pl.lit(None, dtype=pl.String).alias("lines_content"))
+    if "subject_key" not in plain.columns:
+        plain = plain.with_columns(_subject_key())
+    out = pl.concat([plain.select(alerts.columns), alerts], how="vertical_relaxed")
+    return out, lines.select(list(LINE_SCHEMA)).cast(LINE_SCHEMA)  # type: ignore[arg-type]
+
+
+def _subject_key() -> pl.Expr:
     worker = pl.col("subject_type") == "worker"
-    key = pl.concat_str(
+    return pl.concat_str(
         pl.col("subject_type"),
         pl.lit(":"),
         pl.col("subject_id").cast(pl.String),
         pl.when(worker).then(pl.lit("@p") + pl.col("project_id").cast(pl.String)).otherwise(pl.lit("")),
-    )
-    frame = findings.with_columns(key.alias("subject_key")).unique(
-        subset=KEY, keep="first", maintain_order=True
-    )
+    ).alias("subject_key")
+
+
+def keyed(findings: pl.DataFrame) -> pl.DataFrame:
+    """Findings with ``subject_key`` (unless given) and a content hash (level, amounts, evidence, flag,
+    and for grouped findings their ``lines_content``)."""
+    frame = findings if "subject_key" in findings.columns else findings.with_columns(_subject_key())
+    frame = frame.unique(subset=KEY, keep="first", maintain_order=True)
     content = pl.concat_str(
         [
             pl.col(c).cast(pl.String).fill_null("")
@@ -49,6 +146,9 @@ def keyed(findings: pl.DataFrame) -> pl.DataFrame:
         ],
         separator="|",
     )
+    if "lines_content" in frame.columns:
+        lines = pl.col("lines_content")
+        content = pl.when(lines.is_null()).then(content).otherwise(content + pl.lit("|") + lines)
     digests = [_digest(s) for s in frame.select(content).to_series()]
     return frame.with_columns(pl.Series("evidence_hash", digests, dtype=pl.String))
 
@@ -121,7 +221,8 @@ def _events(
     ]
 
 
-def _insert_new(session: Session, new: pl.DataFrame, as_of: date) -> list[int]:
+def _insert_new(session: Session, new: pl.DataFrame, as_of: date) -> list[tuple[int, str, str, str]]:
+    """Insert the new alerts; returns (id, rule, subject key, period) of each."""
     now = utcnow()
     rows = [
         {
@@ -148,13 +249,33 @@ def _insert_new(session: Session, new: pl.DataFrame, as_of: date) -> list[int]:
     for i in range(0, len(rows), CHUNK):
         session.execute(insert(Alert), rows[i : i + CHUNK])
     keys = [(r["rule_code"], r["subject_key"], r["period"]) for r in rows]
-    ids: list[int] = []
+    ids: list[tuple[int, str, str, str]] = []
     for i in range(0, len(keys), 500):
         part = keys[i : i + 500]
-        ids += session.scalars(
-            select(Alert.id).where(tuple_(Alert.rule_code, Alert.subject_key, Alert.period).in_(part))
-        ).all()
+        ids += [
+            (int(a), b, c, d)
+            for a, b, c, d in session.execute(
+                select(Alert.id, Alert.rule_code, Alert.subject_key, Alert.period).where(
+                    tuple_(Alert.rule_code, Alert.subject_key, Alert.period).in_(part)
+                )
+            )
+        ]
     return ids
+
+
+def _write_lines(session: Session, lines: pl.DataFrame, written: pl.DataFrame) -> None:
+    """Replace the worker lines of the ``written`` alerts (columns ``id`` + ``KEY``) with ``lines``."""
+    if written.is_empty():
+        return
+    ids = [int(i) for i in written["id"].to_list()]
+    for i in range(0, len(ids), 500):
+        session.execute(delete(AlertWorker).where(AlertWorker.alert_id.in_(ids[i : i + 500])))
+    rows = lines.join(written.select(pl.col("id").alias("alert_id"), *KEY), on=KEY, how="inner")
+    records = [
+        {**r, "evidence": json.loads(r["evidence"])} for r in rows.drop("subject_key").iter_rows(named=True)
+    ]
+    for i in range(0, len(records), CHUNK):
+        session.execute(insert(AlertWorker), records[i : i + CHUNK])
 
 
 def _bulk_update(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -183,14 +304,17 @@ def apply_findings(
     thresholds: pl.DataFrame,
     summary: RunSummary,
 ) -> None:
-    """Upsert the alerts for ``findings`` within ``scope`` (rule, period) pairs, escalate, queue digests."""
-    found = keyed(findings)
+    """Upsert the alerts for ``findings`` within ``scope`` (rule, period) pairs, escalate, queue digests.
+    Worker-level findings become one alert per (rule, project, period) with worker lines."""
+    grouped, lines = group_workers(findings)
+    found = keyed(grouped)
     old = _existing(session, scope)
     both = found.join(old, on=KEY, how="inner")
     new = found.join(old, on=KEY, how="anti")
     gone = old.join(found, on=KEY, how="anti").filter(pl.col("still_holds"))
     events: list[dict[str, Any]] = []
-    raised_ids = _insert_new(session, new, as_of)
+    inserted = _insert_new(session, new, as_of)
+    raised_ids = [i for i, *_ in inserted]
     events += _events(raised_ids, EventAction.RAISED, as_of)
     groups = _classify(both)
     now = utcnow()
@@ -220,6 +344,16 @@ def apply_findings(
         else:
             _bulk_update(session, rows)
         events += _events(groups[name]["id"].to_list(), action, as_of)
+    written = pl.concat(
+        [
+            pl.DataFrame(inserted, schema={"id": pl.Int64, **dict.fromkeys(KEY, pl.String)}, orient="row"),
+            *(
+                groups[n].select(pl.col("id").cast(pl.Int64), *KEY)
+                for n in ("reopen", "holds_again", "update")
+            ),
+        ]
+    )
+    _write_lines(session, lines, written.filter(pl.col("subject_key").str.starts_with(GROUP_PREFIX)))
     cleared_ids = gone["id"].to_list()
     _bulk_update(
         session,
@@ -230,7 +364,7 @@ def apply_findings(
     events += _events(escalated, EventAction.ESCALATED, as_of)
     for i in range(0, len(events), CHUNK):
         session.execute(insert(AlertEvent), events[i : i + CHUNK])
-    summary.findings = found.height
+    summary.findings = findings.height
     summary.per_rule = dict(found.group_by("rule_code").len().sort("rule_code").iter_rows())
     summary.raised, summary.cleared, summary.escalated = len(raised_ids), len(cleared_ids), len(escalated)
     summary.reopened, summary.updated = (

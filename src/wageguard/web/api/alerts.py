@@ -82,6 +82,51 @@ def get_alert(
     return {**alert_out(alert), "evidence": alert.evidence, "history": history, **names}
 
 
+def line_out(line: queries.WorkerLine) -> dict[str, Any]:
+    return {
+        "worker_id": line.worker_id,
+        "name": line.name,
+        "id_masked": line.id_masked,
+        "days": line.days,
+        "declared_fen": line.declared_fen,
+        "paid_fen": line.paid_fen,
+        "amount_fen": line.amount_fen,
+        "level": line.level,
+        "evidence": line.evidence,
+    }
+
+
+@router.get("/alerts/{alert_id}/workers")
+def alert_workers(
+    alert_id: RowId, principal: Principal = Depends(inspector), session: Session = Depends(get_session)
+) -> dict[str, Any]:
+    """The worker lines of one alert (a worker-level rule's alert covers one project and month)."""
+    lines = queries.alert_workers(session=session, principal=principal, alert_id=alert_id)
+    return {"total": len(lines), "items": [line_out(line) for line in lines]}
+
+
+@router.get("/workers/{worker_id}/alerts")
+def worker_alerts(
+    worker_id: RowId, principal: Principal = Depends(inspector), session: Session = Depends(get_session)
+) -> dict[str, Any]:
+    """A worker's alerts in the caller's region, with the worker's own figures where the alert groups
+    several workers."""
+    pairs = queries.worker_alerts(session=session, principal=principal, worker_id=worker_id)
+    items = []
+    for alert, line in pairs:
+        mine = None
+        if line is not None:
+            mine = {
+                "days": line.days,
+                "declared_fen": line.declared_fen,
+                "paid_fen": line.paid_fen,
+                "amount_fen": line.amount_fen,
+                "evidence": line.evidence,
+            }
+        items.append({**alert_out(alert), "line": mine})
+    return {"total": len(items), "items": items}
+
+
 @router.post("/alerts/{alert_id}/actions")
 def act(
     alert_id: RowId,

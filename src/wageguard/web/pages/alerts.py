@@ -22,7 +22,7 @@ from wageguard.registry.choices import Role
 from wageguard.web import csrf
 from wageguard.web.deps import get_database, get_session, get_settings_dep, optional_principal
 from wageguard.web.pages import alerts_text
-from wageguard.web.pages.alerts_view import evidence_view, yuan
+from wageguard.web.pages.alerts_view import evidence_view, show, yuan
 from wageguard.web.pages.render import error_page, login_redirect, page_lang, render
 
 router = APIRouter(include_in_schema=False)
@@ -114,6 +114,8 @@ def _detail(
         "names": names,
         "rule": rule,
         "evidence": evidence_view(alert.evidence, page_lang(request)),
+        "lines": queries.alert_workers(session=session, principal=principal, alert_id=alert_id),
+        "line_status": lambda line: show("status", line.evidence.get("status"), page_lang(request)),
         "actions": actions,
         "error": None,
         "done": None,
