@@ -232,15 +232,6 @@ def check_device(
     return DeviceRef(*tuple(row)[3:])
 
 
-def authenticate_device(
-    *, session: Session, serial: str | None, key: str | None, remote_ip: str | None
-) -> DeviceRef:
-    """The registered device making this request; its last contact is refreshed."""
-    ref = check_device(session=session, serial=serial, key=key, remote_ip=remote_ip)
-    touch_device(session, ref, last_seen_ip=remote_ip)
-    return ref
-
-
 def device_ref_by_id(session: Session, device_id: int) -> DeviceRef:
     """The device's current request-time view by id, or ``NotFound``."""
     row = session.execute(select(*REF_COLUMNS).where(Device.id == device_id)).first()
