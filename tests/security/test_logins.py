@@ -6,6 +6,7 @@ answered in 14 ms and a known one in 530 ms (only the known one was hashed).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -41,6 +42,15 @@ def strict(settings: Settings) -> Settings:
 
 def _token(client: TestClient, username: str, password: str) -> Any:
     return client.post(TOKEN, json={"username": username, "password": password})
+
+
+def _page_login(client: TestClient, username: str, password: str, path: str = "/login") -> Any:
+    """The login form as a browser posts it (with the CSRF token of the page)."""
+    page = client.get("/login")
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, page.text[:500]
+    data = {"username": username, "password": password, "csrf": found.group(1)}
+    return client.post(path, data=data, follow_redirects=False)
 
 
 def _retry_after(r: Any) -> int:
@@ -125,14 +135,12 @@ def test_the_login_page_answers_a_throttled_browser_in_its_language(
 ) -> None:
     make_user("ops")
     for _ in range(3):
-        assert client.post("/login", data={"username": "ops", "password": "bad"}).status_code == 401
-    page = client.post("/login", data={"username": "ops", "password": "pw-ops"}, follow_redirects=False)
+        assert _page_login(client, "ops", "bad").status_code == 401
+    page = _page_login(client, "ops", "pw-ops")
     assert page.status_code == 429 and page.headers["retry-after"] == "1"
     assert "登录尝试过于频繁，请1秒后再试" in page.text and 'value="ops"' in page.text
     assert "wg_session" not in page.headers.get("set-cookie", "")
-    english = client.post(
-        "/login?lang=en", data={"username": "ops", "password": "pw-ops"}, follow_redirects=False
-    )
+    english = _page_login(client, "ops", "pw-ops", "/login?lang=en")
     assert english.status_code == 429 and "Too many login attempts" in english.text
 
 
@@ -170,5 +178,5 @@ def test_unknown_and_known_usernames_cost_the_same_hash_verifications(
     assert _token(client, "ops", "pw-ops").status_code == 200
     assert len(verify_calls) == 1
     verify_calls.clear()
-    client.post("/login", data={"username": "nobody", "password": "x"})
+    assert _page_login(client, "nobody", "x").status_code == 401
     assert len(verify_calls) == 1

@@ -7,6 +7,7 @@ Finding on main: after ``POST /logout`` the same token still worked for 12 hours
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,11 +38,16 @@ def _bearer(client: TestClient, username: str, password: str | None = None) -> d
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
+def _csrf(client: TestClient, path: str = "/login") -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found
+    return found.group(1)
+
+
 def _page_cookie(app: Any, username: str) -> str:
     with TestClient(app) as browser:
-        r = browser.post(
-            "/login", data={"username": username, "password": f"pw-{username}"}, follow_redirects=False
-        )
+        data = {"username": username, "password": f"pw-{username}", "csrf": _csrf(browser)}
+        r = browser.post("/login", data=data, follow_redirects=False)
         assert r.status_code == 303, r.text
         value = browser.cookies.get("wg_session")
         assert value
@@ -59,7 +65,8 @@ def test_page_logout_revokes_the_cookie_token_at_once(
     token = _page_cookie(app, "bj")
     client.cookies.set("wg_session", token)
     assert client.get("/projects", follow_redirects=False).status_code == 200
-    assert client.post("/logout", follow_redirects=False).status_code == 303
+    logout = client.post("/logout", data={"csrf": _csrf(client, "/projects")}, follow_redirects=False)
+    assert logout.status_code == 303
     client.cookies.clear()
     client.cookies.set("wg_session", token)  # a copy of the cookie kept by whoever stole it
     assert client.get("/projects", follow_redirects=False).status_code == 303
