@@ -146,12 +146,12 @@ def _form_page(
     return _render(request, "complaints/form.html", context, status_code)
 
 
-
 async def _form_page_async(
     request: Request, db: Database, project: PublicProject | None, state: FormState, status_code: int = 200
 ) -> Response:
     """``_form_page`` from an async route: its database read runs in the thread pool, not on the loop."""
     return await run_in_threadpool(_form_page, request, db, project, state, status_code)
+
 
 def _project_or_none(db: Database, project_code: str | None) -> PublicProject | None:
     if not project_code:
