@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -44,8 +43,9 @@ def next_seq() -> int:
     return next(_seq)
 
 
-@cache
 def _phones() -> Sealer:
+    # Read per call, not cached: a test may create var/wageguard.env (the demo's keys) mid-session, and
+    # the ``settings`` fixture of later tests reads it too; a cached sealer would keep the old keys.
     settings = Settings(environment="test")
     return Sealer(Protector(settings.data_key_bytes, settings.index_key_bytes), "phone")
 

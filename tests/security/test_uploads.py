@@ -4,6 +4,7 @@ answers 413 with a bilingual message and stores nothing; odd file names never ca
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,10 @@ def post_streamed(
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver", cookies=cookies) as c:
             return await c.post(path, content=body.body(), headers=headers)
 
-    return anyio.run(go)
+    # A fresh thread: another test's fixture (Playwright's sync API) may keep an event loop running in
+    # this worker's main thread, where anyio.run would refuse to start.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(anyio.run, go).result(timeout=120)
 
 
 @pytest.fixture
