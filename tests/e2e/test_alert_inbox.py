@@ -40,7 +40,10 @@ def test_inspector_acknowledges_an_alert_from_the_inbox(
     row.get_by_role("link", name="查看").click()
     expect(page).to_have_url(re.compile(r"/alerts/\d+$"))
     expect(page.locator("#alert-status")).to_have_text("待处理")
-    expect(page.locator("#evidence-facts")).to_contain_text("未发放")
+    # a grouped alert: head-count and declared vs paid, the workers listed beneath
+    expect(page.locator("#evidence-facts")).to_contain_text("涉及人数")
+    expect(page.locator("#evidence-facts")).to_contain_text("实发")
+    expect(page.locator("#alert-workers")).to_be_visible()
     page.get_by_role("button", name="确认").click()
 
     expect(page).to_have_url(re.compile(r"/alerts/\d+\?done=acknowledged$"))
