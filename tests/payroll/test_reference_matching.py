@@ -20,6 +20,7 @@ from wageguard.payroll.payments import import_bank_file
 from wageguard.payroll.paysheets import drafts_from_api, submit_pay_sheets
 from wageguard.payroll.schemas import AccountIn, PayrollIn
 from wageguard.payroll.service import open_account
+from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 
 DAY = date(2026, 11, 10)
@@ -206,3 +207,34 @@ def test_a_card_receiving_wages_in_two_projects_and_two_imports_is_other_card_fo
         (world.worker_ids[0], world.project_id, "other_card"),
         (other_id, project_id, "other_card"),
     ]
+
+
+def test_a_pushed_payment_with_a_line_reference_belongs_to_that_line(
+    client, make_user, login, db: Database, protector: Protector, world: World
+) -> None:
+    """The bank push carries the line code as ``thirdPayRollCode`` (or ``EndToEndId``): members' wages
+    pushed to the leader's card belong to the members' lines, as they do from a file."""
+    _submit(db, protector, payroll(world, "2026-10", NETS), _codes("2026-10"))
+    make_user("abc", Role.BANK, bank_code="103")
+    leader = world.cards[0]
+    keys = ["thirdPayRollCode", "EndToEndId", "line_ref"]
+    body = {
+        "account_no": ACCOUNT,
+        "payments": [
+            {
+                "reference": f"B{i}",
+                "payee_name": "张三",
+                "payee_card": leader,
+                "amount": str(fen / 100),
+                "value_date": DAY.isoformat(),
+                "status": "成功",
+                key: code,
+            }
+            for i, (key, code, fen) in enumerate(zip(keys, _codes("2026-10"), FEN, strict=True))
+        ],
+    }
+    r = client.post("/api/v1/money/bank/push", json=body, headers=login("abc"))
+    assert r.status_code == 201, r.text
+    stored = [(p.worker_id, p.outcome, p.match_key, p.pay_sheet_line_id is not None) for p in payments(db)]
+    # one card took three workers' wages in a month: "other card" for each, the leader included
+    assert stored == [(w, "other_card", "reference", True) for w in world.worker_ids]

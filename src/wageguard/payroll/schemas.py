@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from wageguard.bounds import Text
 from wageguard.payroll.choices import DepositKind, DepositMovementKind
@@ -126,6 +126,16 @@ class BankPaymentIn(BaseModel):
     failure_reason: str | None = None
     remark: str | None = None
     payee_bank: str | None = None
+    end_to_end_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("end_to_end_id", "EndToEndId"),
+        description="the payer's EndToEndId (a pain.001 batch's): a later report of the payment links to it",
+    )
+    line_ref: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("line_ref", "thirdPayRollCode"),
+        description="the pay-sheet line code (thirdPayRollCode) the payment pays",
+    )
 
 
 class BankPushIn(BaseModel):

@@ -20,6 +20,8 @@ _COLUMNS = {
             "remark",
             "reference",
             "payee_bank",
+            "end_to_end_id",
+            "line_ref",
         )
     )
 }
