@@ -2,7 +2,9 @@
 ``Payroll`` CSV, pay it through a bank-style file (工行式 CSV, 建行式 XLSX, camt.054 with or without a
 pain.001 batch first) and apply the planted payment faults. Mixed into ``money_stage.MoneyCity``.
 
-Faults applied here, each to its own project and month: a team leader's card on members' lines, one
+Faults applied here, each to its own project and month: a team leader's card on members' lines, a team
+leader collecting members' wages on his card with clean lines (each payment referenced to the member's
+line code, ``thirdPayRollCode`` = EndToEndId, for the member's exact net pay), one
 worker's pay below the minimum wage, one outlier payment (on the pay sheet and paid); late pay (nothing
 paid by ``as_of``), a team left unpaid (group arrears), a departing worker left unpaid, two workers paid
 60%, one failed transfer. What was declared and paid is kept in a ``MonthBook`` per fault project-month."""
@@ -42,11 +44,16 @@ from wageguard.payroll.paysheets import import_payroll_file
 
 PAYROLL_HEADER = ["projectCode", "corpCode", "teamSysNo", "payMonth", "idCardType", "idCardNumber", "days",
                   "workHours", "payRollBankCardNumber", "totalPayAmount", "actualAmount", "isBackPay",
-                  "balanceDate"]  # fmt: skip
+                  "balanceDate", "thirdPayRollCode"]  # fmt: skip
 Line = tuple[Engaged, float, int, str]
 Paid = tuple[Engaged, PaymentOut]
 BELOW_MIN_FEN = 1_000_00
 OUTLIER_FEN = 60_000_00
+
+
+def line_code(p: ProjectMoney, month: str, n: int) -> str:
+    """The code of a pay-sheet line (its ``thirdPayRollCode``), also the payment's reference/EndToEndId."""
+    return f"{p.code}-{month.replace('-', '')}-{n:04d}"
 
 
 @dataclass
@@ -141,6 +148,9 @@ class PayrollMixin(ABC):
             for wid in (plants[name].workers if name in plants else [])
         }
         rows = [(w, d, fixed.get(w.worker_id, fen), card) for w, d, fen, card in rows]
+        collects = plants.get("leader_collects")
+        if collects is not None:  # clean lines; the payments go to the leader's card (``payments``)
+            collects.workers = [collects.workers[0], *sorted(collects.workers[1:7])]
         leader = plants.get("team_leader_card")
         if leader is None:
             return rows
@@ -154,7 +164,8 @@ class PayrollMixin(ABC):
         with path.open("w", encoding="utf-8", newline="") as fh:
             out = csv.writer(fh)
             out.writerow(PAYROLL_HEADER)
-            for w, days, fen, card in lines:
+            coded = "leader_collects" in self.plants_at(p, month)
+            for n, (w, days, fen, card) in enumerate(lines, start=1):
                 out.writerow(
                     [
                         p.code,
@@ -170,6 +181,7 @@ class PayrollMixin(ABC):
                         f"{fen / 100:.2f}",
                         "0",
                         pay_on,
+                        line_code(p, month, n) if coded else "",
                     ]
                 )
         import_payroll_file(
@@ -190,13 +202,20 @@ class PayrollMixin(ABC):
             for w in plants[name].workers
         }
         by_card = {w.card: w for w in p.workers}
+        by_id = {w.worker_id: w for w in p.workers}
+        collects = plants.get("leader_collects")
+        head = by_id[collects.workers[0]] if collects is not None else None
         out: list[Paid] = []
         for n, (w, _days, fen, card) in enumerate(lines, start=1):
             if w.worker_id in skip:
                 continue
+            ref = line_code(p, month, n)
+            if head is not None and collects is not None and w.worker_id in collects.workers:
+                card = head.card  # the member's exact net pay, referenced to the member's line
             payee = by_card.get(card, w)
             remark = f"工资 {month[:4]}年{int(month[5:])}月" + ("" if payee is w else f" {w.name}")
-            ref = f"{p.code}-{month.replace('-', '')}-{n:04d}"
+            if head is not None:
+                remark += f" {ref}"  # tabular results carry the line code in 摘要/用途
             out.append(
                 (w, PaymentOut(ref, payee.name, card, fen, pay_on, remark=remark, payee_bank="中国农业银行"))
             )

@@ -22,11 +22,13 @@ DEPOSIT_EXEMPT_FEN = 3_000_000_00
 FULL_MONTH_DAYS = 22  # at least the minimum-wage rule's full month (21.75 days)
 DEFAULT_VALUE_FEN = 50_000_000_00  # contract value where the project records no investment
 # Rarest fits first (they need a departing worker, a big team, a full month…).
-FAULTS = ("departed_unsettled", "group_arrears", "team_leader_card", "below_min_wage", "no_account",
-          "late_pay", "owner_stopped", "no_deposit", "low_deposit", "deposit_used", "no_tripartite",
-          "low_ratio", "partial_pay", "failed_transfer", "ghost_workers", "outlier_payment")  # fmt: skip
-PAYMENT_FAULTS = {"departed_unsettled", "group_arrears", "team_leader_card", "below_min_wage", "late_pay",
-                  "partial_pay", "failed_transfer", "ghost_workers", "outlier_payment"}  # fmt: skip
+FAULTS = ("departed_unsettled", "group_arrears", "team_leader_card", "leader_collects", "below_min_wage",
+          "no_account", "late_pay", "owner_stopped", "no_deposit", "low_deposit", "deposit_used",
+          "no_tripartite", "low_ratio", "partial_pay", "failed_transfer", "ghost_workers",
+          "outlier_payment")  # fmt: skip
+PAYMENT_FAULTS = {"departed_unsettled", "group_arrears", "team_leader_card", "leader_collects",
+                  "below_min_wage", "late_pay", "partial_pay", "failed_transfer", "ghost_workers",
+                  "outlier_payment"}  # fmt: skip
 
 
 @dataclass
@@ -213,7 +215,7 @@ def _workers_for(fault: str, p: ProjectMoney, month: str, styles: dict[int, str]
     """The workers a fault touches on ``p`` (empty: the project), None when ``p`` cannot host it."""
     people = attended(p, month)
     by_id = {w.worker_id: w for w in p.workers}
-    if fault == "team_leader_card":
+    if fault in ("team_leader_card", "leader_collects"):
         return _team_of(p, month, leader=True, size=3)
     if fault == "group_arrears":
         return _team_of(p, month, leader=False, size=10)

@@ -112,7 +112,7 @@ class MoneyTruth:
             if days == 0 and paid > 0:
                 expect("W12", self.ref(wid), code, month, fault=fault, derived=fault != "ghost_workers")
             if wid in book.other_card:
-                expect("W11", self.ref(wid), code, month, fault=fault, derived=fault != "team_leader_card")
+                expect("W11", self.ref(wid), code, month, fault=fault, derived=fault not in LEADER_FAULTS)
             if paid > t.outlier_month_fen:
                 expect("W10", self.ref(wid), code, month, fault=fault, derived=fault != "outlier_payment")
             if not due:
@@ -202,4 +202,5 @@ def record_money_truth(
     return truth.clean_projects
 
 
+LEADER_FAULTS = {"team_leader_card", "leader_collects"}
 UNPAID_FAULTS = {"late_pay", "group_arrears", "failed_transfer", "departed_unsettled"}
