@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -144,13 +145,18 @@ async def case_act(
     form = await request.form(max_files=0, max_fields=10, max_part_size=16 * 1024)
     token, cookie = str(form.get("csrf") or ""), request.cookies.get(csrf.CSRF_COOKIE)
     lang = page_lang(request)
-    error: str | None = None
     if not csrf.check(settings.session_secret, cookie, token):
-        error = translate(lang, "case.csrf")
-    else:
-        error = _run_action(db, settings, principal, case_id, dict(form), lang)
+        error: str | None = translate(lang, "case.csrf")
+    else:  # the write (and any read after it) in the thread pool: a lock wait never holds the event loop
+        error = await run_in_threadpool(_run_action, db, settings, principal, case_id, dict(form), lang)
     if error is None:
         return RedirectResponse(f"/cases/{case_id}?done={form.get('action')}", status_code=303)
+    return await run_in_threadpool(_refused_page, request, db, principal, case_id, settings, error)
+
+
+def _refused_page(
+    request: Request, db: Database, principal: Principal, case_id: int, settings: Settings, error: str
+) -> Response:
     with db.sessions() as session:
         return _detail(request, principal, case_id, session, settings, error=error, status=422)
 
