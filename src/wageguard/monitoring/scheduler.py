@@ -4,6 +4,11 @@ The scheduler listens to ``wageguard.events.announce_import``, which the import 
 transaction has committed (registry files, pay sheets, bank files and pushes, attendance batches): it asks the
 scheduler thread to run the engine soon, debounced, so a burst of imports causes one run. Without a started
 scheduler (CLI, tests) nothing listens and nothing runs.
+
+The scheduler signals what it did: ``heard`` counts the import announcements it received, ``finished`` the
+runs it completed per trigger (done or failed, outbox dispatched), and ``wait_for_runs`` blocks on that
+signal with a deadline (for callers that must know a run happened, e.g. tests, instead of polling the
+runs table). ``stop`` waits for a run in progress to end, so nothing writes after the caller moves on.
 """
 
 from __future__ import annotations
@@ -30,21 +35,35 @@ class MonitorScheduler:
         self._pending = False
         self._thread = threading.Thread(target=self._loop, name="wageguard-monitor", daemon=True)
         self._unsubscribe: Callable[[], None] | None = None
+        self._signal = threading.Condition()
+        self.heard = 0
+        self.finished: dict[str, int] = {}
 
     def start(self) -> None:
         self._unsubscribe = listen_imports(lambda _kind: self.request_run())
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 120.0) -> None:
+        """Stop listening and end the thread, waiting up to ``timeout`` seconds for a run in progress."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         self._stop.set()
         self._wake.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
 
     def request_run(self) -> None:
+        with self._signal:
+            self.heard += 1
         self._pending = True
         self._wake.set()
+
+    def wait_for_runs(self, trigger: str, count: int = 1, timeout: float = 120.0) -> bool:
+        """Block until ``count`` runs started by ``trigger`` have finished; False when ``timeout`` seconds
+        passed first."""
+        with self._signal:
+            return self._signal.wait_for(lambda: self.finished.get(trigger, 0) >= count, timeout)
 
     def _next_daily(self, now: datetime) -> datetime:
         at = now.replace(hour=self.settings.monitor_daily_hour, minute=0, second=0, microsecond=0)
@@ -72,6 +91,10 @@ class MonitorScheduler:
             dispatch_outbox(db=self.db, notifier=notifier_for(self.settings))
         except Exception:  # the scheduler must survive a failed run; the run row records the error
             log.exception("monitoring run failed")
+        finally:
+            with self._signal:
+                self.finished[trigger] = self.finished.get(trigger, 0) + 1
+                self._signal.notify_all()
 
 
 def start_scheduler(db: Database, settings: Settings) -> MonitorScheduler | None:
