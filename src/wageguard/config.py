@@ -17,6 +17,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from wageguard.timezones import EXAMPLES_EN, canonical_zone
+
 # Development-only keys: refused outside ``environment=development``/``test``.
 DEV_DATA_KEY = base64.urlsafe_b64encode(b"wageguard-dev-data-key-32-bytes!").decode()
 DEV_INDEX_KEY = base64.urlsafe_b64encode(b"wageguard-dev-index-key-32bytes!").decode()
@@ -109,6 +111,15 @@ class Settings(BaseSettings):
                     raise ValueError(f"trusted_proxies: {entry!r} is not an IP address or network") from exc
             return [str(entry).strip() for entry in value]
         return value
+
+    @field_validator("attendance_timezone")
+    @classmethod
+    def _zone_or_offset(cls, value: str) -> str:
+        """An IANA zone or a UTC offset (``+08:00``, ``+0800``, ``UTC+8``), kept in canonical form."""
+        try:
+            return canonical_zone(value)
+        except ValueError as exc:
+            raise ValueError(f"attendance_timezone: {exc} ({EXAMPLES_EN})") from exc
 
     @field_validator("data_key", "index_key")
     @classmethod

@@ -21,7 +21,6 @@ from wageguard.attendance.choices import CommandStatus
 from wageguard.attendance.models import Device, DeviceCommand, DeviceEnrolment, DeviceRejection, SerialGap
 from wageguard.attendance.protocols import zkteco
 from wageguard.attendance.schemas import DeviceIn, DeviceRef
-from wageguard.attendance.store import zone
 from wageguard.auth.models import User
 from wageguard.auth.policy import check_device_manage, writable_project
 from wageguard.auth.scope import Principal
@@ -30,6 +29,7 @@ from wageguard.db import utcnow
 from wageguard.errors import Conflict, Forbidden, NotFound, Problem, Unauthenticated, ValidationFailed
 from wageguard.registry.choices import Role
 from wageguard.registry.models import ProjectWorker, Worker
+from wageguard.timezones import EXAMPLES_EN, EXAMPLES_ZH, canonical_zone, zone
 
 
 def hash_secret(secret: str) -> str:
@@ -55,6 +55,21 @@ def _device_account(session: Session, username: str | None) -> int | None:
     return user_id
 
 
+def device_zone(text: str) -> str:
+    """A device's zone in canonical form (an IANA name or ``±HH:MM``); ``ValidationFailed`` naming ``tz``."""
+    try:
+        return canonical_zone(text)
+    except ValueError:
+        problem = Problem(
+            field="tz",
+            code="tz.unknown",
+            message_zh=f"未知时区，应为时区名或 UTC 偏移（{EXAMPLES_ZH}）",
+            message_en=f"unknown time zone: give a zone name or a UTC offset ({EXAMPLES_EN})",
+            value=text[:64],
+        )
+        raise ValidationFailed(f"unknown time zone {text[:64]}", [problem], message_zh="未知时区") from None
+
+
 def register_device(*, session: Session, principal: Principal, data: DeviceIn) -> Device:
     """Register a gate device on a project (its serial number must be new), optionally for a device
     account that will post the project's ``WorkerAttendance`` batches."""
@@ -62,10 +77,7 @@ def register_device(*, session: Session, principal: Principal, data: DeviceIn) -
     check_device_manage(session, principal, project.id)
     if session.scalar(select(Device.id).where(Device.serial == data.serial)) is not None:
         raise Conflict(f"device {data.serial} exists", message_zh=f"设备 {data.serial} 已登记")
-    try:
-        zone(data.tz)
-    except Exception as exc:  # zoneinfo raises several types for bad names
-        raise Conflict(f"unknown time zone {data.tz}", message_zh=f"未知时区 {data.tz}") from exc
+    tz = device_zone(data.tz)
     device = Device(
         vendor=data.vendor.value,
         serial=data.serial,
@@ -73,7 +85,7 @@ def register_device(*, session: Session, principal: Principal, data: DeviceIn) -
         region_code=project.region_code,
         gate=data.gate,
         default_direction=data.default_direction,
-        tz=data.tz,
+        tz=tz,
         secret_hash=hash_secret(data.secret),
         ip_allow=data.ip_allow,
         account_user_id=_device_account(session, data.account),

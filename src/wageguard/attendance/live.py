@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 from wageguard.attendance.devices import hash_secret
 from wageguard.attendance.emulator import HikvisionEmulator, ZKTecoEmulator
 from wageguard.attendance.models import Device, DeviceEnrolment
-from wageguard.attendance.store import zone
 from wageguard.db import Database
 from wageguard.registry.models import ProjectWorker
+from wageguard.timezones import zone
 
 log = logging.getLogger("wageguard.live_gates")
 VENDORS = ("zkteco", "hikvision")

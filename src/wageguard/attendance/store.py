@@ -14,9 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -25,6 +23,7 @@ from wageguard.attendance.choices import PunchFlag, PunchKind
 from wageguard.attendance.models import Punch
 from wageguard.config import Settings
 from wageguard.db import utcnow
+from wageguard.timezones import zone
 
 CHUNK = 2000
 
@@ -89,11 +88,6 @@ class StoreResult:
         }
 
 
-@lru_cache(maxsize=64)
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def work_date_of(local_time: datetime, boundary: time) -> date:
     """The work day a local punch time belongs to: before ``boundary`` it is still the previous day."""
     shift = timedelta(hours=boundary.hour, minutes=boundary.minute)
@@ -124,7 +118,7 @@ def parse_local_time(text: str) -> datetime:
 
 
 def to_utc(local_time: datetime, tz: str) -> datetime:
-    """A naive local time in zone ``tz`` as a naive UTC time."""
+    """A naive local time in zone ``tz`` (an IANA name or a ``±HH:MM`` offset) as a naive UTC time."""
     return local_time.replace(tzinfo=zone(tz)).astimezone(UTC).replace(tzinfo=None)
 
 

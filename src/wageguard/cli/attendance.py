@@ -49,7 +49,7 @@ def register(
     secret: str = typer.Option(..., help="shared secret (the `key` query parameter)"),
     gate: str = typer.Option(""),
     direction: str = typer.Option("01", help="default direction: 01 in, 02 out"),
-    tz: str = typer.Option("Asia/Shanghai"),
+    tz: str = typer.Option("Asia/Shanghai", help="IANA zone or UTC offset (+08:00, +0800, UTC+8)"),
     ip_allow: str | None = typer.Option(None, help="comma-separated source addresses accepted without key"),
     account: str | None = typer.Option(None, help="the device account (username) posting for this gate"),
 ) -> None:

@@ -19,8 +19,9 @@ from wageguard.attendance.choices import (
 )
 from wageguard.attendance.protocols.zkteco import PIN_RE
 from wageguard.attendance.schemas import DevicePunch
-from wageguard.attendance.store import MAX_YEAR, MIN_YEAR, plausible, zone
+from wageguard.attendance.store import MAX_YEAR, MIN_YEAR, plausible
 from wageguard.errors import Problem, ValidationFailed
+from wageguard.timezones import zone
 
 BOM = "\ufeff"
 MAX_DEPTH = 32  # a real event is 2 levels deep
