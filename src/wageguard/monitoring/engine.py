@@ -17,6 +17,7 @@ from sqlalchemy import select
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
 from wageguard.monitoring import facts as F
+from wageguard.monitoring.arrow_io import reading
 from wageguard.monitoring.calendar import month_key, months_back, working_day_calendar
 from wageguard.monitoring.models import MonitorRun
 from wageguard.monitoring.reconcile import project_deadlines, project_month_rollup, reconcile_worker_months
@@ -104,7 +105,12 @@ def evaluate(
 
 
 def load_facts(db: Database, settings: Settings, month: date, as_of: date, months: list[str]) -> F.Facts:
-    """Read one month's facts (and the regional thresholds) from the database."""
+    """Read one month's facts (and the regional thresholds) from the database, over one connection."""
+    with reading(db.engine):
+        return _read_facts(db, settings, month, as_of, months)
+
+
+def _read_facts(db: Database, settings: Settings, month: date, as_of: date, months: list[str]) -> F.Facts:
     engine = db.engine
     projects = F.load_projects(engine, month, as_of)
     with db.sessions() as session:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.errors import NotFound
+from wageguard.monitoring.arrow_io import reading
 from wageguard.monitoring.models import Alert, AlertEvent, AlertWorker, MonitorRun
 from wageguard.registry.models import Project, Region, Worker
 
@@ -163,14 +164,17 @@ def project_owes(
 
     out = []
     thresholds = resolve(session, settings, [project.region_code])
-    projects = F.load_projects(db_engine, months[0], as_of, project_id=project_id)
-    for month in months:
-        wm = F.load_worker_months(db_engine, month, project_id=project_id)
-        facts = F.Facts(month=month, as_of=as_of, projects=projects, worker_months=wm, thresholds=thresholds)
-        _, pm = reconcile(facts)
-        row = pm.row(0, named=True) if pm.height else {}
-        figures = {k: row.get(k) or 0 for k in OWES_COLUMNS}
-        out.append({"month": facts.period, "due": bool(row.get("due")), **figures})
+    with reading(db_engine):
+        projects = F.load_projects(db_engine, months[0], as_of, project_id=project_id)
+        for month in months:
+            wm = F.load_worker_months(db_engine, month, project_id=project_id)
+            facts = F.Facts(
+                month=month, as_of=as_of, projects=projects, worker_months=wm, thresholds=thresholds
+            )
+            _, pm = reconcile(facts)
+            row = pm.row(0, named=True) if pm.height else {}
+            figures = {k: row.get(k) or 0 for k in OWES_COLUMNS}
+            out.append({"month": facts.period, "due": bool(row.get("due")), **figures})
     return out
 
 

@@ -226,10 +226,15 @@ def parse_text(value: Any, *, max_len: int = 200) -> str:
     return text
 
 
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds NUL or another control character (tab, CR and LF excepted)."""
+    return not text.isprintable() and _CONTROL.search(text) is not None
+
+
 def check_no_control(text: str) -> str:
     """``text`` unchanged, or ``Invalid`` (``text.control``) when it holds NUL or another control character
     (tab, CR and LF excepted): PostgreSQL cannot store NUL, XLSX cannot hold the others."""
-    if not text.isprintable() and _CONTROL.search(text):
+    if has_control(text):
         raise Invalid(
             "text.control",
             "含有控制字符（如 NUL），请删除后重新导入",

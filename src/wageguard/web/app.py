@@ -2,7 +2,7 @@
 
 Around every request (outermost first): security headers and the CSRF cookie (``web/middleware.py``),
 the streaming body limit (``web/uploads.py``), Starlette's error and routing layers; before every route,
-the CSRF check (``web/csrf.py``).
+the CSRF check (``web/csrf.py``) and the control-character check (``web/text_input.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from wageguard.web import csrf
 from wageguard.web.errors import install_error_handlers
 from wageguard.web.middleware import SecurityHeaders
 from wageguard.web.routes import include_routers
+from wageguard.web.text_input import check_request_text
 from wageguard.web.uploads import BodyLimit
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         openapi_url=None,  # served by web/api_docs.py: behind a login in production
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(csrf.check_request)],
+        dependencies=[Depends(csrf.check_request), Depends(check_request_text)],
     )
     app.state.settings = settings
     app.state.db = db or Database(settings.database_url)
