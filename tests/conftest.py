@@ -10,6 +10,7 @@ limits in that Redis (under a key prefix unique to each test) instead of the dat
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import uuid
@@ -31,6 +32,17 @@ from wageguard.models import Base
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web.app import create_app
+
+# The suite's own keys, pinned before any Settings is built: Settings also reads var/wageguard.env from the
+# working directory, which ``make demo`` (or a test running the demo) may write in the middle of a run, and
+# data sealed under one key would not open under the next. Environment variables win over that file.
+os.environ.update(
+    {
+        "WAGEGUARD_DATA_KEY": base64.urlsafe_b64encode(b"wageguard-test-data-key-32-bytes").decode(),
+        "WAGEGUARD_INDEX_KEY": base64.urlsafe_b64encode(b"wageguard-test-index-key-32bytes").decode(),
+        "WAGEGUARD_SESSION_SECRET": "wageguard-test-session-secret",
+    }
+)
 
 PG_URL = os.environ.get("WAGEGUARD_TEST_PG_URL")
 REDIS_URL = os.environ.get("WAGEGUARD_TEST_REDIS_URL", "")

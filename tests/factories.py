@@ -44,8 +44,7 @@ def next_seq() -> int:
 
 
 def _phones() -> Sealer:
-    # Read per call, not cached: a test may create var/wageguard.env (the demo's keys) mid-session, and
-    # the ``settings`` fixture of later tests reads it too; a cached sealer would keep the old keys.
+    # The suite's keys (pinned by tests/conftest.py in the environment), as every test's settings has them.
     settings = Settings(environment="test")
     return Sealer(Protector(settings.data_key_bytes, settings.index_key_bytes), "phone")
 

@@ -24,21 +24,20 @@ from wageguard.audit.service import record_audit
 from wageguard.auth.policy import check_registry_importer
 from wageguard.auth.scope import Principal
 from wageguard.config import Settings, get_settings
-from wageguard.db import Database, utcnow
+from wageguard.db import Database
 from wageguard.errors import ImportRejected, Problem, ValidationFailed
 from wageguard.events import announce_import
 from wageguard.ingest.boundary import BadInput, Limits, check_size
 from wageguard.ingest.collector import collector_paused
 from wageguard.ingest.context import AuditEvent, ImportContext
 from wageguard.ingest.handlers import HANDLERS, Handler, handler_for
-from wageguard.ingest.models import ImportBatch
 from wageguard.ingest.readers import Row, Source, guess_format, read_rows
+from wageguard.ingest.records import record_import
 from wageguard.ingest.report import ImportReport
 from wageguard.ingest.spec import ParsedRow, parse_row
 from wageguard.security.crypto import Protector
 from wageguard.validation import Invalid, Notice
 
-MAX_STORED_ERRORS = 1000
 DUPLICATE = Notice(
     "duplicate", "文件内重复（与第 {first} 行相同的记录）", "duplicate in file (same record as row {first})"
 )
@@ -259,33 +258,7 @@ def _finish_rejected(
 def _record(session: Session, actor: Principal, report: ImportReport, events: list[AuditEvent]) -> None:
     """The ``import_batches`` row, the audit entry of this import and the audit events its rows raised
     (in ``session``'s transaction)."""
-    batch = ImportBatch(
-        object_name=report.object_name,
-        filename=report.filename[:300],
-        file_format=report.file_format[:8] or "?",
-        sha256=report.sha256,
-        actor=actor.username,
-        status=report.status,
-        rows=report.rows,
-        inserted=report.inserted,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        error_count=len(report.errors),
-        summary=report.as_dict(max_errors=MAX_STORED_ERRORS),
-        finished_at=utcnow(),
-    )
-    session.add(batch)
-    session.flush()
-    report.batch_id = batch.id
-    batch.summary = report.as_dict(max_errors=MAX_STORED_ERRORS)
-    record_audit(
-        session,
-        actor=actor.username,
-        action="import",
-        subject_type="import_batch",
-        subject_id=batch.id,
-        detail={k: v for k, v in report.as_dict(max_errors=0).items() if k not in ("errors", "warnings")},
-    )
+    record_import(session, actor.username, report)
     for event in events:
         record_audit(
             session,
@@ -293,5 +266,5 @@ def _record(session: Session, actor: Principal, report: ImportReport, events: li
             action=event.action,
             subject_type=event.subject_type,
             subject_id=event.subject_id,
-            detail={**event.detail, "import_batch": batch.id},
+            detail={**event.detail, "import_batch": report.batch_id},
         )
