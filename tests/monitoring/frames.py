@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -96,8 +96,7 @@ def device(**kw: Any) -> dict[str, Any]:
         "serial": "ZK001",
         "project_id": 1,
         "region_code": REGION,
-        "last_seen_at": datetime(2026, 10, 19, 18, 0),
-        "created_at": datetime(2026, 1, 1),
+        "gate": "东门",
     }
     row.update(kw)
     return row

@@ -8,9 +8,11 @@ from sqlalchemy import select
 from tests.factories import make_region_project
 
 from wageguard.attendance.choices import Vendor
-from wageguard.attendance.devices import register_device
+from wageguard.attendance.devices import device_ref, register_device
 from wageguard.attendance.queries import device_health
-from wageguard.attendance.schemas import DeviceIn
+from wageguard.attendance.schemas import DeviceIn, DevicePunch
+from wageguard.attendance.service import ingest_device_punches
+from wageguard.attendance.store import IngestOptions
 from wageguard.auth.scope import SYSTEM
 from wageguard.complaints.service import set_calendar_day
 from wageguard.config import Settings
@@ -35,14 +37,23 @@ def _gate_last_heard_on_monday(db: Database) -> None:
         )
         device = register_device(session=s, principal=SYSTEM, data=data)
         device.created_at = LAST_HEARD - timedelta(days=30)
-        device.last_seen_at = device.last_punch_at = LAST_HEARD
+    # W16 judges the gate's punches: one on each day of the week before, the last on Monday morning.
+    days = [date(2026, 11, 16) + timedelta(days=i) for i in range(8)]
+    punches = [
+        DevicePunch(None, datetime(d.year, d.month, d.day, 8, 0), "01", "001", f"cal-{d}") for d in days
+    ]
+    options = IngestOptions(future_tolerance=timedelta(days=3650), past_window=timedelta(days=3650))
+    with db.transaction() as s:
+        ingest_device_punches(
+            session=s, device=device_ref(s, SERIAL), punches=punches, options=options, now=LAST_HEARD
+        )
 
 
 def _w16_serials(db: Database, settings: Settings) -> list[str]:
     run_monitoring(db=db, settings=settings, as_of=AS_OF, months=[parse_month("2026-10")])
     with db.sessions() as s:
         alerts = s.scalars(select(Alert).where(Alert.rule_code == "W16", Alert.still_holds.is_(True)))
-        return [a.evidence["serial"] for a in alerts]
+        return [a.evidence["serial"] for a in alerts if a.period == "2026-11"]
 
 
 def _silent_serials(db: Database) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -18,6 +18,16 @@ def nth_working_day_after(start: date, n: int) -> date:
     cal = working_day_calendar(start, start + timedelta(days=120))
     base = cal.filter(pl.col("day") == start)["wd_index"][0]
     return cal.filter(pl.col("wd_index") == base + n)["day"][0]  # type: ignore[no-any-return]
+
+
+def gate(skip: list[date], source: str = "ZK001", channel: str = "") -> dict[str, list[dict[str, object]]]:
+    """Gate-day frames: punches on every day of September 2026 but ``skip`` (first punch day 1 September)."""
+    days = [date(2026, 9, 1) + timedelta(days=i) for i in range(30)]
+    key = {"project_id": 1, "source": source, "channel": channel}
+    return {
+        "gate_days": [{**key, "work_date": d, "punches": 40} for d in days if d not in skip],
+        "gate_first": [{**key, "first_day": date(2026, 9, 1)}],
+    }
 
 
 W14_START = date(2026, 9, 1)
@@ -200,17 +210,34 @@ CASES: list[tuple[str, str, Callable[[], Facts], int]] = [
         ),
         0,
     ),
-    ("W16", "heard yesterday evening", lambda: facts(devices=[device()]), 0),
+    ("W16", "punches on every working day", lambda: facts(devices=[device()], **gate(skip=[])), 0),
     (
         "W16",
-        "silent through a working day",
-        lambda: facts(as_of=date(2026, 10, 20), devices=[device(last_seen_at=datetime(2026, 10, 16, 18, 0))]),
+        "one working day without punches",
+        lambda: facts(devices=[device()], **gate(skip=[date(2026, 9, 16)])),
         1,
     ),
     (
         "W16",
-        "silent over a weekend only",
-        lambda: facts(as_of=date(2026, 10, 19), devices=[device(last_seen_at=datetime(2026, 10, 16, 18, 0))]),
+        "a weekend and a holiday without punches",
+        lambda: facts(devices=[device()], **gate(skip=[date(2026, 9, 25), date(2026, 9, 26)])),
+        0,
+    ),
+    (
+        "W16",
+        "batch punches naming the gate",
+        lambda: facts(devices=[device()], **gate(skip=[], source="batch:P1", channel="ZK001")),
+        0,
+    ),
+    ("W16", "never used", lambda: facts(devices=[device()]), 0),
+    (
+        "W16",
+        "silent before the project started",
+        lambda: facts(
+            projects=[project(start_date=date(2026, 9, 17))],
+            devices=[device()],
+            **gate(skip=[date(2026, 9, 16)]),
+        ),
         0,
     ),
     ("W17", "nine unpaid", lambda: facts(workers=[worker(i, received_fen=0) for i in range(1, 10)]), 0),

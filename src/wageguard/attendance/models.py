@@ -3,7 +3,8 @@
 ``punches`` is append-only with the natural key (source, person_key, punched_at): ``source`` is the device
 serial (or ``batch:<projectCode>`` for the national batch), ``person_key`` the device PIN / employee number
 (or ``id:<blind index>``), ``punched_at`` the UTC instant. ``worker_days`` and ``worker_months`` are derived
-at ingest from newly inserted punches only, so a resent punch never counts twice.
+at ingest from newly inserted punches only, so a resent punch never counts twice; so is ``gate_days``
+(punches per gate and work day, for rule W16).
 """
 
 from __future__ import annotations
@@ -161,6 +162,20 @@ class WorkerDay(Base):
     last_out: Mapped[datetime] = mapped_column(DateTime)
     minutes: Mapped[int] = mapped_column(Integer)
     punch_count: Mapped[int] = mapped_column(Integer)
+
+
+class GateDay(Base):
+    """Punches stored per gate and work day (clock-skew flagged ones excluded), kept at ingest: ``source``
+    is the device serial or ``batch:<projectCode>``, ``channel`` the gate the punches name ('' when none).
+    Rule W16 judges gates by these days."""
+
+    __tablename__ = "gate_days"
+    __table_args__ = (Index("ix_gate_days_work_date", "work_date"),)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    source: Mapped[str] = mapped_column(String(80), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    work_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    punches: Mapped[int] = mapped_column(Integer)
 
 
 class WorkerMonth(Base):

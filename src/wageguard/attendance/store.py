@@ -2,7 +2,8 @@
 
 Set-based and batch-oriented: punches are inserted with ``INSERT … ON CONFLICT DO NOTHING RETURNING`` in
 multi-row statements, so only *newly stored* punches come back; those alone are folded into ``worker_days``
-and ``worker_months`` by two upserts. A resent punch is therefore stored once and counted once.
+and ``worker_months`` by two upserts (and, per gate and day, into ``gate_days``). A resent punch is
+therefore stored once and counted once.
 
 Concurrency: the fold reads current worker-day rows and writes the merged values, so ingest is serialised
 per project — SQLite has a single writer (the punch insert takes the write lock before the read); on
@@ -128,6 +129,7 @@ PUNCH_TYPES = (
 )
 DAY_TYPES = ("int", "int", "date", "text", "timestamp", "timestamp", "int", "int")
 MONTH_TYPES = ("int", "int", "text", "text", "int", "int")
+GATE_TYPES = ("int", "text", "text", "date", "int")
 PUNCH_COLUMNS = (
     "source, person_key, punched_at, project_id, region_code, device_id, worker_id, kind, flag, "
     "local_time, tz, work_date, direction, attend_type, channel, received_at"
@@ -267,11 +269,15 @@ def store_punches(
     tail = "ON CONFLICT (source, person_key, punched_at) DO NOTHING"
     countable = [r for r in rows if r[7] == WORKER and not r[8]]
     others = [r for r in rows if r[7] != WORKER or r[8]]
-    returning = " RETURNING project_id, worker_id, work_date, punched_at"
+    returning = " RETURNING project_id, worker_id, work_date, punched_at, source, channel"
     new = bulk.run(head, PUNCH_TYPES, countable, tail + returning, fetch=True)
-    result.inserted = len(new) + len(bulk.run(head, PUNCH_TYPES, others, tail + " RETURNING id", fetch=True))
+    gate_returning = " RETURNING project_id, source, channel, work_date, flag"
+    rest = bulk.run(head, PUNCH_TYPES, others, tail + gate_returning, fetch=True)
+    result.inserted = len(new) + len(rest)
     result.duplicates = result.received - result.inserted
-    fold_into_days(bulk, new, {r[3]: r[4] for r in rows})
+    fold_into_days(bulk, [r[:4] for r in new], {r[3]: r[4] for r in rows})
+    gates = [(r[0], r[4], r[5], r[2]) for r in new] + [r[:4] for r in rest if not r[4]]
+    fold_into_gate_days(bulk, gates)
     bulk.cursor.close()
     return result
 
@@ -358,6 +364,21 @@ def fold_into_days(bulk: Bulk, new: Sequence[Sequence[Any]], region: dict[int, s
         month_rows,
         "ON CONFLICT (project_id, worker_id, month) DO UPDATE SET days = worker_months.days + excluded.days, "
         "minutes = worker_months.minutes + excluded.minutes",
+    )
+
+
+def fold_into_gate_days(bulk: Bulk, new: Sequence[Sequence[Any]]) -> None:
+    """Count newly stored, unflagged punches ``(project_id, source, channel, work_date)`` into gate_days."""
+    counts: dict[tuple[Any, ...], int] = {}
+    for project_id, source, channel, work_date in new:
+        key = (project_id, source, channel or "", work_date)
+        counts[key] = counts.get(key, 0) + 1
+    bulk.run(
+        "INSERT INTO gate_days (project_id, source, channel, work_date, punches)",
+        GATE_TYPES,
+        [(*key, n) for key, n in counts.items()],
+        "ON CONFLICT (project_id, source, channel, work_date) DO UPDATE "
+        "SET punches = gate_days.punches + excluded.punches",
     )
 
 

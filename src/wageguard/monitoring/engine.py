@@ -22,6 +22,7 @@ from wageguard.monitoring.calendar import month_key, months_back, working_day_ca
 from wageguard.monitoring.models import MonitorRun
 from wageguard.monitoring.reconcile import project_deadlines, project_month_rollup, reconcile_worker_months
 from wageguard.monitoring.rules import all_rules
+from wageguard.monitoring.rules import w16_device_silent as W16
 from wageguard.monitoring.rules.base import FINDING_SCHEMA, Rule, RuleInput, empty_findings
 from wageguard.monitoring.run_summary import RunSummary
 from wageguard.monitoring.thresholds import resolve
@@ -34,7 +35,8 @@ def calendar_for(facts_list: list[F.Facts], workdays: WorkingCalendar | None = N
     """Working-day calendar from the earliest date any rule compares (capped at 10 years) to ``as_of``,
     with ``workdays``' overrides (built-in calendar when omitted)."""
     last = facts_list[-1]
-    candidates = [last.as_of - timedelta(days=60)]
+    first_month = min(f.month for f in facts_list)
+    candidates = [last.as_of - timedelta(days=60), first_month - timedelta(days=W16.HISTORY_DAYS + 1)]
     for col in ("start_date",):
         value = last.projects[col].min()
         if isinstance(value, date):
@@ -121,12 +123,12 @@ def _read_facts(db: Database, settings: Settings, month: date, as_of: date, mont
         month=month,
         as_of=as_of,
         projects=projects,
-        worker_months=F.load_worker_months(engine, month),
+        worker_months=F.load_worker_months(engine, month, as_of=as_of),
         thresholds=thresholds,
-        other_card_payments=F.load_other_card_payments(engine, month),
+        other_card_payments=F.load_other_card_payments(engine, month, as_of),
         devices=F.load_devices(engine),
         deposit_movements=F.load_deposit_movements(engine, as_of),
-        unknown_punches=F.load_unknown_punches(engine, month),
+        unknown_punches=F.load_unknown_punches(engine, month, as_of),
         open_arrears=arrears,
     )
 
@@ -136,6 +138,18 @@ def attach_complaints(db: Database, facts: F.Facts) -> F.Facts:
     start = F.complaint_window_start(facts.thresholds, facts.as_of)
     with db.sessions() as session:
         return replace(facts, complaints=F.load_complaints(session, start, facts.as_of))
+
+
+def attach_gates(db: Database, facts: F.Facts, months: list[date]) -> F.Facts:
+    """``facts`` with what W16 reads, once per run: gate days from a month before the first of ``months``
+    to the day before ``as_of``, each gate's first punch day, and the months it judges."""
+    start = min(months) - timedelta(days=W16.HISTORY_DAYS + 1)
+    with reading(db.engine):
+        days = F.load_gate_days(db.engine, start, facts.as_of)
+        first = F.load_gate_first(db.engine, facts.as_of)
+    return replace(
+        facts, gate_days=days, gate_first=first, gate_periods=W16.gate_periods(months, facts.as_of)
+    )
 
 
 def _start_run(db: Database, as_of: date, months: list[str], trigger: str) -> int:
@@ -165,7 +179,7 @@ def run_monitoring(
     try:
         t0 = time.perf_counter()
         facts_list = [load_facts(db, settings, m, as_of, keys) for m in months]
-        facts_list[-1] = attach_complaints(db, facts_list[-1])
+        facts_list[-1] = attach_gates(db, attach_complaints(db, facts_list[-1]), months)
         with db.sessions() as session:
             workdays = load_calendar(session)  # the override table, read once per run
         timings["load_facts"] = time.perf_counter() - t0
@@ -176,9 +190,10 @@ def run_monitoring(
         summary.timings = timings
         t0 = time.perf_counter()
         periodic = {r.code for r in all_rules() if r.periodic}
-        scope = [(r.code, "") for r in all_rules() if not r.periodic] + [
+        scope = [(r.code, "") for r in all_rules() if not r.periodic and not r.month_to_date] + [
             (c, k) for c in periodic for k in keys
         ]
+        scope += [(r.code, k) for r in all_rules() if r.month_to_date for k in W16.period_keys(months, as_of)]
         with db.transaction() as session:
             apply_findings(
                 session=session,

@@ -7,6 +7,12 @@ Sources (other slices' tables, read only): ``projects``, ``project_workers``, ``
 ``complaints`` (complaints slice: tracking code and date only, for W20).
 Each query aggregates in the database and returns one row per key; the worker-month frame is the outer
 join of attendance, current pay-sheet lines and payments attributed to the month.
+
+**Event time.** A run as of D reads what had *happened* by D, whenever it arrived: punches by work day
+(attendance, unknown persons; W16's ``gate_days`` before D), payments and inflows by value date, accounts,
+agreements and deposits by their dates, contracts by start date, exits by exit date, complaints by the
+China date received. Pay sheets carry no event date: the current sheet for a month is that month's
+declaration. Arrival times (``created_at``, ``received_at``, a device's last contact) are never read.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from wageguard.complaints.models import Complaint
-from wageguard.monitoring.arrow_io import as_bigint, date_days, epoch_seconds, read_frame
+from wageguard.monitoring.arrow_io import as_bigint, date_days, read_frame
 from wageguard.monitoring.calendar import add_months, month_key
 from wageguard.monitoring.models import Alert, AlertWorker
 from wageguard.registry.models import Project
@@ -90,11 +96,22 @@ OTHER_CARD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 DEVICE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "device_id": I64,
     "serial": STR,
+    "gate": STR,
     "project_id": I64,
     "region_code": STR,
-    "last_seen_at": pl.Datetime,
-    "last_punch_at": pl.Datetime,
-    "created_at": pl.Datetime,
+}
+GATE_DAY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "project_id": I64,
+    "source": STR,
+    "channel": STR,
+    "work_date": DATE,
+    "punches": I64,
+}
+GATE_FIRST_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "project_id": I64,
+    "source": STR,
+    "channel": STR,
+    "first_day": DATE,
 }
 MOVEMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "project_id": I64,
@@ -171,6 +188,9 @@ class Facts:
     unknown_punches: pl.DataFrame = field(default_factory=lambda: empty(UNKNOWN_PUNCH_SCHEMA))
     open_arrears: pl.DataFrame = field(default_factory=lambda: empty(ARREARS_SCHEMA))
     complaints: pl.DataFrame = field(default_factory=lambda: empty(COMPLAINT_SCHEMA))
+    gate_days: pl.DataFrame = field(default_factory=lambda: empty(GATE_DAY_SCHEMA))
+    gate_first: pl.DataFrame = field(default_factory=lambda: empty(GATE_FIRST_SCHEMA))
+    gate_periods: tuple[date, ...] = ()  # months W16 judges (first days); empty: ``month`` alone
 
     @property
     def period(self) -> str:
@@ -188,6 +208,8 @@ class Facts:
             unknown_punches=conform(self.unknown_punches, UNKNOWN_PUNCH_SCHEMA),
             open_arrears=conform(self.open_arrears, ARREARS_SCHEMA),
             complaints=conform(self.complaints, COMPLAINT_SCHEMA),
+            gate_days=conform(self.gate_days, GATE_DAY_SCHEMA),
+            gate_first=conform(self.gate_first, GATE_FIRST_SCHEMA),
         )
 
 
@@ -224,7 +246,8 @@ def load_projects(engine: Engine, month: date, as_of: date, project_id: int | No
         engine,
         f"""
         SELECT a.project_id, COUNT(*) AS accounts, MIN({d("a.opened_date")}) AS account_opened_on,
-               MIN({d("COALESCE(a.tripartite_date, pa.tripartite_date)")}) AS tripartite_on
+               MIN(CASE WHEN COALESCE(a.tripartite_date, pa.tripartite_date) <= {asof}
+                        THEN {d("COALESCE(a.tripartite_date, pa.tripartite_date)")} END) AS tripartite_on
         FROM wage_accounts a LEFT JOIN wage_accounts pa ON pa.id = a.parent_account_id
         WHERE a.project_id IS NOT NULL AND (a.opened_date IS NULL OR a.opened_date <= {asof})
           AND (a.closed_date IS NULL OR a.closed_date > {asof}){_only("a.project_id", one)}
@@ -247,7 +270,8 @@ def load_projects(engine: Engine, month: date, as_of: date, project_id: int | No
                {as_bigint(engine, "SUM(CASE WHEN i.progress_amount_fen IS NOT NULL THEN i.amount_fen END)")}
                  AS progress_inflow_fen
         FROM labour_cost_inflows i JOIN wage_accounts a ON a.id = i.account_id
-        WHERE i.value_date >= {_lit(month)} AND i.value_date < {nxt}{_only(inflow_project, one)}
+        WHERE i.value_date >= {_lit(month)} AND i.value_date < {nxt} AND i.value_date <= {asof}
+          {_only(inflow_project, one)}
         GROUP BY COALESCE(i.project_id, a.project_id)""",
         {
             "project_id": I64,
@@ -291,25 +315,32 @@ _BASE_COLS = [
 ]
 
 
-def load_worker_months(engine: Engine, month: date, project_id: int | None = None) -> pl.DataFrame:
+def load_worker_months(
+    engine: Engine, month: date, project_id: int | None = None, as_of: date | None = None
+) -> pl.DataFrame:
     """One row per (project, worker) with attendance, current pay-sheet lines or payments in the month
-    (of every project, or only of ``project_id``)."""
+    (of every project, or only of ``project_id``), as of ``as_of`` (event time: work days, value dates,
+    contract starts and exits up to that day; everything when None)."""
 
     def d(c: str) -> str:
         return date_days(engine, c)
 
     m, one = month_key(month), project_id
+    valued = "" if as_of is None else f" AND value_date <= {_lit(as_of)}"
 
     def big(x: str) -> str:
         return as_bigint(engine, x)
 
-    att = read_frame(
-        engine,
-        f"""
-        SELECT project_id, worker_id, region_code, days AS attended_days, minutes AS attended_minutes
-        FROM worker_months WHERE month = '{m}'{_only("project_id", one)}""",
-        {k: WORKER_MONTH_SCHEMA[k] for k in ATTENDANCE_COLUMNS},
-    )
+    if as_of is None or as_of >= add_months(month, 1) - timedelta(days=1):
+        att = read_frame(
+            engine,
+            f"""
+            SELECT project_id, worker_id, region_code, days AS attended_days, minutes AS attended_minutes
+            FROM worker_months WHERE month = '{m}'{_only("project_id", one)}""",
+            {k: WORKER_MONTH_SCHEMA[k] for k in ATTENDANCE_COLUMNS},
+        )
+    else:
+        att = _attendance_until(engine, month, as_of, project_id)
     roster = read_frame(
         engine,
         f"""
@@ -336,7 +367,7 @@ def load_worker_months(engine: Engine, month: date, project_id: int | None = Non
         SELECT project_id, worker_id, region_code, amount_fen, status, outcome,
                {d("value_date")} AS value_date
         FROM bank_payments
-        WHERE pay_month = '{m}' AND worker_id IS NOT NULL AND project_id IS NOT NULL
+        WHERE pay_month = '{m}' AND worker_id IS NOT NULL AND project_id IS NOT NULL{valued}
           {_only("project_id", one)}""",
         PAYMENT_SCHEMA,
     )
@@ -345,7 +376,7 @@ def load_worker_months(engine: Engine, month: date, project_id: int | None = Non
         f"""
         SELECT worker_id, {big("SUM(amount_fen)")} AS year_paid_fen FROM bank_payments
         WHERE pay_month >= '{month.year:04d}-01' AND pay_month <= '{m}' AND status = 'success'
-          AND outcome IN ('matched', 'other_card') AND worker_id IS NOT NULL{_workers_of(one)}
+          AND outcome IN ('matched', 'other_card') AND worker_id IS NOT NULL{valued}{_workers_of(one)}
         GROUP BY worker_id""",
         {"worker_id": I64, "year_paid_fen": I64},
     )
@@ -357,7 +388,8 @@ def load_worker_months(engine: Engine, month: date, project_id: int | None = Non
                {d("start_date")} AS start_date
         FROM labour_contracts
         WHERE start_date < {_lit(add_months(month, 1))}
-          AND (end_date IS NULL OR end_date >= {_lit(month)}){_only("project_id", one)}""",
+          AND (end_date IS NULL OR end_date >= {_lit(month)}){_only("project_id", one)}
+          {"" if as_of is None else f"AND start_date <= {_lit(as_of)}"}""",
         {
             "project_id": I64,
             "worker_id": I64,
@@ -366,8 +398,31 @@ def load_worker_months(engine: Engine, month: date, project_id: int | None = Non
             "start_date": DATE,
         },
     )
+    if as_of is not None:  # an exit dated after ``as_of`` has not happened yet
+        roster = roster.with_columns(
+            pl.when(pl.col("exit_date") > pl.lit(as_of))
+            .then(None)
+            .otherwise(pl.col("exit_date"))
+            .alias("exit_date")
+        )
     att = conform(att.join(roster, on=["project_id", "worker_id"], how="left"), WORKER_MONTH_SCHEMA)
     return combine_worker_months(att, sheet_totals(lines, sheets), payment_totals(pays), year, contracts)
+
+
+def _attendance_until(engine: Engine, month: date, as_of: date, project_id: int | None) -> pl.DataFrame:
+    """Attended days and minutes of the month's worker-days up to ``as_of`` (a run inside the month)."""
+    days = read_frame(
+        engine,
+        f"""
+        SELECT project_id, worker_id, region_code, minutes FROM worker_days
+        WHERE work_date >= {_lit(month)} AND work_date <= {_lit(as_of)}{_only("project_id", project_id)}""",
+        {"project_id": I64, "worker_id": I64, "region_code": STR, "minutes": I64},
+    )
+    return days.group_by("project_id", "worker_id").agg(
+        pl.col("region_code").first(),
+        pl.len().cast(I64).alias("attended_days"),
+        pl.col("minutes").sum().cast(I64).alias("attended_minutes"),
+    )
 
 
 def sheet_totals(lines: pl.DataFrame, sheets: pl.DataFrame) -> pl.DataFrame:
@@ -428,9 +483,10 @@ def combine_worker_months(
     return conform(frame, WORKER_MONTH_SCHEMA)
 
 
-def load_other_card_payments(engine: Engine, month: date) -> pl.DataFrame:
-    """Successful payments of the month that went to a card not the worker's own (W11 evidence), with
-    whose card it is where the card is registered (another worker first: e.g. the team leader)."""
+def load_other_card_payments(engine: Engine, month: date, as_of: date) -> pl.DataFrame:
+    """Successful payments of the month valued by ``as_of`` that went to a card not the worker's own (W11
+    evidence), with whose card it is where the card is registered (another worker first: e.g. the team
+    leader)."""
     holder = (
         "(SELECT MIN(w.name) FROM bank_cards c JOIN workers w ON w.id = c.worker_id"
         " WHERE c.card_bidx = p.payee_card_bidx{other})"
@@ -444,24 +500,40 @@ def load_other_card_payments(engine: Engine, month: date) -> pl.DataFrame:
                match_key, amount_fen, {date_days(engine, "value_date")} AS value_date
         FROM bank_payments p
         WHERE pay_month = '{month_key(month)}' AND status = 'success' AND outcome = 'other_card'
-          AND project_id IS NOT NULL""",
+          AND project_id IS NOT NULL AND value_date <= {_lit(as_of)}""",
         OTHER_CARD_SCHEMA,
     )
 
 
 def load_devices(engine: Engine) -> pl.DataFrame:
-    """Active gate devices with when each was last heard from."""
+    """Active gate devices: serial, gate name, project (no contact times: W16 reads punches)."""
+    return read_frame(
+        engine,
+        "SELECT id AS device_id, serial, COALESCE(gate, '') AS gate, project_id, region_code "
+        "FROM devices WHERE active = TRUE",
+        DEVICE_SCHEMA,
+    )
 
-    def e(c: str) -> str:
-        return epoch_seconds(engine, c)
 
+def load_gate_days(engine: Engine, start: date, as_of: date) -> pl.DataFrame:
+    """Punches per (project, source, channel) and work day from ``start`` to the day before ``as_of``."""
     return read_frame(
         engine,
         f"""
-        SELECT id AS device_id, serial, project_id, region_code, {e("last_seen_at")} AS last_seen_at,
-               {e("last_punch_at")} AS last_punch_at, {e("created_at")} AS created_at
-        FROM devices WHERE active = TRUE""",
-        DEVICE_SCHEMA,
+        SELECT project_id, source, channel, {date_days(engine, "work_date")} AS work_date, punches
+        FROM gate_days WHERE work_date >= {_lit(start)} AND work_date < {_lit(as_of)}""",
+        GATE_DAY_SCHEMA,
+    )
+
+
+def load_gate_first(engine: Engine, as_of: date) -> pl.DataFrame:
+    """Each (project, source, channel)'s first work day with punches before ``as_of``."""
+    return read_frame(
+        engine,
+        f"""
+        SELECT project_id, source, channel, MIN({date_days(engine, "work_date")}) AS first_day
+        FROM gate_days WHERE work_date < {_lit(as_of)} GROUP BY project_id, source, channel""",
+        GATE_FIRST_SCHEMA,
     )
 
 
@@ -476,13 +548,15 @@ def load_deposit_movements(engine: Engine, as_of: date) -> pl.DataFrame:
     )
 
 
-def load_unknown_punches(engine: Engine, month: date) -> pl.DataFrame:
-    """Punches of the month by anyone not on the project's roster, counted per project and kind."""
+def load_unknown_punches(engine: Engine, month: date, as_of: date) -> pl.DataFrame:
+    """Punches of the month up to ``as_of`` (work day) by anyone not on the project's roster, counted per
+    project and kind."""
     return read_frame(
         engine,
         f"""
         SELECT project_id, kind, COUNT(*) AS n FROM punches
         WHERE work_date >= {_lit(month)} AND work_date < {_lit(add_months(month, 1))} AND kind <> 'worker'
+          AND work_date <= {_lit(as_of)}
         GROUP BY project_id, kind""",
         UNKNOWN_PUNCH_SCHEMA,
     )

@@ -80,6 +80,9 @@ class Rule:
     basis: str
     evaluate: Callable[[RuleInput], pl.DataFrame]
     uses_arrears: bool = False
+    # Evaluated once per run over the run's months and the as-of month so far (``Facts.gate_periods``);
+    # each finding carries the month it is about (W16).
+    month_to_date: bool = False
 
     @property
     def doc(self) -> str:
@@ -93,7 +96,7 @@ def findings(
     level: pl.Expr | str,
     subject_type: SubjectType,
     subject_id: str,
-    period: str,
+    period: str | pl.Expr,
     evidence: list[pl.Expr],
     amount: pl.Expr | None = None,
     workers: pl.Expr | None = None,
@@ -110,7 +113,7 @@ def findings(
         (pl.col("project_id") if "project_id" in has else pl.lit(None)).cast(pl.Int64).alias("project_id"),
         (pl.col("worker_id") if "worker_id" in has else pl.lit(None)).cast(pl.Int64).alias("worker_id"),
         pl.col("region_code").cast(pl.String),
-        pl.lit(period).alias("period"),
+        (pl.lit(period) if isinstance(period, str) else period).cast(pl.String).alias("period"),
         (amount if amount is not None else pl.lit(None)).cast(pl.Int64).alias("amount_fen"),
         (workers if workers is not None else pl.lit(None)).cast(pl.Int64).alias("workers"),
         pl.lit(referral).alias("referral"),
