@@ -4,6 +4,10 @@ Login throttles and the complaint form's rate limits count here. With ``redis_ur
 in Redis (one hash per key, updated by a Lua script, so a hit is one atomic round trip); without it (the
 embedded demo) they live in the database's ``counters`` table (one upsert per hit).
 
+When Redis cannot be reached the Redis store counts in the database instead (a warning is logged): a login
+or a complaint is never refused, nor let through unthrottled, because the shared store is down. Counts
+made during the outage stay in the database and are not merged back.
+
 Time is always passed in (``now``, naive UTC) rather than read here: expiry is decided against the caller's
 clock, so tests drive it by hand. Redis's own key expiry only collects what is over.
 """
@@ -11,10 +15,12 @@ clock, so tests drive it by hand. Redis's own key expiry only collects what is o
 from __future__ import annotations
 
 import itertools
+import logging
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import redis
 from sqlalchemy import case, delete, select
@@ -28,6 +34,8 @@ from wageguard.security.models import Counter
 EPOCH = datetime(1970, 1, 1)
 KEY_MAX = 200
 PURGE_EVERY = 1000  # database store: delete expired rows once every this many hits
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -153,10 +161,19 @@ return 1
 
 
 class RedisCounterStore(CounterStore):
-    """Counters in Redis under ``prefix``: a hash ``{n: count, e: window end in ms}`` per key."""
+    """Counters in Redis under ``prefix``: a hash ``{n: count, e: window end in ms}`` per key; while Redis
+    cannot be reached, in ``fallback`` (when given)."""
 
-    def __init__(self, url: str, *, prefix: str = "wageguard:", timeout_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: str = "wageguard:",
+        timeout_s: float = 2.0,
+        fallback: CounterStore | None = None,
+    ) -> None:
         self.prefix = prefix
+        self.fallback = fallback
         self._redis = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
         self._hit = self._redis.register_script(_HIT)
         self._hold = self._redis.register_script(_HOLD)
@@ -164,28 +181,48 @@ class RedisCounterStore(CounterStore):
     def _key(self, key: str) -> str:
         return self.prefix + _check_key(key)
 
+    def _either(self, in_redis: Callable[[], T], in_fallback: Callable[[CounterStore], T]) -> T:
+        try:
+            return in_redis()
+        except redis.RedisError as exc:
+            if self.fallback is None:
+                raise
+            log.warning("Redis counter store unreachable (%s); counting in the database", type(exc).__name__)
+            return in_fallback(self.fallback)
+
     def ping(self) -> None:
         """Raise when Redis cannot be reached."""
         self._redis.ping()
 
     def hit(self, key: str, *, window: timedelta, now: datetime) -> Count:
-        window_ms = max(1, window // timedelta(milliseconds=1))
-        count, expires = cast(list[int], self._hit(keys=[self._key(key)], args=[_ms(now), window_ms]))
-        return Count(int(count), _from_ms(int(expires)))
+        def in_redis() -> Count:
+            window_ms = max(1, window // timedelta(milliseconds=1))
+            count, expires = cast(list[int], self._hit(keys=[self._key(key)], args=[_ms(now), window_ms]))
+            return Count(int(count), _from_ms(int(expires)))
+
+        return self._either(in_redis, lambda store: store.hit(key, window=window, now=now))
 
     def peek(self, key: str, *, now: datetime) -> Count | None:
-        count, expires = cast(list[bytes | None], self._redis.hmget(self._key(key), ["n", "e"]))
-        if count is None or expires is None or int(expires) <= _ms(now):
-            return None
-        return Count(int(count), _from_ms(int(expires)))
+        def in_redis() -> Count | None:
+            count, expires = cast(list[bytes | None], self._redis.hmget(self._key(key), ["n", "e"]))
+            if count is None or expires is None or int(expires) <= _ms(now):
+                return None
+            return Count(int(count), _from_ms(int(expires)))
+
+        return self._either(in_redis, lambda store: store.peek(key, now=now))
 
     def hold(self, key: str, value: int, *, duration: timedelta, now: datetime) -> None:
-        duration_ms = max(1, duration // timedelta(milliseconds=1))
-        self._hold(keys=[self._key(key)], args=[value, _ms(now), duration_ms])
+        def in_redis() -> None:
+            duration_ms = max(1, duration // timedelta(milliseconds=1))
+            self._hold(keys=[self._key(key)], args=[value, _ms(now), duration_ms])
+
+        self._either(in_redis, lambda store: store.hold(key, value, duration=duration, now=now))
 
     def clear(self, *keys: str) -> None:
         if keys:
-            self._redis.delete(*(self._key(k) for k in keys))
+            self._either(
+                lambda: self._redis.delete(*(self._key(k) for k in keys)), lambda store: store.clear(*keys)
+            )
 
     def clear_prefix(self) -> int:
         """Delete every key under this store's prefix (tests, or wiping an installation's counters)."""
@@ -196,7 +233,9 @@ class RedisCounterStore(CounterStore):
 
 
 def counter_store_for(settings: Settings, db: Database) -> CounterStore:
-    """Redis when ``redis_url`` is set, else the database."""
+    """Redis when ``redis_url`` is set (the database while Redis is unreachable), else the database."""
     if settings.redis_url:
-        return RedisCounterStore(settings.redis_url, prefix=settings.redis_key_prefix)
+        return RedisCounterStore(
+            settings.redis_url, prefix=settings.redis_key_prefix, fallback=DatabaseCounterStore(db)
+        )
     return DatabaseCounterStore(db)
