@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from wageguard.auth.models import User
 from wageguard.auth.policy import check_region_write
 from wageguard.auth.scope import Principal
+from wageguard.auth.service import principal_of
 from wageguard.db import utcnow
-from wageguard.errors import Conflict, NotFound, ValidationFailed
+from wageguard.errors import Conflict, NotFound, Problem, ValidationFailed
 from wageguard.monitoring.choices import FINISHED, AlertStatus, EventAction
 from wageguard.monitoring.models import Alert, AlertEvent
 
@@ -40,6 +42,26 @@ def _load(session: Session, alert_id: int, principal: Principal) -> Alert:
     return alert
 
 
+def _assignee(session: Session, alert: Alert, user_id: int) -> User:
+    """The user an alert is assigned to: an active inspector (or admin) whose region covers the alert's."""
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or not principal_of(user).covers_region(alert.region_code):
+        raise ValidationFailed(
+            f"user {user_id} cannot take this alert: no active inspector of its region has that id",
+            [
+                Problem(
+                    field="assignee_user_id",
+                    code="assignee.out_of_scope",
+                    message_zh="处理人须为本预警所属地区在职的监察员",
+                    message_en="the assignee must be an active inspector of the alert's region",
+                    value=str(user_id),
+                )
+            ],
+            message_zh="处理人不在本预警的管辖范围内",
+        )
+    return user
+
+
 def act_on_alert(
     *,
     session: Session,
@@ -59,6 +81,9 @@ def act_on_alert(
     if action in (EventAction.RESOLVED, EventAction.CLOSED) and not (note or "").strip():
         raise ValidationFailed("a note is required", message_zh="请填写处理说明")
     if action is EventAction.ASSIGNED:
+        if assignee_user_id is not None:
+            assignee = _assignee(session, alert, assignee_user_id)
+            assignee_name = assignee_name or assignee.display_name
         if not assignee_name:
             raise ValidationFailed("assignee required", message_zh="请指定处理人")
         alert.assignee_user_id, alert.assignee_name = assignee_user_id, assignee_name
