@@ -15,4 +15,5 @@ def test_pay_sheet_text_with_nul_is_refused(client, make_user, login):
     }
     r = client.post("/api/v1/money/payrolls", json=body, headers=login("ent"))
     assert r.status_code == 422
-    assert any(e["loc"][-1] == "teamSysNo" for e in r.json()["detail"])
+    problems = r.json()["problems"]
+    assert any(p["field"] == "body.teamSysNo" and p["code"] == "text.control" for p in problems), problems
