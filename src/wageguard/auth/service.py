@@ -244,6 +244,23 @@ def log_out_everywhere(
     return ended
 
 
+def unlock_login(*, db: Database, throttle: LoginThrottle, principal: Principal, username: str) -> None:
+    """An admin lifts the login wait or lock of ``username`` (a lock is how someone else's guessing
+    locks the owner out); the attacker's address stays throttled."""
+    if not principal.is_admin:
+        raise Forbidden("only an admin unlocks logins", message_zh="只有管理员可以解除登录锁定")
+    with db.transaction() as session:
+        user = _user_named(session, username)
+        throttle.unlock(username)
+        record_audit(
+            session,
+            actor=principal.username,
+            action="login_unlocked",
+            subject_type="user",
+            subject_id=user.id,
+        )
+
+
 def load_principal(*, session: Session, user_id: int) -> Principal:
     user = session.get(User, user_id)
     if user is None or not user.is_active:

@@ -108,3 +108,7 @@ class LoginThrottle:
         """A right password: the account starts afresh."""
         account, _client = self._subjects(username, "")
         self.store.clear(account.failures, account.wait)
+
+    def unlock(self, username: str) -> None:
+        """An admin lifts the account's wait or lock (someone guessed at it); addresses stay counted."""
+        self.succeeded(username)

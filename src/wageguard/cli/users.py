@@ -1,14 +1,16 @@
-"""``wageguard user``: manage platform users (create, set a password, log out everywhere)."""
+"""``wageguard user``: manage platform users (create, set a password, log out everywhere, unlock a login)."""
 
 from __future__ import annotations
 
 import typer
 
 from wageguard.auth.scope import SYSTEM
-from wageguard.auth.service import create_user, log_out_everywhere, set_password
+from wageguard.auth.service import create_user, log_out_everywhere, set_password, unlock_login
+from wageguard.auth.throttle import LoginThrottle
 from wageguard.cli.context import database, settings
 from wageguard.errors import WageGuardError
 from wageguard.registry.choices import Role
+from wageguard.security.counters import counter_store_for
 
 app = typer.Typer(help="用户 / users")
 
@@ -66,3 +68,16 @@ def logout_all(username: str) -> None:
     except WageGuardError as exc:
         raise _fail(exc) from None
     typer.echo(f"已强制 {username} 下线，结束会话 {ended} 个 / {username} logged out: {ended} sessions ended")
+
+
+@app.command("unlock")
+def unlock(username: str) -> None:
+    """Lift a user's login wait or lock (after someone else's failed guesses locked them out)."""
+    s, db = settings(), database()
+    try:
+        unlock_login(
+            db=db, throttle=LoginThrottle(counter_store_for(s, db), s), principal=SYSTEM, username=username
+        )
+    except WageGuardError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"已解除 {username} 的登录锁定 / login of {username} unlocked")
