@@ -9,7 +9,9 @@ out punch per worker-day (the minimum pair), so the default city's 58,000 worker
 Every active project (在建) with workers gets a gate and attendance, so the money stage pays exactly the
 worker-months that attended. Planted faults (projects not already planted by an earlier stage, recorded in
 the ground truth): stranger punches on two projects and an unknown PIN on one, all in the fault month
-(rule W13), and one silent gate that stops five days before ``as_of`` (rule W16).
+(rule W13), one silent gate that stops five days before ``as_of`` and one gate silent for four Chinese
+working days in the middle of the fault month, punching before and after (rule W16: one alert per gate and
+month of silent working days).
 """
 
 from __future__ import annotations
@@ -39,11 +41,13 @@ from wageguard.auth.scope import SYSTEM
 from wageguard.demo.stages import DemoContext
 from wageguard.demo.truth import GroundTruth, ground_truth
 from wageguard.demo.users import DEMO_DEVICE_ACCOUNT
+from wageguard.monitoring.calendar import month_key
 from wageguard.registry.models import Project, ProjectWorker
 from wageguard.workdays import is_working_day
 
 CHUNK_DAYS = 14
 STRANGER_PROJECTS = 2
+GAP_WORKING_DAYS = 4
 
 
 @dataclass
@@ -160,12 +164,23 @@ def _punches(rng: random.Random, people: list[Person], days: list[date]) -> list
 
 @dataclass
 class Faults:
-    """Which projects (by code) get strangers, an unknown PIN, a silent gate; the days the faults use."""
+    """Which projects (by code) get strangers, an unknown PIN, a silent gate, a gate silent for some days
+    mid-month; the days the faults use."""
 
     strangers: list[str]
     unknown_pin: str | None
     silent: str | None
     days: list[date]  # working days of the fault month up to ``as_of``
+    gap: str | None = None
+
+    @property
+    def gap_days(self) -> list[date]:
+        """The Chinese working days of the mid-month silence (the middle of the fault month)."""
+        working = [d for d in self.days if is_working_day(d)]
+        if self.gap is None or len(working) < GAP_WORKING_DAYS + 4:
+            return []
+        start = len(working) // 2 - GAP_WORKING_DAYS // 2
+        return working[start : start + GAP_WORKING_DAYS]
 
 
 def choose_faults(ctx: DemoContext, codes: list[str], fault_days: list[date]) -> Faults:
@@ -176,11 +191,11 @@ def choose_faults(ctx: DemoContext, codes: list[str], fault_days: list[date]) ->
     taken = truth.planted_projects()
     free = [c for c in codes if c not in taken]
     rng = random.Random(f"wageguard-demo:{ctx.seed}:attendance-faults")
-    picked = rng.sample(free, k=min(len(free), STRANGER_PROJECTS + 2))
-    picked += [c for c in codes if c in taken][: STRANGER_PROJECTS + 2 - len(picked)]  # a tiny city
+    picked = rng.sample(free, k=min(len(free), STRANGER_PROJECTS + 3))
+    picked += [c for c in codes if c in taken][: STRANGER_PROJECTS + 3 - len(picked)]  # a tiny city
     strangers = picked[:STRANGER_PROJECTS]
-    rest = picked[STRANGER_PROJECTS:]
-    return Faults(strangers, rest[0] if rest else None, rest[1] if len(rest) > 1 else None, fault_days)
+    rest: list[str | None] = [*picked[STRANGER_PROJECTS:], None, None, None]
+    return Faults(strangers, rest[0], rest[1], fault_days, rest[2])
 
 
 def _faults(rng: random.Random, code: str, faults: Faults) -> list[DevicePunch]:
@@ -198,7 +213,11 @@ def _faults(rng: random.Random, code: str, faults: Faults) -> list[DevicePunch]:
 
 
 def _record_faults(
-    truth: GroundTruth, faults: Faults, serials: dict[str, str], counts: dict[str, int]
+    truth: GroundTruth,
+    faults: Faults,
+    serials: dict[str, str],
+    counts: dict[str, int],
+    silent_since: date | None,
 ) -> None:
     month = f"{faults.days[0]:%Y-%m}" if faults.days else ""
     for code in faults.strangers:
@@ -209,10 +228,19 @@ def _record_faults(
         truth.plant("unknown_pin", "attendance", faults.unknown_pin, month=month, pin="990001")
         if month in truth.months:
             truth.expect_project("W13", faults.unknown_pin, month, fault="unknown_pin")
-    if faults.silent is not None:
+    judged = {*truth.months, month_key(truth.as_of.replace(day=1))}  # W16: the run's months, as-of month
+    if faults.silent is not None and silent_since is not None:
         serial = serials[faults.silent]
-        truth.plant("silent_gate", "attendance", faults.silent, serial=serial)
-        truth.expect("W16", "device", serial, faults.silent, "", fault="silent_gate")
+        truth.plant("silent_gate", "attendance", faults.silent, serial=serial, last_day=silent_since)
+        quiet = [silent_since + timedelta(days=i) for i in range(1, (truth.as_of - silent_since).days)]
+        for period in sorted({month_key(d.replace(day=1)) for d in quiet if is_working_day(d)} & judged):
+            truth.expect("W16", "device", serial, faults.silent, period, fault="silent_gate")
+    if faults.gap is not None and faults.gap_days:
+        serial = serials[faults.gap]
+        days = [d.isoformat() for d in faults.gap_days]
+        truth.plant("gate_silent_days", "attendance", faults.gap, serial=serial, month=month, days=days)
+        if month in judged:
+            truth.expect("W16", "device", serial, faults.gap, month, fault="gate_silent_days")
 
 
 def attendance_stage(ctx: DemoContext) -> None:
@@ -243,6 +271,9 @@ def attendance_stage(ctx: DemoContext) -> None:
         if code == faults.silent:
             days = [d for d in work_days if d <= ctx.as_of - timedelta(days=5)]
             silent_since = days[-1] if days else None
+        gap = faults.gap_days if code == faults.gap else []
+        if gap:  # no punch from the first to the last silent working day (a Saturday between too)
+            days = [d for d in work_days if not gap[0] <= d <= gap[-1]]
         extra = _faults(rng, code, faults)
         counts[code] = len(extra)
         for start in range(0, len(days), CHUNK_DAYS):
@@ -251,7 +282,7 @@ def attendance_stage(ctx: DemoContext) -> None:
                 batch += extra
             _ingest(ctx, serial, batch, options, now, totals)
         _mark_seen(ctx, serial, days[-1] if days else None)
-    _record_faults(ground_truth(ctx), faults, by_code, counts)
+    _record_faults(ground_truth(ctx), faults, by_code, counts, silent_since)
     ctx.truth["attendance"] = {
         "projects": [p.project_code for p, _ in chosen],
         "workers": sum(len(r) for _, r in chosen),
@@ -259,6 +290,8 @@ def attendance_stage(ctx: DemoContext) -> None:
         "device_secret": "demo-<serial> (or from 127.0.0.1, the allow-list)",
         "silent_device": by_code.get(faults.silent or ""),
         "silent_since": silent_since.isoformat() if silent_since else None,
+        "gap_device": by_code.get(faults.gap or ""),
+        "gap_days": [d.isoformat() for d in faults.gap_days],
         "stranger_projects": {c: counts.get(c, 0) for c in faults.strangers},
         "unknown_pin_project": faults.unknown_pin,
         "first_day": first_month.isoformat(),
