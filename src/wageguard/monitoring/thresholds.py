@@ -89,7 +89,11 @@ SPECS: tuple[ThresholdSpec, ...] = (
         "unknown_punches_min", int, 1, "陌生人打卡次数", "unknown punches in a month that fire W13"
     ),
     ThresholdSpec(
-        "device_silence_hours", int, 24, "设备静默小时数", "hours without punches or heartbeat (W16)"
+        "device_silence_hours",
+        int,
+        24,
+        "设备静默小时数",
+        "not used since W16 judges whole working days (kept for stored overrides)",
     ),
     ThresholdSpec(
         "group_arrears_workers", int, 10, "群体性欠薪人数", "unpaid workers of one project-month (W17)"
