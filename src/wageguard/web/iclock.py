@@ -36,7 +36,7 @@ from wageguard.attendance.protocols import zkteco
 from wageguard.attendance.schemas import DeviceRef
 from wageguard.attendance.store import IngestOptions
 from wageguard.db import Database, utcnow
-from wageguard.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
+from wageguard.errors import Forbidden, NotFound, TooLarge, Unauthenticated, ValidationFailed
 from wageguard.web.deps import client_address
 
 router = APIRouter(prefix="/iclock", tags=["devices: ZKTeco"], include_in_schema=False)
@@ -172,11 +172,14 @@ async def read_body(request: Request, limit: int = BODY_MAX_BYTES) -> bytes | No
     if int(request.headers.get("content-length") or 0) > limit:
         return None
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+    except TooLarge:  # web/uploads.BodyLimit counted past the device cap first
+        return None
     return b"".join(chunks)
 
 

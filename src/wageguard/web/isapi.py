@@ -2,7 +2,11 @@
 
 The terminal is armed (``httpHosts``) with this URL. The body is ``multipart/form-data`` with the JSON in the
 ``event_log`` field (a picture part may follow; it is not stored) or plain JSON (a UTF-8 BOM is stripped).
-A body that is not UTF-8 JSON (or too big, or nested too deep) is answered 400 before authentication. From an
+A body that is not UTF-8 JSON (or nested too deep) is answered 400 before authentication; a body over its cap
+(``EVENT_MAX_BYTES`` for a JSON event, ``BODY_MAX_BYTES`` for a multipart one with its pictures) is
+answered 413 as soon as the declared ``Content-Length`` or the bytes counted while it streams in (a chunked
+body has no length: ``web/uploads.BodyLimit`` counts it) pass the cap, before it is read whole, and nothing
+of it is kept (the picture parts' temporary files are closed). From an
 authenticated terminal every event is acknowledged once it is durable in the intake (see ``web/iclock.py``):
 punches are stored by the intake drainer, heartbeats and non-punch events ignored, ``serialNo`` gaps recorded,
 and an event that cannot be a punch (a year-1 ``dateTime``) is logged in ``device_rejections``, not resent.
@@ -22,7 +26,7 @@ from starlette.datastructures import UploadFile
 from wageguard.attendance.intake import DeviceRecord, IntakeUnavailable, clean
 from wageguard.attendance.protocols import hikvision
 from wageguard.attendance.schemas import DeviceRef
-from wageguard.errors import ValidationFailed
+from wageguard.errors import TooLarge, ValidationFailed
 from wageguard.web.iclock import DeviceRefused, _call, _reason, device_call, read_body
 
 router = APIRouter(prefix="/isapi", tags=["devices: Hikvision"], include_in_schema=False)
@@ -35,24 +39,39 @@ def _reply(status: int, text: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-def _too_big(limit: int) -> ValidationFailed:
-    return ValidationFailed(f"event over {limit} bytes", message_zh=f"事件超过 {limit} 字节")
+class EventTooLarge(Exception):
+    """A body (or its event) over ``limit`` bytes: answered 413, nothing stored."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"body over {limit} bytes")
+        self.limit = limit
+
+    @property
+    def text(self) -> str:
+        return f"请求体超过 {self.limit} 字节，未保存 / body over {self.limit} bytes, nothing stored"
+
+
+def _declared(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length") or 0)
+    except ValueError:
+        return 0
 
 
 async def _event_bytes(request: Request) -> bytes:
-    if int(request.headers.get("content-length") or 0) > BODY_MAX_BYTES:
-        raise _too_big(BODY_MAX_BYTES)
+    if _declared(request) > BODY_MAX_BYTES:
+        raise EventTooLarge(BODY_MAX_BYTES)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raw = await read_body(request, EVENT_MAX_BYTES)
         if raw is None:
-            raise _too_big(EVENT_MAX_BYTES)
+            raise EventTooLarge(EVENT_MAX_BYTES)
         return raw
     async with request.form(max_files=4, max_fields=16, max_part_size=EVENT_MAX_BYTES) as form:
         part = form.get("event_log")  # closing the form removes the picture parts' temporary files
         if isinstance(part, UploadFile):
             data = await part.read(EVENT_MAX_BYTES + 1)
             if len(data) > EVENT_MAX_BYTES:
-                raise _too_big(EVENT_MAX_BYTES)
+                raise EventTooLarge(EVENT_MAX_BYTES)
             return data
         if isinstance(part, str):
             return part.encode()
@@ -64,6 +83,10 @@ async def event(request: Request) -> JSONResponse:
     """One event notification from a terminal."""
     try:
         data = hikvision.load_json(await _event_bytes(request))
+    except EventTooLarge as exc:
+        return _reply(413, exc.text)
+    except TooLarge as exc:  # counted while it streamed in (web/uploads.BodyLimit): the same answer
+        return _reply(413, EventTooLarge(exc.limit_bytes).text)
     except ValidationFailed as exc:
         return _reply(400, f"{exc.message_zh} / {exc}")
     call = _call(

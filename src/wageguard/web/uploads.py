@@ -3,8 +3,10 @@
 ``BodyLimit`` (ASGI middleware) refuses a body over its limit as soon as the declared ``Content-Length``
 or the bytes received so far pass it (a chunked body without ``Content-Length`` is counted the same way),
 so an oversized body is never read whole and no route sees it complete: nothing is stored. The limit is
-``complaint_photos_max × complaint_photo_max_bytes + 256 KiB`` for the public complaint pages (``/c/``)
-and ``upload_max_bytes`` for everything else (imports, bank and pay-sheet files, JSON batches, devices).
+``complaint_photos_max × complaint_photo_max_bytes + 256 KiB`` for the public complaint pages (``/c/``),
+the device protocols' own caps for gates (``/iclock/`` 4 MiB; ``/isapi/`` 1 MiB for a JSON event, 8 MiB for
+a multipart one with its pictures) and ``upload_max_bytes`` for everything else (imports, bank and pay-sheet
+files, JSON batches).
 Reading past the limit raises ``TooLarge`` (413, bilingual); a route that turns it into another answer (or
 a framework layer that reports it as a bad body) is overruled with the 413.
 
@@ -27,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wageguard.config import Settings
 from wageguard.errors import TooLarge
+from wageguard.web import iclock, isapi
 from wageguard.web.errors import handle_domain_error
 
 COMPLAINT_TEXT_ALLOWANCE = 256 * 1024
@@ -40,10 +43,15 @@ def complaint_body_limit(settings: Settings) -> int:
     return settings.complaint_photos_max * settings.complaint_photo_max_bytes + COMPLAINT_TEXT_ALLOWANCE
 
 
-def body_limit(path: str, settings: Settings) -> int:
-    """The most bytes a request body to ``path`` may carry."""
+def body_limit(path: str, settings: Settings, content_type: str = "") -> int:
+    """The most bytes a request body to ``path`` (of ``content_type``) may carry."""
     if path.startswith("/c/"):
         return complaint_body_limit(settings)
+    if path.startswith("/isapi/"):  # a JSON event, or the event with its pictures
+        multipart = content_type.startswith("multipart/")
+        return isapi.BODY_MAX_BYTES if multipart else isapi.EVENT_MAX_BYTES
+    if path.startswith("/iclock/"):
+        return iclock.BODY_MAX_BYTES
     return settings.upload_max_bytes
 
 
@@ -66,7 +74,8 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = body_limit(scope["path"], self.settings)
+        content_type = Headers(scope=scope).get("content-type", "").lower()
+        limit = body_limit(scope["path"], self.settings, content_type)
         declared = _declared_length(scope)
         received = 0
         exceeded = False
