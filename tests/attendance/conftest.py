@@ -107,30 +107,19 @@ def worker_months(db: Database) -> list[WorkerMonth]:
 def attendance_server(app, app_options):  # type: ignore[no-untyped-def]
     """The app served by uvicorn on a free port (real HTTP, for the emulator CLI), with the intake drainer
     ``serve`` runs (tests still ``drain`` before they look, so nothing depends on its timing)."""
-    import socket
-    import threading
-    import time
-
     import uvicorn
+    from tests.live_server import running_server
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
     from wageguard.attendance.intake import IntakeDrainer
     from wageguard.web.iclock import intake_of, options_of
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
     drainer = IntakeDrainer(db=app.state.db, intake=intake_of(app), options=options_of(app)).start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
-    drainer.stop()
+    try:
+        with running_server(config) as url:
+            yield url
+    finally:
+        drainer.stop()
 
 
 def drain(app) -> None:  # type: ignore[no-untyped-def]

@@ -10,9 +10,6 @@ unreachable Redis fails these tests, it never skips them (``.ci/run`` starts one
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +24,7 @@ from sqlalchemy import text
 from starlette.requests import Request
 from tests.complaints.conftest import FormClient, valid_form
 from tests.factories import make_region_project
+from tests.live_server import running_server
 from tests.security.clock import FakeClock
 
 from wageguard.cli.main import app as cli_app
@@ -218,12 +216,6 @@ def test_behind_a_trusted_proxy_the_per_ip_limit_counts_the_real_client(
     assert codes == [200, 200, 200, 429]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_wageguard_serve_ignores_a_made_up_forwarded_for(
     cli: Any, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -232,28 +224,20 @@ def test_wageguard_serve_ignores_a_made_up_forwarded_for(
     monkeypatch.setenv("WAGEGUARD_COMPLAINT_RATE_PER_IP_PER_HOUR", "2")
     captured: dict[str, Any] = {}
     monkeypatch.setattr("wageguard.cli.serve.uvicorn.run", lambda app, **kw: captured.update(kw, app=app))
-    port = _free_port()
-    result = cli.invoke(cli_app, ["serve", "--port", str(port)])
+    result = cli.invoke(cli_app, ["serve", "--port", "8765"])  # uvicorn.run is captured, nothing binds
     assert result.exit_code == 0, result.output
     code = _site(db)
-    config = uvicorn.Config(captured.pop("app"), **{**captured, "log_level": "warning"})
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    served = captured.pop("app")
+    config = uvicorn.Config(served, **{**captured, "log_level": "warning"})
     try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+        with running_server(config) as url, httpx.Client(base_url=url, timeout=10) as http:
             form = FormClient(http)  # type: ignore[arg-type]
             codes = []
             for i in range(3):
                 http.headers["X-Forwarded-For"] = f"203.0.113.{i + 1}"
                 codes.append(form.submit(f"/c/{code}", valid_form(phone=f"1391234200{i}")).status_code)
     finally:
-        server.should_exit = True
-        thread.join(timeout=5)
+        served.state.db.dispose()  # the app `serve` built has its own pool: close it, not the GC later
     assert codes == [200, 200, 429]
 
 

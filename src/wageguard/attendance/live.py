@@ -136,6 +136,7 @@ class LiveGates:
         self.interval, self.per_round = interval, per_round
         self.exclude = set(exclude or ())
         self.rounds = 0
+        self._round_done = threading.Condition()
         self._rng = random.Random(seed)
         self._stop = threading.Event()
         self._emulators: dict[str, ZKTecoEmulator | HikvisionEmulator] = {}
@@ -154,6 +155,11 @@ class LiveGates:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+
+    def wait_for_rounds(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` rounds have been played; False when ``timeout`` seconds passed first."""
+        with self._round_done:
+            return self._round_done.wait_for(lambda: self.rounds >= count, timeout)
 
     def _loop(self) -> None:
         with httpx.Client(base_url=self.base_url, timeout=10.0) as client:
@@ -192,7 +198,9 @@ class LiveGates:
                 self._play_zkteco(client, gate, chosen, at)
             else:
                 self._play_hikvision(client, gate, chosen, at)
-        self.rounds += 1
+        with self._round_done:
+            self.rounds += 1
+            self._round_done.notify_all()
         return len(gates)
 
     def _play_zkteco(self, client: httpx.Client, gate: LiveGate, pins: list[str], at: datetime) -> None:
