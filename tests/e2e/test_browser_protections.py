@@ -67,3 +67,16 @@ def test_pages_work_under_the_csp_and_send_the_csrf_token(
     # The refused XHR and the 404 page log "Failed to load resource"; anything else (a CSP refusal, a script
     # error) is a problem.
     assert [p for p in problems if not p.startswith("Failed to load resource")] == []
+
+
+def test_the_api_page_runs_swagger_ui_from_this_site_under_the_csp(live_server: str, page: Any) -> None:
+    problems: list[str] = []
+    foreign: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("request", lambda req: None if req.url.startswith(live_server) else foreign.append(req.url))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    answer = page.goto(live_server + "/api/v1/docs")
+    assert answer is not None and "cdn" not in answer.headers["content-security-policy"]
+    expect(page.get_by_text("/api/v1/auth/token").first).to_be_visible()  # Swagger UI drew the operations
+    assert foreign == [] and problems == []

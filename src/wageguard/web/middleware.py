@@ -2,8 +2,8 @@
 
 - ``Content-Security-Policy``: scripts only from this site (no inline script, no ``eval``), nothing may
   frame a page (``frame-ancestors 'none'``), no plugins, forms post only here. Styles may be inline
-  (ECharts and htmx set style attributes). A response that brings its own policy keeps it (the API docs
-  page, which loads Swagger UI from its CDN).
+  (ECharts and htmx set style attributes). A response that brings its own policy keeps it (none does now:
+  even the API docs page's Swagger UI is served from this site).
 - ``X-Frame-Options: DENY`` for browsers without ``frame-ancestors``; ``X-Content-Type-Options: nosniff``;
   ``Referrer-Policy: strict-origin-when-cross-origin`` (``no-referrer`` on the public complaint pages).
 - ``Strict-Transport-Security`` when the request came over HTTPS: the scheme uvicorn saw, or
