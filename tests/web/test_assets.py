@@ -29,9 +29,11 @@ def test_copy_puts_npm_files_and_the_county_map_in_vendor(tmp_path):
         "echarts.min.js",
         "htmx.min.js",
         "maps/tongren.geojson",
+        "swagger-ui/swagger-ui-bundle.js",
+        "swagger-ui/swagger-ui.css",
     ]
     found = assets.available(vendor)
-    assert found.htmx and found.echarts and found.county_map
+    assert found.htmx and found.echarts and found.county_map and found.swagger_ui
 
 
 def test_copy_without_the_shared_maps_still_gives_the_scripts(tmp_path):
