@@ -23,6 +23,7 @@ from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.monitoring.calendar import parse_month
 from wageguard.monitoring.engine import run_monitoring
+from wageguard.monitoring.facts import load_worker_months
 from wageguard.monitoring.models import Alert
 from wageguard.payroll.models import BankPayment, WageAccount
 from wageguard.registry.models import Project
@@ -290,3 +291,17 @@ def test_gate_days_equal_a_recount_of_the_stored_punches_and_a_resend_adds_nothi
     assert before == rows(recount) and len(before) == 2 * len(days) - len(SILENT)
     _feed(db, protector, code, numbers, days)  # the same punches again
     assert rows(kept) == before
+
+
+def test_attendance_inside_a_month_counts_the_work_days_up_to_d(db: Database, protector: Protector) -> None:
+    code, numbers = _site(db, protector)
+    _feed(db, protector, code, numbers, _working_days(date(2026, 10, 1), date(2026, 10, 20)))
+    october = date(2026, 10, 1)
+
+    def days(as_of: date | None) -> list[int]:
+        frame = load_worker_months(db.engine, october, as_of=as_of)
+        return sorted(frame["attended_days"].to_list())
+
+    assert days(None) == [10, 10, 10]  # 8–10, 12–16, 19, 20 October
+    assert days(date(2026, 10, 12)) == [4, 4, 4]  # 8, 9, 10 (调休 Saturday), 12 October
+    assert days(date(2026, 10, 31)) == days(None)

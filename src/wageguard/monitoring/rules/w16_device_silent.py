@@ -80,11 +80,7 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
             evidence=[],
         )
     ids = devices.select("project_id", "serial", "gate", "device_id")
-    per_day = (
-        gate_rows(f.gate_days, ids)
-        .group_by("device_id", pl.col("work_date").alias("day"))
-        .agg(pl.col("punches").sum())
-    )
+    per_day = gate_rows(f.gate_days, ids).rename({"work_date": "day"})  # a gate may have several rows a day
     first = gate_rows(f.gate_first, ids).group_by("device_id").agg(pl.col("first_day").min())
     grid = (
         devices.join(first, on="device_id", how="inner")
@@ -106,6 +102,8 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
             (pl.col("day") < pl.col("first_silent"))
             & (pl.col("day") >= pl.col("first_silent") - timedelta(days=HISTORY_DAYS))
         )
+        .group_by("device_id", "period", "day")
+        .agg(pl.col("punches").sum())
         .group_by("device_id", "period")
         .agg(
             pl.col("punches").median().round(0).cast(pl.Int64).alias("usual_daily_punches"),
