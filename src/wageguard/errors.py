@@ -9,6 +9,8 @@
     ├── Conflict            state does not allow the action                              -> 409
     ├── TooManyAttempts     refused for now (login throttle); carries retry_after_s      -> 429
     ├── TooLarge            request body over its size limit; carries limit_bytes        -> 413
+    ├── Busy                the database could not take the write now (a lock held longer
+    │                       than the caller may wait); nothing stored; retry_after_s      -> 503
     └── ValidationFailed    input rejected; carries a list of Problem rows               -> 422
         └── ImportRejected  a whole file rejected; carries the import report             -> 422
 """
@@ -90,6 +92,17 @@ class TooLarge(WageGuardError):
             message_zh=f"提交内容超过 {size} 上限，未保存任何数据",
         )
         self.limit_bytes = limit_bytes
+
+
+class Busy(WageGuardError):
+    """The write could not be made now (another writer holds the lock it needs longer than this caller may
+    wait, or the database does not answer); nothing was stored, try again after ``retry_after_s``."""
+
+    message_zh = "系统繁忙，请稍后再试"
+
+    def __init__(self, message: str = "busy, try again", *, retry_after_s: int = 30) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class ValidationFailed(WageGuardError):

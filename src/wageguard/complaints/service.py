@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from wageguard.audit.service import record_audit
@@ -33,7 +33,7 @@ from wageguard.complaints.queries import case_photo
 from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
-from wageguard.errors import Conflict, NotFound, Problem, ValidationFailed
+from wageguard.errors import Busy, Conflict, NotFound, Problem, ValidationFailed
 from wageguard.registry.models import Project, Region
 from wageguard.security.counters import CounterStore, DatabaseCounterStore
 from wageguard.security.crypto import Protector, mask, mask_phone
@@ -44,6 +44,8 @@ _HOOKS: list[ComplaintHook] = []
 _SQLITE_WRITE_LOCKS: WeakKeyDictionary[Database, threading.Lock] = WeakKeyDictionary()
 _LOCKS_GUARD = threading.Lock()
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+WRITE_WAIT_MS = 2000  # the longest a submission waits for a lock before it is answered "busy, try again"
+RETRY_AFTER_S = 30
 
 # The submission path's statements, built once (the public form's hot path: see docs/benchmarks.md).
 _BY_TOKEN = select(Complaint.id, Complaint.tracking_code, Complaint.phone_bidx).where(
@@ -209,6 +211,39 @@ def _store(
     return c
 
 
+@contextmanager
+def _bounded_write(db: Database) -> Iterator[Session]:
+    """A write transaction that waits at most ``WRITE_WAIT_MS`` for the locks it needs, else ``Busy`` with
+    nothing stored: on SQLite the database's one write lock, taken first (``BEGIN IMMEDIATE``, so no later
+    statement waits); on PostgreSQL every row and table lock (``lock_timeout``). An import holding the lock
+    for minutes then costs a worker a clear "try again", never a 30-second wait and a server error."""
+    try:
+        with db.transaction() as session:
+            if db.is_sqlite:
+                raw = session.connection().connection.dbapi_connection
+                assert raw is not None
+                busy = int(raw.execute("PRAGMA busy_timeout").fetchone()[0])
+                raw.execute(f"PRAGMA busy_timeout = {WRITE_WAIT_MS}")
+                try:
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+                finally:  # the lock is ours (or not): this pooled connection's later waits as before
+                    raw.execute(f"PRAGMA busy_timeout = {busy}")
+            else:
+                session.execute(text(f"SET LOCAL lock_timeout = '{WRITE_WAIT_MS}ms'"))
+            yield session
+    except OperationalError as exc:  # locked past the wait (or the database does not answer): rolled back
+        raise Busy(f"database busy: {str(exc).splitlines()[0][:120]}", retry_after_s=RETRY_AFTER_S) from exc
+
+
+def check_accepting(*, db: Database) -> None:
+    """Raise ``Busy`` unless a complaint could be written now (within ``WRITE_WAIT_MS``). Asked before the
+    form's rate limits are counted, which also write on SQLite without Redis: while an import holds the
+    write lock a worker is told at once to try again instead of waiting behind it."""
+    if db.is_sqlite:
+        with _bounded_write(db):
+            pass
+
+
 def submit_complaint(
     *,
     db: Database,
@@ -223,7 +258,9 @@ def submit_complaint(
     counters: CounterStore | None = None,
 ) -> Receipt:
     """File a complaint once: a resend with the same form token returns the first receipt (and is not
-    counted against the phone's limit). ``counters`` defaults to the database's counter store."""
+    counted against the phone's limit). ``counters`` defaults to the database's counter store. Raises
+    ``Busy`` (nothing stored; the same form may be sent again) when the write cannot be made within
+    ``WRITE_WAIT_MS``."""
     if not TOKEN_RE.match(idem_token):
         raise ValidationFailed(
             "bad form token",
@@ -240,10 +277,13 @@ def submit_complaint(
     with db.sessions() as session:
         if (done := _existing(session, idem_token, phone_bidx)) is not None:
             return done
-    _check_phone_rate(counters or DatabaseCounterStore(db), idem_token, phone_bidx, settings, now)
+    try:
+        _check_phone_rate(counters or DatabaseCounterStore(db), idem_token, phone_bidx, settings, now)
+    except OperationalError as exc:  # the database's counters behind a lock taken since check_accepting
+        raise Busy("counters busy", retry_after_s=RETRY_AFTER_S) from exc
     for _attempt in range(3):
         try:
-            with _write_lock(db), db.transaction() as session:
+            with _write_lock(db), _bounded_write(db) as session:
                 if (done := _existing(session, idem_token, phone_bidx)) is not None:
                     return done
                 project_id, region_code = _route(session, project_code, form.region_code)

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -29,11 +30,19 @@ from wageguard.complaints.qr import complaint_url, qr_png, qr_svg
 from wageguard.complaints.queries import PublicProject, counties, public_project, public_status
 from wageguard.complaints.ratelimit import RateLimiter
 from wageguard.complaints.schemas import FORM_FIELDS, PhotoIn, parse_complaint_form
-from wageguard.complaints.service import Receipt, new_tracking_code, photo_problems, submit_complaint
+from wageguard.complaints.service import (
+    RETRY_AFTER_S,
+    Receipt,
+    check_accepting,
+    new_tracking_code,
+    photo_problems,
+    submit_complaint,
+)
 from wageguard.config import Settings
 from wageguard.db import Database
-from wageguard.errors import Conflict, NotFound, Problem, TooLarge, Unauthenticated, ValidationFailed
+from wageguard.errors import Busy, Conflict, NotFound, Problem, TooLarge, Unauthenticated, ValidationFailed
 from wageguard.registry.models import Project
+from wageguard.security.counters import DatabaseCounterStore
 from wageguard.security.crypto import Protector
 from wageguard.web import csrf
 from wageguard.web.deps import (
@@ -76,8 +85,10 @@ class FormState:
             self.banner = ("; " if lang == "en" else "；").join(self.errors.pop("_"))
 
 
-async def _within_ip_limit(request: Request, name: str) -> bool:
-    """Count this request against its client address's hourly limit (shared by every worker)."""
+async def _within_ip_limit(request: Request, name: str, *, writes: bool = False) -> bool:
+    """Count this request against its client address's hourly limit (shared by every worker). ``Busy`` when
+    the database cannot take a write now and this request needs one (``writes``, or counters kept in the
+    database)."""
     settings: Settings = request.app.state.settings
     limiter = RateLimiter(
         counter_store_of(request.app),
@@ -87,7 +98,22 @@ async def _within_ip_limit(request: Request, name: str) -> bool:
         secret=settings.index_key_bytes,
         clock=get_clock(request),
     )
-    return await run_in_threadpool(limiter.hit, client_address(request, settings))
+
+    def hit() -> bool:
+        if writes or isinstance(limiter.store, DatabaseCounterStore):  # Busy at once while an import
+            check_accepting(db=request.app.state.db)  # holds the write lock, not after a long wait
+        try:
+            return limiter.hit(client_address(request, settings))
+        except OperationalError as exc:  # the database's counters behind a lock taken since the check
+            raise Busy("counters busy", retry_after_s=RETRY_AFTER_S) from exc
+
+    return await run_in_threadpool(hit)
+
+
+def _busy(response: Response, busy: Busy) -> Response:
+    """A "busy, try again" answer: 503 with ``Retry-After``."""
+    response.headers["Retry-After"] = str(busy.retry_after_s)
+    return response
 
 
 def _t(request: Request, key: str, **values: Any) -> str:
@@ -180,7 +206,12 @@ async def status_lookup(
     ):
         context["banner"] = _t(request, "public.status_expired")
         return _render(request, "complaints/status.html", context, 403)
-    if not await _within_ip_limit(request, "status"):
+    try:
+        within = await _within_ip_limit(request, "status")
+    except Busy as busy:
+        context["banner"] = _t(request, "public.status_busy")
+        return _busy(_render(request, "complaints/status.html", context, 503), busy)
+    if not within:
         context["banner"] = _t(request, "public.status_too_often")
         return _render(request, "complaints/status.html", context, 429)
 
@@ -259,11 +290,15 @@ async def _handle(
     ):
         state.banner = translate(lang, "public.expired")
         return await _form_page_async(request, db, project, state, 403)
-    if not await _within_ip_limit(request, "submit"):
-        state.banner = translate(lang, "public.too_often")
-        return await _form_page_async(request, db, project, state, 429)
     photos = _photos(form)
     state.had_photos = bool(photos)
+    try:
+        within = await _within_ip_limit(request, "submit", writes=True)
+    except Busy as busy:
+        return await _busy_form(request, db, project, state, busy)
+    if not within:
+        state.banner = translate(lang, "public.too_often")
+        return await _form_page_async(request, db, project, state, 429)
     data, problems = parse_complaint_form(state.values, today=china_today(), need_region=project is None)
     problems += photo_problems(photos, settings)
     if data is None or problems:
@@ -289,7 +324,21 @@ async def _handle(
         banner = exc.message_zh if lang == "zh" else translate(lang, "public.conflict")
         state.banner, state.idem = banner, secrets.token_hex(16)
         return await _form_page_async(request, db, project, state, 409)
+    except Busy as busy:
+        return await _busy_form(request, db, project, state, busy)
     return _render(request, "complaints/receipt.html", _receipt_ctx(request, receipt.tracking_code))
+
+
+async def _busy_form(
+    request: Request, db: Database, project: PublicProject | None, state: FormState, busy: Busy
+) -> Response:
+    """The form again, as typed and with the same form token (sending it again files it once), saying the
+    complaint was not sent: 503 with ``Retry-After``. Nothing of it was stored."""
+    lang = page_lang(request)
+    state.banner = translate(lang, "public.busy", seconds=busy.retry_after_s)
+    if state.had_photos:
+        state.banner += translate(lang, "public.busy_photos")
+    return _busy(await _form_page_async(request, db, project, state, 503), busy)
 
 
 def _receipt_ctx(request: Request, code: str) -> dict[str, Any]:

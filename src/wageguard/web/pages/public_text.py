@@ -80,6 +80,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "提交失败，请重新打开投诉页面再试",
         "This form was already sent or could not be stored; please open the complaint page again.",
     ),
+    "public.busy": (
+        "系统繁忙，请稍后再试：投诉尚未提交，未保存任何内容。您填写的内容已保留，请约{seconds}秒后再点“提交投诉”",
+        "Busy, try again: your complaint has not been sent and nothing was stored. What you typed has been "
+        "kept; please press Send complaint again in about {seconds} seconds",
+    ),
+    "public.busy_photos": ("（照片需重新选择）", " (please choose the photos again)"),
     "public.too_large": ("提交内容过大", "Too much data sent"),
     "public.too_large_text": (
         "提交内容过大：照片最多{max}张、每张不超过规定大小，请返回重试",
@@ -114,6 +120,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "public.lookup": ("查询", "Check"),
     "public.status_expired": ("页面已过期，请重新查询", "The page has expired; please check again."),
     "public.status_too_often": ("查询过于频繁，请稍后再试", "Too many look-ups; please try again later."),
+    "public.status_busy": ("系统繁忙，请稍后再试", "Busy, please try again in a moment."),
     "public.status_not_found": (
         "未找到匹配的投诉，请核对查询码和手机号",
         "No matching complaint: check the tracking code and the mobile number.",
