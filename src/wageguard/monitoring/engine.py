@@ -106,10 +106,19 @@ def evaluate(
     return out
 
 
-def load_facts(db: Database, settings: Settings, month: date, as_of: date, months: list[str]) -> F.Facts:
-    """Read one month's facts (and the regional thresholds) from the database, over one connection."""
+def load_facts(
+    db: Database,
+    settings: Settings,
+    month: date,
+    as_of: date,
+    months: list[str],
+    gate_months: list[date] | None = None,
+) -> F.Facts:
+    """Read one month's facts (and the regional thresholds) from the database, over one connection; with
+    ``gate_months`` (the run's months, for its last one) also W16's gate days (``attach_gates``)."""
     with reading(db.engine):
-        return _read_facts(db, settings, month, as_of, months)
+        facts = _read_facts(db, settings, month, as_of, months)
+        return attach_gates(db, facts, gate_months) if gate_months else facts
 
 
 def _read_facts(db: Database, settings: Settings, month: date, as_of: date, months: list[str]) -> F.Facts:
@@ -178,8 +187,9 @@ def run_monitoring(
     timings: dict[str, float] = {}
     try:
         t0 = time.perf_counter()
-        facts_list = [load_facts(db, settings, m, as_of, keys) for m in months]
-        facts_list[-1] = attach_gates(db, attach_complaints(db, facts_list[-1]), months)
+        last = months[-1]
+        facts_list = [load_facts(db, settings, m, as_of, keys, months if m == last else None) for m in months]
+        facts_list[-1] = attach_complaints(db, facts_list[-1])
         with db.sessions() as session:
             workdays = load_calendar(session)  # the override table, read once per run
         timings["load_facts"] = time.perf_counter() - t0

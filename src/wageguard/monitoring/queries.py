@@ -167,7 +167,7 @@ def project_owes(
     with reading(db_engine):
         projects = F.load_projects(db_engine, months[0], as_of, project_id=project_id)
         for month in months:
-            wm = F.load_worker_months(db_engine, month, project_id=project_id)
+            wm = F.load_worker_months(db_engine, month, project_id=project_id, as_of=as_of)
             facts = F.Facts(
                 month=month, as_of=as_of, projects=projects, worker_months=wm, thresholds=thresholds
             )
