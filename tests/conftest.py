@@ -156,9 +156,16 @@ def cli(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[CliRunn
     monkeypatch.setenv("WAGEGUARD_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("WAGEGUARD_ENVIRONMENT", "test")
     get_settings.cache_clear()
-    cli_context.database.cache_clear()
+    forget_cli_database()
     yield CliRunner()
+    forget_cli_database()
+    get_settings.cache_clear()
+
+
+def forget_cli_database() -> None:
+    """Close the CLI's cached engine (if a command made one) and forget it: dropping it unclosed would
+    leave its pooled PostgreSQL connections to the garbage collector (an unraisable ResourceWarning,
+    reported in whichever later test happened to collect it)."""
     if cli_context.database.cache_info().currsize:
         cli_context.database().dispose()
     cli_context.database.cache_clear()
-    get_settings.cache_clear()

@@ -19,11 +19,9 @@ TINY = ["--projects", "1", "--workers", "5"]
 
 
 @pytest.fixture
-def cli_env(
-    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Path]:
-    """The CLI reads the test database from the environment, like a real run."""
-    monkeypatch.setenv("WAGEGUARD_DATABASE_URL", settings.database_url)
+def cli_env(db: Database, cli: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """The CLI reads the test database from the environment, like a real run (the ``cli`` fixture sets it
+    and closes the CLI's engine afterwards)."""
     monkeypatch.setenv("WAGEGUARD_VAR_DIR", str(tmp_path / "var"))
     get_settings.cache_clear()
     yield tmp_path / "files"
