@@ -8,14 +8,19 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
-from tests.complaints.conftest import FormClient, SiteProject, tracking_code, valid_form
+from tests.complaints.conftest import FormClient, SiteProject, token, tracking_code, valid_form
 
 from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
+from wageguard.complaints.schemas import parse_complaint_form
+from wageguard.complaints.service import submit_complaint
 from wageguard.db import Database
+from wageguard.errors import Busy
 
 WAIT_S = 20  # bound on every wait; before, a submission waited 30 s for SQLite's lock (PostgreSQL: for ever)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -115,3 +120,30 @@ def test_a_status_look_up_during_a_held_write_lock_is_told_busy_only_if_it_must_
         assert "系统繁忙，请稍后再试" in r.text and r.headers["Retry-After"] == "30"
     else:  # counted in Redis, or PostgreSQL (the lock holds writes to complaints only): a look-up reads
         assert r.status_code == 404, r.text[:300]
+
+
+def test_the_service_says_busy_within_its_bound_and_a_filed_form_still_gets_its_receipt(
+    db: Database, protector: Any, settings: Any, site: SiteProject
+) -> None:
+    form, problems = parse_complaint_form(valid_form(), today=date(2026, 9, 29), need_region=False)
+    assert form is not None, problems
+    filed_token, new_token = token(), token()
+
+    def submit(idem: str) -> Any:
+        return submit_complaint(
+            db=db, protector=protector, settings=settings, form=form, photos=[], idem_token=idem,
+            project_code=site.code,
+        )  # fmt: skip
+
+    first = submit(filed_token)
+    with complaint_writes_locked(db):
+        assert answered(lambda: submit(filed_token)) == replace(first, created=False)  # a read: answered
+        try:
+            answered(lambda: submit(new_token))
+        except Busy as busy:
+            assert busy.retry_after_s == 30 and busy.message_zh == "系统繁忙，请稍后再试"
+        else:
+            raise AssertionError("a new complaint was stored while the lock was held")
+        assert stored(db) == (1, 0, 1)
+    assert submit(new_token).created
+    assert stored(db) == (2, 0, 2)

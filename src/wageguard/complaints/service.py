@@ -277,8 +277,11 @@ def submit_complaint(
     with db.sessions() as session:
         if (done := _existing(session, idem_token, phone_bidx)) is not None:
             return done
+    counters = counters or DatabaseCounterStore(db)
+    if isinstance(counters, DatabaseCounterStore):  # counting writes too: Busy at once, not after 30 s
+        check_accepting(db=db)
     try:
-        _check_phone_rate(counters or DatabaseCounterStore(db), idem_token, phone_bidx, settings, now)
+        _check_phone_rate(counters, idem_token, phone_bidx, settings, now)
     except OperationalError as exc:  # the database's counters behind a lock taken since check_accepting
         raise Busy("counters busy", retry_after_s=RETRY_AFTER_S) from exc
     for _attempt in range(3):
