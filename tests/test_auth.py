@@ -46,7 +46,7 @@ def test_malformed_requests_get_the_bilingual_error_shape(client, make_user, log
     assert r.status_code == 422
     body = r.json()
     assert body["message_zh"] == "输入有误"
-    assert [(p["field"], p["message_zh"]) for p in body["problems"]] == [
-        ("password", "参数不符合要求，请检查后重试")
+    assert [(p["field"], p["code"], p["message_zh"], p["message_en"]) for p in body["problems"]] == [
+        ("password", "missing", "缺少必填字段", "Field required")
     ]
     assert body["detail"][0]["loc"] == ["body", "password"]

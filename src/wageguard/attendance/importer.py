@@ -1,16 +1,20 @@
-"""``WorkerAttendance`` from CSV / XLSX files: the national field names as column headers.
+"""``WorkerAttendance`` from JSON, CSV and XLSX files, the format told by the content.
 
-Columns: ``projectCode``, ``teamSysNo`` (optional), ``idCardType``, ``idCardNumber``, ``date``,
-``direction``, ``attendType``, ``channel``. The file is read through the input boundary
-(``ingest/boundary.py``: size, encoding, quoting, field length, control characters, XLSX zip checks); rows
-are grouped by project into batches that go through the same ingest use case as the JSON API. One file is
-one transaction — any bad row rejects the whole file — and every attempt leaves an import record
-(``import_batches`` + audit entry), accepted or rejected.
+JSON: national ``WorkerAttendance`` objects (one, or a list of them), exactly as the batch API takes them;
+rows are labelled like the API's (record ``2``; in a list, batch.record ``1.2``). CSV/XLSX: the national
+field names as column headers — ``projectCode``, ``teamSysNo`` (optional), ``idCardType``,
+``idCardNumber``, ``date``, ``direction``, ``attendType``, ``channel`` — rows grouped by project into
+batches. The file is read through the input boundary (``ingest/boundary.py``: size, encoding, quoting,
+field length, control characters, XLSX zip checks, JSON depth); every batch goes through the same ingest use
+case as the JSON API, and schema errors come out as the same row/field/reason problems
+(``validation/schema.py``). One file is one transaction — any bad row rejects the whole file — and every
+attempt leaves an import record (``import_batches`` + audit entry), accepted or rejected.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,11 +27,20 @@ from wageguard.attendance.store import IngestOptions, StoreResult
 from wageguard.auth.scope import Principal
 from wageguard.db import Database
 from wageguard.errors import Forbidden, NotFound, Problem, ValidationFailed
-from wageguard.ingest.boundary import Limits, Source, check_size, guess_format, open_table
+from wageguard.ingest.boundary import (
+    Limits,
+    Source,
+    check_size,
+    empty_file,
+    guess_format,
+    open_table,
+    read_json_document,
+)
 from wageguard.ingest.records import record_import, reject_import, sha256_of
 from wageguard.ingest.report import ImportReport
 from wageguard.security.crypto import Protector
 from wageguard.validation.base import Invalid
+from wageguard.validation.schema import schema_problems
 from wageguard.validation.values import parse_date, parse_datetime, parse_text
 
 OBJECT = "WorkerAttendance"
@@ -39,6 +52,16 @@ TEXT_LIMITS = {"projectCode": 64, "teamSysNo": 64, "idCardType": 8, "idCardNumbe
 class FileRow:
     number: int
     values: dict[str, str]
+
+
+@dataclass
+class _Batch:
+    """One batch to ingest, with the labels its problems get: ``row_of`` maps a 1-based record number of
+    the batch to the file's row label, ``head`` labels problems of the batch as a whole."""
+
+    batch: WorkerAttendanceIn
+    row_of: Callable[[int], int | str]
+    head: int | str | None
 
 
 class _Rejected(Exception):
@@ -126,21 +149,57 @@ def _record(row: FileRow) -> AttendanceRecordIn:
     return AttendanceRecordIn.model_validate(values)
 
 
-def _invalid_rows(exc: ValidationError, group: list[FileRow]) -> list[Problem]:
-    problems = []
-    for error in exc.errors()[:50]:
-        loc = [str(p) for p in error.get("loc", ())]
-        index = int(loc[1]) if len(loc) > 1 and loc[0] == "dataList" and loc[1].isdigit() else None
-        problems.append(
-            Problem(
-                field=loc[-1] if loc else "row",
-                code="invalid",
-                message_zh="字段格式错误",
-                message_en=str(error.get("msg", "invalid value"))[:200],
-                row=group[index].number if index is not None and index < len(group) else group[0].number,
+def _table_batches(groups: dict[tuple[str, str], list[FileRow]], problems: list[Problem]) -> list[_Batch]:
+    """The CSV/XLSX groups as batches; a row its schema refuses is reported at its file row."""
+    out = []
+    for (code, team), group in groups.items():
+
+        def file_row(positions: Sequence[int], group: list[FileRow] = group) -> int:
+            index = positions[0] if positions else 0
+            return group[index].number if index < len(group) else group[0].number
+
+        try:
+            batch = WorkerAttendanceIn(
+                projectCode=code, teamSysNo=team or None, dataList=[_record(r) for r in group]
             )
-        )
-    return problems
+        except ValidationError as exc:
+            problems += schema_problems(exc.errors(include_url=False), file_row)
+            continue
+
+        def numbered(n: int, group: list[FileRow] = group) -> int:
+            return group[n - 1].number
+
+        out.append(_Batch(batch, numbered, group[0].number))
+    return out
+
+
+def _json_batches(document: Any, problems: list[Problem]) -> tuple[list[_Batch], int]:
+    """The ``WorkerAttendance`` objects of a JSON document (one, or a list) and their record count."""
+    items = document if isinstance(document, list) else [document]
+    listed = isinstance(document, list)
+    if not items:
+        raise empty_file()
+    out, records = [], 0
+    for b, item in enumerate(items, start=1):
+
+        def label(n: int, b: int = b) -> int | str:
+            return f"{b}.{n}" if listed else n
+
+        def located(positions: Sequence[int], b: int = b) -> int | str | None:
+            if positions:
+                return f"{b}.{positions[0] + 1}" if listed else positions[0] + 1
+            return b if listed else None
+
+        try:
+            batch = WorkerAttendanceIn.model_validate(item)
+        except ValidationError as exc:
+            problems += schema_problems(exc.errors(include_url=False), located)
+            if isinstance(item, dict) and isinstance(item.get("dataList"), list):
+                records += len(item["dataList"])
+            continue
+        records += len(batch.dataList)
+        out.append(_Batch(batch, label, b if listed else None))
+    return out, records
 
 
 def _ingest(
@@ -148,25 +207,19 @@ def _ingest(
     *,
     principal: Principal,
     protector: Protector,
-    groups: dict[tuple[str, str], list[FileRow]],
+    batches: list[_Batch],
     options: IngestOptions,
     problems: list[Problem],
 ) -> StoreResult:
     kinds: dict[str, int] = {}
     total = StoreResult(by_kind=kinds)
-    for (code, team), group in groups.items():
+    for item in batches:
         try:
-            batch = WorkerAttendanceIn(
-                projectCode=code, teamSysNo=team or None, dataList=[_record(r) for r in group]
-            )
             result = ingest_worker_attendance(
-                session=session, principal=principal, protector=protector, batch=batch, options=options
+                session=session, principal=principal, protector=protector, batch=item.batch, options=options
             )
-        except ValidationError as exc:
-            problems += _invalid_rows(exc, group)
-            continue
         except ValidationFailed as exc:
-            problems += [_renumber(p, group) for p in exc.problems]
+            problems += [_relabel(p, item) for p in exc.problems]
             continue
         except (NotFound, Forbidden) as exc:
             problems.append(
@@ -175,8 +228,8 @@ def _ingest(
                     code="ref.project_missing" if isinstance(exc, NotFound) else "scope.not_your_project",
                     message_zh=exc.message_zh,
                     message_en=str(exc),
-                    row=group[0].number,
-                    value=code[:64],
+                    row=item.head,
+                    value=item.batch.projectCode[:64],
                 )
             )
             continue
@@ -198,10 +251,11 @@ def import_attendance_file(
     options: IngestOptions,
     limits: Limits | None = None,
     encoding: str | None = None,
+    file_format: str | None = None,
 ) -> ImportReport:
-    """Ingest a CSV / XLSX attendance file in one transaction; bad rows reject the file with row numbers
-    (``ImportRejected``, nothing stored); every project of the file must be one ``principal`` may post
-    punches for. The import is recorded either way; ``report.details`` holds the punch counts."""
+    """Ingest a JSON, CSV or XLSX attendance file in one transaction; bad rows reject the file with row
+    labels (``ImportRejected``, nothing stored); every project of the file must be one ``principal`` may
+    post punches for. The import is recorded either way; ``report.details`` holds the punch counts."""
     limits = limits or Limits()
     report = ImportReport(OBJECT, path.name, "", "")
     with open(path, "rb") as stream:
@@ -209,22 +263,27 @@ def import_attendance_file(
         try:
             check_size(stream, limits)
             report.sha256 = sha256_of(stream)
-            report.file_format = guess_format(source, None, ("csv", "xlsx"))
-            rows = _file_rows(source, limits, encoding, report)
+            report.file_format = guess_format(source, file_format)
+            if report.file_format == "json":
+                batches, report.rows = _json_batches(read_json_document(source, limits), report.errors)
+            else:
+                rows = _file_rows(source, limits, encoding, report)
         except Invalid as exc:
             report.errors.append(exc.problem(field="(file)", value=path.name[:100]))
             reject_import(db, principal.username, report)
-    report.rows = len(rows)
-    report.errors += _missing_columns(rows)
-    groups, more = _batches(rows) if not report.errors else ({}, [])
-    report.errors += more
+    if report.file_format != "json":
+        report.rows = len(rows)
+        report.errors += _missing_columns(rows)
+        groups, more = _batches(rows) if not report.errors else ({}, [])
+        report.errors += more
+        batches = _table_batches(groups, report.errors)
     try:
         with db.transaction() as session:
             total = _ingest(
                 session,
                 principal=principal,
                 protector=protector,
-                groups=groups,
+                batches=batches,
                 options=options,
                 problems=report.errors,
             )
@@ -238,16 +297,8 @@ def import_attendance_file(
     return report
 
 
-def _renumber(problem: Problem, group: list[FileRow]) -> Problem:
-    """Map a batch row index (1-based) back to the file's row number."""
-    if isinstance(problem.row, int) and 1 <= problem.row <= len(group):
-        return Problem(
-            field=problem.field,
-            code=problem.code,
-            message_zh=problem.message_zh,
-            message_en=problem.message_en,
-            row=group[problem.row - 1].number,
-            value=problem.value,
-            severity=problem.severity,
-        )
-    return problem
+def _relabel(problem: Problem, item: _Batch) -> Problem:
+    """A problem of the ingest use case (rows numbered from 1 within the batch) at the file's label."""
+    if isinstance(problem.row, int) and 1 <= problem.row <= len(item.batch.dataList):
+        return replace(problem, row=item.row_of(problem.row))
+    return replace(problem, row=item.head) if problem.row is None else problem

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import typer
+from pydantic import ValidationError as PydanticValidationError
 
 from wageguard.attendance import devices as device_service
 from wageguard.attendance import queries
@@ -26,6 +27,7 @@ from wageguard.cli.context import database, protector, settings
 from wageguard.db import utcnow
 from wageguard.errors import ValidationFailed, WageGuardError
 from wageguard.ingest.boundary import Limits
+from wageguard.validation.schema import schema_rejected
 
 device_app = typer.Typer(help="考勤设备 / gate devices", no_args_is_help=True)
 attendance_app = typer.Typer(help="考勤 / attendance", no_args_is_help=True)
@@ -54,17 +56,20 @@ def register(
     account: str | None = typer.Option(None, help="the device account (username) posting for this gate"),
 ) -> None:
     """Register a gate device on a project."""
-    data = DeviceIn(
-        vendor=vendor,
-        serial=serial,
-        project_code=project,
-        gate=gate,
-        default_direction=direction,
-        tz=tz,
-        secret=secret,
-        ip_allow=ip_allow,
-        account=account,
-    )
+    try:
+        data = DeviceIn(
+            vendor=vendor,
+            serial=serial,
+            project_code=project,
+            gate=gate,
+            default_direction=direction,
+            tz=tz,
+            secret=secret,
+            ip_allow=ip_allow,
+            account=account,
+        )
+    except PydanticValidationError as exc:
+        _fail(schema_rejected(exc, what_zh="设备登记", what_en="device registration"))
     try:
         with database().transaction() as session:
             device = device_service.register_device(session=session, principal=SYSTEM, data=data)
@@ -150,8 +155,11 @@ def import_file(
     encoding: str | None = typer.Option(
         None, "--encoding", help="CSV encoding when detection cannot tell (gb18030, big5, utf-16 ...)"
     ),
+    file_format: str | None = typer.Option(
+        None, "--format", help="json, csv or xlsx (default: told by the content, else the name)"
+    ),
 ) -> None:
-    """Import a WorkerAttendance CSV / XLSX file (all rows or none; exit 2 when rejected)."""
+    """Import a WorkerAttendance JSON / CSV / XLSX file (all rows or none; exit 2 when rejected)."""
     cfg = settings()
     try:
         report = import_attendance_file(
@@ -162,6 +170,7 @@ def import_file(
             options=IngestOptions.from_settings(cfg),
             limits=Limits.of(cfg),
             encoding=encoding,
+            file_format=file_format,
         )
     except WageGuardError as exc:
         _fail(exc, code=2)

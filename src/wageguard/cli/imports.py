@@ -42,7 +42,7 @@ def import_command(
     ),
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
     file_format: str | None = typer.Option(
-        None, "--format", help="json, csv or xlsx (default: from the name)"
+        None, "--format", help="json, csv or xlsx (default: told by the content, else the name)"
     ),
     encoding: str | None = typer.Option(
         None,
@@ -56,14 +56,14 @@ def import_command(
     if object_name.strip().lower() == "payroll":
         from wageguard.cli.money import import_payroll_command
 
-        import_payroll_command(file, report, encoding)
+        import_payroll_command(file, report, encoding, file_format)
         return
     # --- end money slice ---
     # --- attendance slice: ``attendance`` (WorkerAttendance punches) is imported by cli/attendance.py ---
     if object_name.strip().lower() in {"attendance", "workerattendance"}:
         from wageguard.cli.attendance import import_file as import_attendance
 
-        import_attendance(file, encoding)
+        import_attendance(file, encoding, file_format)
         return
     # --- end attendance slice ---
     try:

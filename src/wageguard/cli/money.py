@@ -89,8 +89,11 @@ def bank_profiles() -> None:
         typer.echo(f"{p.name}\t{p.label_zh}")
 
 
-def import_payroll_command(file: Path, report: Path | None, encoding: str | None = None) -> None:
-    """``wageguard import payroll FILE``: pay sheets from CSV/XLSX with national column names."""
+def import_payroll_command(
+    file: Path, report: Path | None, encoding: str | None = None, file_format: str | None = None
+) -> None:
+    """``wageguard import payroll FILE``: pay sheets from JSON, CSV or XLSX (told by the content) with
+    national field names."""
     try:
         sheets = import_payroll_file(
             db=database(),
@@ -100,6 +103,7 @@ def import_payroll_command(file: Path, report: Path | None, encoding: str | None
             actor="cli",
             encoding=encoding,
             limits=Limits.of(settings()),
+            file_format=file_format,
         )
     except ImportRejected as exc:
         _rejected(exc, report)

@@ -6,6 +6,8 @@ module, so the same limits hold everywhere and every way a file can be broken en
 report (row, field, reason in Chinese and English), exit 2 / HTTP 422 and an import record.
 
 - Size: the file's bytes (``import_max_bytes``) are checked before anything is read.
+- Format (``guess_format``): as declared, else by content (a zip is XLSX, ``{``/``[`` first is JSON), else
+  by the file extension, else CSV.
 - CSV: encoding detected honestly (UTF-8 with or without BOM, UTF-16/32 with BOM, GB18030/GBK, Big5 when
   the text says so); an undecidable file is refused, naming ``--encoding``. Quoting must close, a record's
   fields may not exceed ``import_max_field_chars`` (also below Python's 128 KiB csv limit), no control
@@ -168,7 +170,10 @@ FORMATS = ("json", "csv", "xlsx")
 
 
 def guess_format(source: Source, declared: str | None, formats: tuple[str, ...] = FORMATS) -> str:
-    """The declared format, else the file extension, else a sniff of the first bytes."""
+    """The declared format, else what the content shows (a zip is a workbook; ``{`` or ``[`` first, after
+    a BOM and white space, is JSON), else the file extension, else CSV.
+
+    The content wins over the name: integrations send ``upload.dat``, or JSON saved as ``.csv``."""
     if declared:
         fmt = declared.lower().lstrip(".")
         if fmt not in formats:
@@ -177,15 +182,15 @@ def guess_format(source: Source, declared: str | None, formats: tuple[str, ...] 
                 "file.format", f"不支持的文件格式（仅 {names}）", f"unsupported format ({', '.join(formats)})"
             )
         return fmt
-    ext = source.filename.rsplit(".", 1)[-1].lower() if "." in source.filename else ""
-    if ext in formats or (ext == "xlsm" and "xlsx" in formats):
-        return "xlsx" if ext == "xlsm" else ext
-    head = source.stream.read(8)
+    head = source.stream.read(64)
     source.stream.seek(0)
-    if head.startswith(b"PK") and "xlsx" in formats:
+    if head.startswith(b"PK\x03\x04") and "xlsx" in formats:
         return "xlsx"
     if head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"[") and "json" in formats:
         return "json"
+    ext = source.filename.rsplit(".", 1)[-1].lower() if "." in source.filename else ""
+    if ext in formats or (ext == "xlsm" and "xlsx" in formats):
+        return "xlsx" if ext == "xlsm" else ext
     return "csv"
 
 

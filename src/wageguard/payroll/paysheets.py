@@ -14,25 +14,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from wageguard.auth.policy import project_write_clause
 from wageguard.auth.scope import Principal
 from wageguard.db import Database
-from wageguard.errors import ImportRejected, Problem
+from wageguard.errors import ImportRejected, Problem, ValidationFailed
 from wageguard.events import announce_import
-from wageguard.ingest.boundary import Limits, Source, check_size, guess_format, open_table
+from wageguard.ingest.boundary import Limits, Source, check_size, guess_format, open_table, read_json_document
 from wageguard.ingest.records import record_import, reject_import, sha256_of
 from wageguard.ingest.report import ImportReport
 from wageguard.payroll.amounts import parse_month
 from wageguard.payroll.banks.records import problem
 from wageguard.payroll.models import PaySheet, PaySheetLine
-from wageguard.payroll.schemas import PayrollIn
+from wageguard.payroll.schemas import PayrollIn, PayrollsIn
 from wageguard.registry.models import Project, ProjectWorker, Team, Worker
 from wageguard.security.crypto import Protector, mask
 from wageguard.validation.base import Invalid, is_blank
 from wageguard.validation.identifiers import parse_bank_card
+from wageguard.validation.schema import schema_rejected
 from wageguard.validation.values import parse_amount_fen, parse_bool, parse_date, parse_float, parse_text
 
 DETAIL_FIELDS = (
@@ -78,17 +80,41 @@ def drafts_from_api(sheets: list[PayrollIn]) -> list[SheetDraft]:
     return drafts
 
 
-def drafts_from_source(
-    source: Source, *, limits: Limits, encoding: str | None = None, report: ImportReport | None = None
-) -> list[SheetDraft]:
-    """Group a flat CSV/XLSX (one row per worker, national column names) into team-month drafts.
+_SHEETS: TypeAdapter[list[PayrollIn]] = TypeAdapter(PayrollsIn)
 
-    Read through the input boundary: ``BadInput`` (an ``Invalid``) for a file that breaks its rules."""
+
+def pay_sheets_of(document: Any) -> list[PayrollIn]:
+    """National ``Payroll`` objects from a parsed JSON document (one object or a list), checked by their
+    schema; ``ValidationFailed`` with the row/field/reason report (rows ``sheet.line``) otherwise."""
+    try:
+        return _SHEETS.validate_python(document)
+    except ValidationError as exc:
+        raise schema_rejected(exc, what_zh="工资单", what_en="pay sheets") from None
+
+
+def drafts_from_source(
+    source: Source,
+    *,
+    limits: Limits,
+    encoding: str | None = None,
+    report: ImportReport | None = None,
+    file_format: str | None = None,
+) -> list[SheetDraft]:
+    """Team-month drafts of a JSON, CSV or XLSX file, its format told by its content (``guess_format``).
+
+    JSON: national ``Payroll`` objects (one or a list), rows labelled ``sheet.line`` as in the API;
+    CSV/XLSX: flat, one row per worker with national column names, grouped by project, team and month.
+    Read through the input boundary: ``BadInput`` (an ``Invalid``) for a file that breaks its rules,
+    ``ValidationFailed`` for JSON objects that break their schema."""
     check_size(source.stream, limits)
-    fmt = guess_format(source, None, ("csv", "xlsx"))
+    fmt = guess_format(source, file_format)
+    if report is not None:
+        report.file_format = fmt
+    if fmt == "json":
+        return drafts_from_api(pay_sheets_of(read_json_document(source, limits)))
     table = open_table(source, limits, file_format=fmt, encoding=encoding)
     if report is not None:
-        report.file_format, report.encoding = fmt, table.encoding
+        report.encoding = table.encoding
     drafts: dict[tuple[str, str, str], SheetDraft] = {}
     for row_no, row in table.rows:
         key = tuple(str(row.get(k) or "").strip() for k in ("projectCode", "teamSysNo", "payMonth"))
@@ -413,17 +439,23 @@ def import_payroll_file(
     actor: str,
     encoding: str | None = None,
     limits: Limits | None = None,
+    file_format: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Import a CSV/XLSX of pay-sheet rows (national column names) in one transaction; the import is
-    recorded (``import_batches`` + audit), accepted or rejected (``ImportRejected``, nothing stored)."""
+    """Import a JSON, CSV or XLSX file of pay sheets (national field names) in one transaction; the import
+    is recorded (``import_batches`` + audit), accepted or rejected (``ImportRejected``, nothing stored)."""
     report = ImportReport("Payroll", path.name, "", "")
     with open(path, "rb") as stream:
         try:
             report.sha256 = sha256_of(stream)
             source = Source(stream, path.name)
-            drafts = drafts_from_source(source, limits=limits or Limits(), encoding=encoding, report=report)
+            drafts = drafts_from_source(
+                source, limits=limits or Limits(), encoding=encoding, report=report, file_format=file_format
+            )
         except Invalid as exc:
             report.errors.append(exc.problem(field="(file)", value=path.name[:100]))
+            reject_import(db, actor, report)
+        except ValidationFailed as exc:
+            report.errors = list(exc.problems)
             reject_import(db, actor, report)
     report.rows = sum(len(d.lines) for d in drafts)
     try:

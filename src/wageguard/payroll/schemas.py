@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
 from wageguard.bounds import Text
 from wageguard.payroll.choices import DepositKind, DepositMovementKind
@@ -112,6 +113,15 @@ class PayrollIn(BaseModel):
     teamSysNo: Text
     payMonth: Text
     detailList: list[PayrollDetailIn] = Field(min_length=1)
+
+
+def _one_or_many(value: Any) -> Any:
+    """One ``Payroll`` object stands for a list of one (so errors are located as in a list: sheet 1)."""
+    return [value] if isinstance(value, dict) else value
+
+
+PayrollsIn = Annotated[list[PayrollIn], BeforeValidator(_one_or_many)]
+"""Pay sheets as sent: one national ``Payroll`` object or a list of them (HTTP body, JSON file)."""
 
 
 class BankPaymentIn(BaseModel):

@@ -3,8 +3,6 @@ do not ask for HTML; the site's own page (Chinese by default, with the language 
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
@@ -17,13 +15,13 @@ from wageguard.errors import (
     Forbidden,
     ImportRejected,
     NotFound,
-    Problem,
     TooLarge,
     TooManyAttempts,
     Unauthenticated,
     ValidationFailed,
     WageGuardError,
 )
+from wageguard.validation.schema import schema_problems
 from wageguard.web.pages.render import domain_error_page, status_page
 
 STATUS: dict[type[WageGuardError], int] = {
@@ -65,28 +63,18 @@ async def handle_domain_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=_status_of(exc), headers=headers)
 
 
-def _problem_of(error: dict[str, Any]) -> Problem:
-    parts: tuple[Any, ...] = tuple(error.get("loc", ()))
-    loc = [str(part) for part in parts if part not in ("body", "query", "path", "header")]
-    return Problem(
-        field=".".join(loc) or "(request)",
-        code=str(error.get("type", "invalid")),
-        message_zh="参数不符合要求，请检查后重试",
-        message_en=str(error.get("msg", "invalid value")),
-    )
-
-
 async def handle_request_validation(request: Request, exc: Exception) -> JSONResponse:
-    """FastAPI's own parameter/body validation, answered in the same bilingual shape as domain errors
-    (the standard ``detail`` list is kept for clients that read it, without the ``input`` it would echo:
-    a refused body may carry ID, card or phone numbers)."""
+    """FastAPI's own parameter/body validation, answered in the same bilingual shape as domain errors: the
+    row/field/reason problems of ``validation/schema.py`` (the standard ``detail`` list is kept for clients
+    that read it, without the ``input`` it would echo: a refused body may carry ID, card or phone numbers)."""
     assert isinstance(exc, RequestValidationError)
+    problems = schema_problems(exc.errors())
     errors = [{k: v for k, v in e.items() if k != "input"} for e in exc.errors()]
     body = {
         "error": "ValidationFailed",
         "message": "request validation failed",
         "message_zh": ValidationFailed.message_zh,
-        "problems": [_problem_of(e).as_dict() for e in errors],
+        "problems": [p.as_dict() for p in problems],
         "detail": jsonable_encoder(errors),
     }
     return JSONResponse(body, status_code=422)

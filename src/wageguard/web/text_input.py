@@ -18,37 +18,44 @@ from collections.abc import Iterator
 from fastapi import Request
 
 from wageguard.errors import Problem, ValidationFailed
+from wageguard.validation.schema import locate
 from wageguard.validation.values import has_control
 
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-def _problem(field: str) -> Problem:
+Loc = tuple[str | int, ...]
+
+
+def _problem(loc: Loc) -> Problem:
+    """Located like every other validation problem (``validation/schema.py``): row and field."""
+    row, field = locate(loc)
     return Problem(
         field=field,
         code="text.control",
         message_zh="含有控制字符（如 NUL），请删除后重新提交",
         message_en="contains a control character (such as NUL); remove it and send again",
+        row=row,
     )
 
 
-def _json_strings(document: object) -> Iterator[tuple[str, str]]:
-    """(path, text) for every key and string in a parsed JSON document, walked without recursion."""
-    stack: list[tuple[str, object]] = [("body", document)]
+def _json_strings(document: object) -> Iterator[tuple[Loc, str]]:
+    """(location, text) for every key and string in a parsed JSON document, walked without recursion."""
+    stack: list[tuple[Loc, object]] = [(("body",), document)]
     while stack:
-        path, node = stack.pop()
+        loc, node = stack.pop()
         if isinstance(node, str):
-            yield path, node
+            yield loc, node
         elif isinstance(node, dict):
             for key, value in node.items():
-                yield path, str(key)
-                stack.append((f"{path}.{key}", value))
+                yield loc, str(key)
+                stack.append(((*loc, str(key)), value))
         elif isinstance(node, list):
-            stack.extend((f"{path}[{i}]", value) for i, value in enumerate(node))
+            stack.extend(((*loc, i), value) for i, value in enumerate(node))
 
 
-async def _body_strings(request: Request) -> Iterator[tuple[str, str]]:
+async def _body_strings(request: Request) -> Iterator[tuple[Loc, str]]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
         return iter(())
@@ -61,25 +68,25 @@ async def _body_strings(request: Request) -> Iterator[tuple[str, str]]:
         return _json_strings(document)
     if content_type == FORM_TYPE:
         form = await request.form()
-        return ((f"form.{k}", v) for k, v in form.multi_items() if isinstance(v, str))
+        return ((("form", k), v) for k, v in form.multi_items() if isinstance(v, str))
     return iter(())
 
 
 async def check_request_text(request: Request) -> None:
     """Refuse (422) a request whose parameters or structured body hold a control character."""
-    fields: list[str] = []
+    fields: list[Loc] = []
     for name, value in request.path_params.items():
         if isinstance(value, str) and has_control(value):
-            fields.append(name)
+            fields.append(("path", name))
     for name, value in request.query_params.multi_items():
         if has_control(name) or has_control(value):
-            fields.append(name if not has_control(name) else "query")
-    for path, text in await _body_strings(request):
+            fields.append(("query", name) if not has_control(name) else ("query", "(query)"))
+    for loc, text in await _body_strings(request):
         if has_control(text):
-            fields.append(path)
+            fields.append(loc)
     if fields:
         raise ValidationFailed(
             "the request holds a control character (such as NUL); nothing was stored",
-            [_problem(field) for field in dict.fromkeys(fields)],
+            [_problem(loc) for loc in dict.fromkeys(fields)],
             message_zh="请求中含有控制字符（如 NUL），未保存任何数据",
         )

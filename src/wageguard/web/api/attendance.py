@@ -29,10 +29,10 @@ from wageguard.auth.models import User
 from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
-from wageguard.errors import Problem, ValidationFailed
 from wageguard.events import announce_import
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
+from wageguard.validation.schema import schema_rejected
 from wageguard.web.deps import (
     current_principal,
     get_database,
@@ -62,19 +62,7 @@ async def attendance_batch_body(request: Request) -> WorkerAttendanceIn:
     try:
         return WorkerAttendanceIn.model_validate_json(await request.body())
     except PydanticValidationError as exc:
-        problems = [
-            Problem(
-                field=".".join(str(part) for part in err["loc"]) or "body",
-                code=str(err["type"]),
-                message_zh="格式错误：" + err["msg"],
-                message_en=err["msg"],
-                row=next((part + 1 for part in err["loc"] if isinstance(part, int)), None),
-            )
-            for err in exc.errors()[:100]
-        ]
-        raise ValidationFailed(
-            "WorkerAttendance body rejected", problems, message_zh="考勤数据格式错误"
-        ) from exc
+        raise schema_rejected(exc, what_zh="考勤数据", what_en="WorkerAttendance batch") from None
 
 
 BATCH_BODY = {

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from wageguard.payroll.schemas import (
     DepositIn,
     InflowIn,
     MovementIn,
-    PayrollIn,
+    PayrollsIn,
     TermsIn,
 )
 from wageguard.registry.choices import Role
@@ -139,10 +139,10 @@ def move_deposit(deposit_id: RowId, body: MovementIn, principal: Writer, db: Db)
 
 @router.post("/payrolls", status_code=201)
 def submit_payrolls(
-    body: list[PayrollIn] | PayrollIn, principal: Writer, db: Db, protector: Keys
+    sheets: Annotated[PayrollsIn, Body()], principal: Writer, db: Db, protector: Keys
 ) -> list[dict[str, Any]]:
-    """Pay sheets in the national ``Payroll`` shape (one object or a list); all stored or none."""
-    sheets = body if isinstance(body, list) else [body]
+    """Pay sheets in the national ``Payroll`` shape (one object or a list); all stored or none. A refused
+    body answers 422 with rows ``sheet.line`` (``1.2``: sheet 1, line 2), field and reason in zh/en."""
     with db.transaction() as session:
         stored = submit_pay_sheets(
             session=session,
@@ -165,8 +165,9 @@ def import_payrolls(
     settings: AppSettings,
     encoding: Annotated[str | None, Form(max_length=40)] = None,
 ) -> list[dict[str, Any]]:
-    """Pay sheets from a CSV/XLSX upload (national column names); form field ``encoding`` names a CSV
-    encoding detection cannot tell (``gb18030``, ``big5``, ``utf-16`` ...); rejected: 422 with the report."""
+    """Pay sheets from a JSON, CSV or XLSX upload (national field names; the format is told by the content);
+    form field ``encoding`` names a CSV encoding detection cannot tell (``gb18030``, ``big5``, ``utf-16``
+    ...); rejected: 422 with the report."""
     with _saved(file, settings) as path:
         return import_payroll_file(
             db=db,
