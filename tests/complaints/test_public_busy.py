@@ -1,6 +1,8 @@
 """A complaint sent while another connection holds the lock its write needs (an import committing on
-SQLite; a table lock on PostgreSQL) is answered at once with a clear "busy, try again" (503, Retry-After),
-the form kept as typed; nothing of it is stored, and sending the same form again afterwards files it once."""
+SQLite; a table lock on PostgreSQL) is taken into the durable complaint intake: the worker gets their
+tracking code once it is on disk (sealed), and it is filed under that code once the lock is free. Only when
+the intake cannot take it either is the worker told "busy, try again" (503, Retry-After), the form kept as
+typed and nothing stored; sending the same form again files it once."""
 
 from __future__ import annotations
 
@@ -16,11 +18,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from tests.complaints.conftest import FormClient, SiteProject, token, tracking_code, valid_form
 
+from wageguard.complaints.drainer import ComplaintDrainer
+from wageguard.complaints.intake import ComplaintIntake
 from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 from wageguard.complaints.schemas import parse_complaint_form
-from wageguard.complaints.service import submit_complaint
+from wageguard.complaints.service import drain_complaints, submit_complaint
 from wageguard.db import Database
-from wageguard.errors import Busy
+from wageguard.errors import Busy, ValidationFailed
+from wageguard.web.public import complaint_intake_of
 
 WAIT_S = 20  # bound on every wait; before, a submission waited 30 s for SQLite's lock (PostgreSQL: for ever)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -75,9 +80,52 @@ def stored(db: Database) -> tuple[int, int, int]:
         )
 
 
-def test_a_complaint_sent_during_a_held_lock_is_told_busy_and_filed_once_when_sent_again(
-    client: TestClient, form_client: FormClient, site: SiteProject, db: Database
+def _intake_bytes(app: Any) -> bytes:
+    path = complaint_intake_of(app).path
+    return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
+def test_a_complaint_sent_during_a_held_lock_gets_its_receipt_once_durable_and_is_filed_after(
+    client: TestClient, app: Any, form_client: FormClient, site: SiteProject, db: Database, protector: Any,
+    settings: Any,
+) -> None:  # fmt: skip
+    path = f"/c/{site.code}"
+    tokens = form_client.open(path)
+    form = valid_form(name="赵铁柱", phone="13987654321")
+    photos = [("slip.png", PNG, "image/png")]
+    with complaint_writes_locked(db):
+        sent = answered(lambda: form_client.submit(path, form, tokens=tokens, photos=photos))
+        assert sent.status_code == 200, sent.text[:500]
+        code = tracking_code(sent.text)
+        # Durable before the receipt: a fresh reader of the intake file sees it; the database has nothing.
+        assert ComplaintIntake(complaint_intake_of(app).path).pending() == 1
+        assert stored(db) == (0, 0, 0)
+        # Sealed at rest: nothing the worker typed is in the file in clear.
+        raw = _intake_bytes(app)
+        for clear in ("赵铁柱".encode(), b"13987654321", form["id_number"].encode(), PNG):
+            assert clear not in raw
+        # A resend (the worker pressed again) is the same complaint.
+        again = answered(lambda: form_client.submit(path, form, tokens=tokens, photos=photos))
+        assert tracking_code(again.text) == code
+        assert ComplaintIntake(complaint_intake_of(app).path).pending() == 1
+
+    csrf = client.get("/c/status").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    status = client.post("/c/status", data={"csrf": csrf, "code": code, "phone": "13987654321"})
+    assert status.status_code == 200 and code in status.text  # received, still waiting to be filed
+    report = drain_complaints(db=db, protector=protector, settings=settings, intake=complaint_intake_of(app))
+    assert (report.filed, report.failed) == (1, 0)
+    assert stored(db) == (1, 1, 1)
+    with db.sessions() as s:
+        assert s.scalar(select(Complaint.tracking_code)) == code
+    assert complaint_intake_of(app).pending() == 0
+    assert tracking_code(form_client.submit(path, form, tokens=tokens, photos=photos).text) == code
+    assert stored(db) == (1, 1, 1)
+
+
+def test_when_the_intake_cannot_take_it_either_the_worker_is_told_busy(
+    client: TestClient, app: Any, form_client: FormClient, site: SiteProject, db: Database, tmp_path: Any
 ) -> None:
+    app.state.complaint_intake = ComplaintIntake(tmp_path)  # a folder: the intake file cannot be opened
     path = f"/c/{site.code}"
     tokens = form_client.open(path)
     form = valid_form(name="赵铁柱")
@@ -89,17 +137,14 @@ def test_a_complaint_sent_during_a_held_lock_is_told_busy_and_filed_once_when_se
         assert "系统繁忙，请稍后再试" in busy.text and "投诉尚未提交" in busy.text
         assert "照片需重新选择" in busy.text
         assert 'value="赵铁柱"' in busy.text and f'name="idem" value="{tokens[1]}"' in busy.text
-        assert stored(db) == (0, 0, 0)
         english = answered(lambda: client.post(f"{path}?lang=en", data={**form, **_fields(tokens)}))
         assert english.status_code == 503 and "Busy, try again" in english.text
-        assert english.headers["Retry-After"] == "30"
         assert stored(db) == (0, 0, 0)
-
     sent = form_client.submit(path, form, tokens=tokens, photos=photos)
     assert sent.status_code == 200, sent.text[:500]
-    code = tracking_code(sent.text)
-    again = form_client.submit(path, form, tokens=tokens, photos=photos)
-    assert tracking_code(again.text) == code
+    assert tracking_code(form_client.submit(path, form, tokens=tokens, photos=photos).text) == tracking_code(
+        sent.text
+    )
     assert stored(db) == (1, 1, 1)
 
 
@@ -147,3 +192,43 @@ def test_the_service_says_busy_within_its_bound_and_a_filed_form_still_gets_its_
         assert stored(db) == (1, 0, 1)
     assert submit(new_token).created
     assert stored(db) == (2, 0, 2)
+
+
+def test_the_service_queues_into_the_intake_and_the_drainer_files_it(
+    db: Database, protector: Any, settings: Any, site: SiteProject, tmp_path: Any
+) -> None:
+    form, problems = parse_complaint_form(valid_form(), today=date(2026, 9, 29), need_region=False)
+    assert form is not None, problems
+    intake = ComplaintIntake(tmp_path / "intake" / "complaints.db")
+
+    def submit(idem: str) -> Any:
+        return submit_complaint(
+            db=db, protector=protector, settings=settings, form=form, photos=[], idem_token=idem,
+            project_code=site.code, intake=intake,
+        )  # fmt: skip
+
+    drainer = ComplaintDrainer(db=db, protector=protector, settings=settings, intake=intake, idle_s=600)
+    tokens = [token() for _ in range(4)]
+    with complaint_writes_locked(db):
+        receipts = [answered(lambda idem=idem: submit(idem)) for idem in tokens[:3]]
+        assert all(r.queued and r.created for r in receipts)
+        # The phone's daily limit (3) holds while they wait: counted from the intake.
+        try:
+            answered(lambda: submit(tokens[3]))
+        except ValidationFailed as exc:
+            assert exc.problems[0].field == "phone"
+        else:
+            raise AssertionError("a fourth complaint from one phone was queued")
+        assert intake.pending() == 3 and stored(db) == (0, 0, 0)
+        drainer.start()  # it tries while the lock is held, and keeps the entries
+    try:
+        intake.arrived.set()  # the lock is free: wake it (as a new complaint would)
+        assert drainer.wait_idle(WAIT_S)
+    finally:
+        drainer.stop()
+    assert stored(db) == (3, 0, 3) and intake.pending() == 0
+    with db.sessions() as s:
+        assert sorted(s.scalars(select(Complaint.tracking_code))) == sorted(r.tracking_code for r in receipts)
+    assert submit(tokens[0]) == replace(
+        receipts[0], created=False, queued=False, complaint_id=submit(tokens[0]).complaint_id
+    )

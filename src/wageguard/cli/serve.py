@@ -82,9 +82,12 @@ def serve(
     private_dir(s.var_dir)  # keys, uploads and demo files: readable by the service's user only
     from wageguard.attendance.intake import IntakeDrainer
     from wageguard.attendance.live import start_live_gates
+    from wageguard.complaints.drainer import ComplaintDrainer
     from wageguard.monitoring.scheduler import start_scheduler
     from wageguard.web.app import create_app
+    from wageguard.web.deps import counter_store_of
     from wageguard.web.iclock import intake_of, options_of
+    from wageguard.web.public import complaint_intake_of
 
     web = create_app(s)
     if s.environment == "production":
@@ -92,6 +95,14 @@ def serve(
     start_scheduler(web.state.db, s)
     # Device calls are acknowledged once durable in the intake; this thread stores them (see intake.py).
     drainer = IntakeDrainer(db=web.state.db, intake=intake_of(web), options=options_of(web)).start()
+    # Complaints the database could not take at once (an import held the lock) wait durably; this files them.
+    complaints = ComplaintDrainer(
+        db=web.state.db,
+        protector=web.state.protector,
+        settings=s,
+        intake=complaint_intake_of(web),
+        counters=counter_store_of(web),
+    ).start()
     bind_host, bind_port = host or s.host, port or s.port
     gates = start_live_gates(
         db=web.state.db,
@@ -107,4 +118,5 @@ def serve(
         if gates is not None:
             gates.stop()
         drainer.stop()
+        complaints.stop()
         web.state.db.dispose()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from wageguard.auth.models import User
 from wageguard.auth.scope import Principal, region_prefix
 from wageguard.complaints.choices import FINISH_CLOCK_STATES, OUTCOME_LABELS, STATE_LABELS, CaseState, Overdue
+from wageguard.complaints.intake import ComplaintIntake
 from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 from wageguard.complaints.schemas import CaseEventOut, CaseListOut, CaseOut
 from wageguard.config import Settings
@@ -21,7 +22,7 @@ from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, Region
 from wageguard.security.crypto import Protector
 from wageguard.validation import Invalid, parse_mobile
-from wageguard.workdays import WorkingCalendar
+from wageguard.workdays import WorkingCalendar, china_today
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,23 @@ def public_status(
         updated_date=(c.updated_at or c.received_at).date(),
         outcome=c.outcome,
     )
+
+
+def queued_status(
+    intake: ComplaintIntake, protector: Protector, *, tracking_code: str, phone: str
+) -> PublicStatus | None:
+    """The state of a complaint still waiting in the intake (received, not yet filed): code AND phone must
+    match, as for ``public_status``."""
+    found = intake.lookup(tracking_code.strip().upper())
+    try:
+        typed = parse_mobile(phone)
+    except Invalid:
+        typed = phone.strip()
+    if found is None or not hmac.compare_digest(found[0], protector.blind_index(typed)):
+        return None
+    received = china_today(found[1])
+    state = CaseState.RECEIVED.value
+    return PublicStatus(tracking_code.strip().upper(), state, STATE_LABELS[state], None, received, received)
 
 
 def complaints_for_project_in_window(

@@ -10,11 +10,15 @@ transaction that stores the complaint (so an alert it raises commits or rolls ba
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import json
+import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
@@ -28,6 +32,7 @@ from wageguard.auth.policy import check_region_write, check_superior_approval
 from wageguard.auth.scope import Principal
 from wageguard.calendar_models import CalendarOverride
 from wageguard.complaints.choices import PHOTO_TYPES, TRANSITIONS, CaseAction, CaseState, Outcome
+from wageguard.complaints.intake import ComplaintIntake
 from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 from wageguard.complaints.queries import case_photo
 from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
@@ -39,6 +44,7 @@ from wageguard.security.counters import CounterStore, DatabaseCounterStore
 from wageguard.security.crypto import Protector, mask, mask_phone
 from wageguard.workdays import WorkingCalendar, china_today, load_calendar
 
+log = logging.getLogger("wageguard.complaints")
 ComplaintHook = Callable[[Session, Complaint], None]
 _HOOKS: list[ComplaintHook] = []
 _SQLITE_WRITE_LOCKS: WeakKeyDictionary[Database, threading.Lock] = WeakKeyDictionary()
@@ -73,7 +79,8 @@ class Receipt:
 
     tracking_code: str
     created: bool
-    complaint_id: int
+    complaint_id: int  # 0 while the complaint waits in the intake (``queued``)
+    queued: bool = False  # durable in the intake, filed once the database's lock is free
 
 
 def new_tracking_code() -> str:
@@ -149,17 +156,21 @@ def _check_phone_rate(
     phone = counters.hit(f"complaint-phone:{phone_bidx[:64]}", window=day, now=now)
     if phone.count > settings.complaint_rate_per_phone_per_day:
         counters.clear(form_key)
-        raise ValidationFailed(
-            "too many complaints from this phone",
-            [
-                Problem(
-                    "phone",
-                    "rate_limited",
-                    "该手机号今日提交次数过多，请明天再试或拨打12333",
-                    "Too many complaints from this number today; try tomorrow or call 12333",
-                )
-            ],
-        )
+        raise _too_many_from_phone()
+
+
+def _too_many_from_phone() -> ValidationFailed:
+    return ValidationFailed(
+        "too many complaints from this phone",
+        [
+            Problem(
+                "phone",
+                "rate_limited",
+                "该手机号今日提交次数过多，请明天再试或拨打12333",
+                "Too many complaints from this number today; try tomorrow or call 12333",
+            )
+        ],
+    )
 
 
 def _build(form: ComplaintIn, protector: Protector, *, idem_token: str, source: str) -> Complaint:
@@ -256,11 +267,17 @@ def submit_complaint(
     source: str = "web",
     now: datetime | None = None,
     counters: CounterStore | None = None,
+    intake: ComplaintIntake | None = None,
+    client_key: str = "",
 ) -> Receipt:
     """File a complaint once: a resend with the same form token returns the first receipt (and is not
-    counted against the phone's limit). ``counters`` defaults to the database's counter store. Raises
-    ``Busy`` (nothing stored; the same form may be sent again) when the write cannot be made within
-    ``WRITE_WAIT_MS``."""
+    counted against the phone's limit). ``counters`` defaults to the database's counter store.
+
+    When the write cannot be made within ``WRITE_WAIT_MS`` (another writer holds the lock) the complaint goes
+    into ``intake`` (durable, sealed; ``drain_complaints`` files it later under the same tracking code) and
+    the receipt says ``queued``; without an intake, or when the intake cannot take it either, ``Busy``
+    (nothing stored; the same form may be sent again). ``client_key`` (an HMAC of the client address) lets
+    the intake count the address's complaints while they wait."""
     if not TOKEN_RE.match(idem_token):
         raise ValidationFailed(
             "bad form token",
@@ -277,13 +294,40 @@ def submit_complaint(
     with db.sessions() as session:
         if (done := _existing(session, idem_token, phone_bidx)) is not None:
             return done
+    if intake is not None and (waiting := _waiting(intake, idem_token, phone_bidx)) is not None:
+        return waiting
     counters = counters or DatabaseCounterStore(db)
-    if isinstance(counters, DatabaseCounterStore):  # counting writes too: Busy at once, not after 30 s
-        check_accepting(db=db)
+    counted = False
     try:
-        _check_phone_rate(counters, idem_token, phone_bidx, settings, now)
-    except OperationalError as exc:  # the database's counters behind a lock taken since check_accepting
-        raise Busy("counters busy", retry_after_s=RETRY_AFTER_S) from exc
+        if isinstance(counters, DatabaseCounterStore):  # counting writes too: Busy at once, not after 30 s
+            check_accepting(db=db)
+        try:
+            _check_phone_rate(counters, idem_token, phone_bidx, settings, now)
+        except OperationalError as exc:  # the database's counters behind a lock taken since the check
+            raise Busy("counters busy", retry_after_s=RETRY_AFTER_S) from exc
+        counted = True
+        return _file(db, protector, settings, form, photos, idem_token, project_code, source, now)
+    except Busy:
+        if intake is None:
+            raise
+    queued = _Queued(form, photos, idem_token, project_code, source, now, phone_bidx, client_key)
+    return _accept_into_intake(db, protector, settings, counters, intake, queued, counted=counted)
+
+
+def _file(
+    db: Database,
+    protector: Protector,
+    settings: Settings,
+    form: ComplaintIn,
+    photos: list[PhotoIn],
+    idem_token: str,
+    project_code: str | None,
+    source: str,
+    now: datetime,
+    tracking_code: str | None = None,
+) -> Receipt:
+    """Store the complaint in one bounded write (``Busy`` past ``WRITE_WAIT_MS``)."""
+    phone_bidx = protector.blind_index(form.phone)
     for _attempt in range(3):
         try:
             with _write_lock(db), _bounded_write(db) as session:
@@ -291,6 +335,8 @@ def submit_complaint(
                     return done
                 project_id, region_code = _route(session, project_code, form.region_code)
                 c = _build(form, protector, idem_token=idem_token, source=source)
+                if tracking_code is not None:
+                    c.tracking_code = tracking_code
                 c.project_id, c.region_code = project_id, region_code
                 c = _store(session, c, photos, settings, now, protector)
                 receipt = Receipt(c.tracking_code, True, c.id)
@@ -298,6 +344,156 @@ def submit_complaint(
         except IntegrityError:
             continue  # a concurrent resend won, or (rarely) a tracking-code collision: look again
     raise Conflict("could not store the complaint", message_zh="提交失败，请稍后重试")
+
+
+@dataclass(frozen=True)
+class _Queued:
+    form: ComplaintIn
+    photos: list[PhotoIn]
+    idem_token: str
+    project_code: str | None
+    source: str
+    received_at: datetime
+    phone_bidx: str
+    client_key: str
+
+
+def _waiting(intake: ComplaintIntake, idem_token: str, phone_bidx: str) -> Receipt | None:
+    """The receipt of this form's complaint while it waits in the intake (a resend)."""
+    try:
+        found = intake.find(idem_token)
+    except Busy:  # unreadable now: file it directly (a drain finds it filed by its form token)
+        return None
+    if found is None:
+        return None
+    if not hmac.compare_digest(found[1], phone_bidx):
+        raise Conflict("form token already used", message_zh="表单已提交过，请重新打开投诉页面")
+    return Receipt(found[0], False, 0, queued=True)
+
+
+def _seal(protector: Protector, q: _Queued) -> bytes:
+    f = q.form
+    body = {
+        "form": {
+            **{k: getattr(f, k) for k in _TEXT_FIELDS},
+            "work_start": f.work_start.isoformat(),
+            "work_end": f.work_end.isoformat() if f.work_end else None,
+            "months_owed": f.months_owed,
+            "amount_owed_fen": f.amount_owed_fen,
+            "workers_affected": f.workers_affected,
+        },
+        "photos": [[p.filename, p.content_type, base64.b64encode(p.data).decode()] for p in q.photos],
+        "project_code": q.project_code,
+        "source": q.source,
+    }
+    return protector.encrypt_bytes(json.dumps(body, ensure_ascii=False).encode())
+
+
+_TEXT_FIELDS = ("name", "id_number", "phone", "bank_card", "employer", "description", "region_code")
+
+
+def _unseal(protector: Protector, sealed: bytes) -> tuple[ComplaintIn, list[PhotoIn], str | None, str]:
+    body = json.loads(protector.decrypt_bytes(sealed))
+    f = body["form"]
+    form = ComplaintIn(
+        **{k: f[k] for k in _TEXT_FIELDS},
+        work_start=date.fromisoformat(f["work_start"]),
+        work_end=date.fromisoformat(f["work_end"]) if f["work_end"] else None,
+        months_owed=int(f["months_owed"]),
+        amount_owed_fen=int(f["amount_owed_fen"]),
+        workers_affected=int(f["workers_affected"]),
+    )
+    photos = [PhotoIn(name, ctype, base64.b64decode(data)) for name, ctype, data in body["photos"]]
+    return form, photos, body["project_code"], str(body["source"])
+
+
+def _accept_into_intake(
+    db: Database,
+    protector: Protector,
+    settings: Settings,
+    counters: CounterStore,
+    intake: ComplaintIntake,
+    q: _Queued,
+    *,
+    counted: bool,
+) -> Receipt:
+    """Check what can be checked with reads (the project or county; the phone's limit from the counters as
+    they stand plus what waits in the intake), then write the complaint durably into the intake."""
+    with db.sessions() as session:
+        _route(session, q.project_code, q.form.region_code)
+    if not counted:
+        day_ago = q.received_at - timedelta(days=1)
+        seen = counters.peek(f"complaint-phone:{q.phone_bidx[:64]}", now=q.received_at)
+        waiting = intake.count_since(since=day_ago, phone_bidx=q.phone_bidx)
+        if (seen.count if seen else 0) + waiting >= settings.complaint_rate_per_phone_per_day:
+            raise _too_many_from_phone()
+    code = intake.accept(
+        received_at=q.received_at,
+        tracking_code=new_tracking_code(),
+        idem_token=q.idem_token,
+        phone_bidx=q.phone_bidx,
+        client_key=q.client_key,
+        sealed=_seal(protector, q),
+    )
+    return Receipt(code, True, 0, queued=True)
+
+
+@dataclass
+class ComplaintDrain:
+    """One drain: complaints filed, entries kept aside (failed this time)."""
+
+    filed: int = 0
+    failed: int = 0
+
+
+def drain_complaints(
+    *,
+    db: Database,
+    protector: Protector,
+    settings: Settings,
+    intake: ComplaintIntake,
+    counters: CounterStore | None = None,
+    batch: int = 100,
+) -> ComplaintDrain:
+    """File every complaint waiting in the intake, oldest first, each under the tracking code its worker was
+    given and at the time it arrived; a form already filed (a crash between filing and deleting) is only
+    deleted. Each is counted against its phone's limit once filed. Raises ``Busy`` while the database stays
+    locked (the entries stay for the next drain); an entry that cannot be filed is kept aside."""
+    report = ComplaintDrain()
+    counters = counters or DatabaseCounterStore(db)
+    failed: set[int] = set()
+    while entries := [e for e in intake.take(batch + len(failed)) if e.id not in failed]:
+        for entry in entries:
+            try:
+                form, photos, project_code, source = _unseal(protector, entry.sealed)
+                with _write_lock(db), db.transaction() as session:
+                    _write_first(session)
+                    if _existing(session, entry.idem_token, entry.phone_bidx) is None:
+                        project_id, region_code = _route(session, project_code, form.region_code)
+                        c = _build(form, protector, idem_token=entry.idem_token, source=source)
+                        c.tracking_code = entry.tracking_code
+                        c.project_id, c.region_code = project_id, region_code
+                        _store(session, c, photos, settings, entry.received_at, protector)
+            except OperationalError as exc:
+                raise Busy("database busy", retry_after_s=RETRY_AFTER_S) from exc
+            except Exception as exc:  # kept aside with its reason: the worker holds a receipt, never drop
+                log.exception("complaint intake entry %d not filed", entry.id)
+                permanent = isinstance(exc, NotFound | ValidationFailed | ValueError | KeyError)
+                intake.fail(entry.id, f"{type(exc).__name__}: {exc}", permanent=permanent)
+                failed.add(entry.id)
+                report.failed += 1
+                continue
+            intake.done(entry.id)
+            report.filed += 1
+            with suppress(Exception):  # best effort: the limit also counted it while it waited
+                _check_phone_rate(counters, entry.idem_token, entry.phone_bidx, settings, entry.received_at)
+    return report
+
+
+def _write_first(session: Session) -> None:
+    """On SQLite take the write lock before reading, so a drain queues for it (up to ``busy_timeout``)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _load_case(session: Session, principal: Principal, case_id: int) -> Complaint:

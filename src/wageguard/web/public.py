@@ -9,7 +9,10 @@ number, and shows only the state.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -25,9 +28,10 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wageguard.auth.scope import Principal
+from wageguard.complaints.intake import ComplaintIntake
 from wageguard.complaints.noticeboard import notice_board_pdf
 from wageguard.complaints.qr import complaint_url, qr_png, qr_svg
-from wageguard.complaints.queries import PublicProject, counties, public_project, public_status
+from wageguard.complaints.queries import PublicProject, counties, public_project, public_status, queued_status
 from wageguard.complaints.ratelimit import RateLimiter
 from wageguard.complaints.schemas import FORM_FIELDS, PhotoIn, parse_complaint_form
 from wageguard.complaints.service import (
@@ -114,6 +118,39 @@ def _busy(response: Response, busy: Busy) -> Response:
     """A "busy, try again" answer: 503 with ``Retry-After``."""
     response.headers["Retry-After"] = str(busy.retry_after_s)
     return response
+
+
+_INTAKE_LOCK = threading.Lock()
+
+
+def complaint_intake_of(app: Any) -> ComplaintIntake:
+    """The app's durable complaint intake (``<var_dir>/intake/complaints.db``), made on first use."""
+    intake: ComplaintIntake | None = getattr(app.state, "complaint_intake", None)
+    if intake is None:
+        with _INTAKE_LOCK:
+            intake = getattr(app.state, "complaint_intake", None)
+            if intake is None:
+                intake = ComplaintIntake(app.state.settings.var_dir / "intake" / "complaints.db")
+                app.state.complaint_intake = intake
+    return intake
+
+
+def _client_key(request: Request) -> str:
+    """A keyed HMAC of the client address (the intake counts an address's complaints under it)."""
+    settings: Settings = request.app.state.settings
+    address = client_address(request, settings)
+    return hmac.new(settings.index_key_bytes, f"complaint\0{address}".encode(), hashlib.sha256).hexdigest()[
+        :40
+    ]
+
+
+async def _within_intake_limit(request: Request) -> bool:
+    """The address's hourly limit while its counters cannot be written: what waits in the intake."""
+    settings: Settings = request.app.state.settings
+    since = get_clock(request)() - timedelta(hours=1)
+    intake, key = complaint_intake_of(request.app), _client_key(request)
+    waiting = await run_in_threadpool(lambda: intake.count_since(since=since, client_key=key))
+    return waiting < settings.complaint_rate_per_ip_per_hour
 
 
 def _t(request: Request, key: str, **values: Any) -> str:
@@ -217,7 +254,11 @@ async def status_lookup(
 
     def lookup() -> Any:
         with db.sessions() as session:
-            return public_status(session, protector, tracking_code=code, phone=phone)
+            found = public_status(session, protector, tracking_code=code, phone=phone)
+        if found is None:  # not filed yet: it may be waiting in the intake
+            intake = complaint_intake_of(request.app)
+            found = queued_status(intake, protector, tracking_code=code, phone=phone)
+        return found
 
     context["status"] = await run_in_threadpool(lookup)
     if context["status"] is None:
@@ -294,8 +335,11 @@ async def _handle(
     state.had_photos = bool(photos)
     try:
         within = await _within_ip_limit(request, "submit", writes=True)
-    except Busy as busy:
-        return await _busy_form(request, db, project, state, busy)
+    except Busy:  # the database cannot count it now: the complaint will wait in the intake
+        try:
+            within = await _within_intake_limit(request)
+        except Busy as busy:
+            return await _busy_form(request, db, project, state, busy)
     if not within:
         state.banner = translate(lang, "public.too_often")
         return await _form_page_async(request, db, project, state, 429)
@@ -304,6 +348,7 @@ async def _handle(
     if data is None or problems:
         state.add(problems, lang)
         return await _form_page_async(request, db, project, state, 422)
+    intake, client_key = complaint_intake_of(request.app), _client_key(request)
     try:
         receipt: Receipt = await run_in_threadpool(
             lambda: submit_complaint(
@@ -315,6 +360,8 @@ async def _handle(
                 idem_token=state.idem,
                 project_code=project_code,
                 counters=counter_store_of(request.app),
+                intake=intake,
+                client_key=client_key,
             )
         )
     except ValidationFailed as exc:
