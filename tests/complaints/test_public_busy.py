@@ -100,6 +100,8 @@ def test_a_complaint_sent_during_a_held_lock_gets_its_receipt_once_durable_and_i
         # Durable before the receipt: a fresh reader of the intake file sees it; the database has nothing.
         assert ComplaintIntake(complaint_intake_of(app).path).pending() == 1
         assert stored(db) == (0, 0, 0)
+        health = answered(lambda: client.get("/healthz")).json()
+        assert health["status"] == "ok" and health["complaints"] == {"pending": 1, "stuck": 0}
         # Sealed at rest: nothing the worker typed is in the file in clear.
         raw = _intake_bytes(app)
         for clear in ("赵铁柱".encode(), b"13987654321", form["id_number"].encode(), PNG):
