@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -234,3 +234,30 @@ def test_the_service_queues_into_the_intake_and_the_drainer_files_it(
     assert submit(tokens[0]) == replace(
         receipts[0], created=False, queued=False, complaint_id=submit(tokens[0]).complaint_id
     )
+
+
+def test_an_entry_that_cannot_be_filed_is_kept_aside_and_the_rest_are_filed(
+    db: Database, protector: Any, settings: Any, site: SiteProject, tmp_path: Any
+) -> None:
+    form, problems = parse_complaint_form(valid_form(), today=date(2026, 9, 29), need_region=False)
+    assert form is not None, problems
+    intake = ComplaintIntake(tmp_path / "complaints.db")
+    at = datetime(2026, 9, 29, 2, 0)
+    intake.accept(
+        received_at=at, tracking_code="TS2222222222", idem_token=token(), phone_bidx="x", client_key="y",
+        sealed=b"not sealed with this key",
+    )  # fmt: skip
+
+    def submit() -> Any:
+        return submit_complaint(
+            db=db, protector=protector, settings=settings, form=form, photos=[], idem_token=token(),
+            project_code=site.code, intake=intake,
+        )  # fmt: skip
+
+    with complaint_writes_locked(db):
+        queued = answered(submit)
+    report = drain_complaints(db=db, protector=protector, settings=settings, intake=intake)
+    assert (report.filed, report.failed) == (1, 1)
+    assert (intake.pending(), intake.stuck()) == (0, 1)  # kept, with its error, for an operator
+    with db.sessions() as s:
+        assert list(s.scalars(select(Complaint.tracking_code))) == [queued.tracking_code]

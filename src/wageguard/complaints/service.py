@@ -466,6 +466,13 @@ def drain_complaints(
         for entry in entries:
             try:
                 form, photos, project_code, source = _unseal(protector, entry.sealed)
+            except Exception as exc:  # not sealed with this key, or damaged: no later attempt can help
+                log.error("complaint intake entry %d cannot be unsealed: %s", entry.id, type(exc).__name__)
+                intake.fail(entry.id, f"unreadable entry: {type(exc).__name__}", permanent=True)
+                failed.add(entry.id)
+                report.failed += 1
+                continue
+            try:
                 with _write_lock(db), db.transaction() as session:
                     _write_first(session)
                     if _existing(session, entry.idem_token, entry.phone_bidx) is None:
@@ -478,7 +485,7 @@ def drain_complaints(
                 raise Busy("database busy", retry_after_s=RETRY_AFTER_S) from exc
             except Exception as exc:  # kept aside with its reason: the worker holds a receipt, never drop
                 log.exception("complaint intake entry %d not filed", entry.id)
-                permanent = isinstance(exc, NotFound | ValidationFailed | ValueError | KeyError)
+                permanent = isinstance(exc, NotFound | ValidationFailed)
                 intake.fail(entry.id, f"{type(exc).__name__}: {exc}", permanent=permanent)
                 failed.add(entry.id)
                 report.failed += 1
