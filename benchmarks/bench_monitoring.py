@@ -9,7 +9,9 @@ statements over a number sequence, straight into the registry, attendance (``wor
 (``pay_sheets``, ``pay_sheet_lines``, ``bank_payments``, ``wage_accounts``, ``labour_cost_inflows``)
 tables — not through the import paths, whose own benchmarks exist: only the engine is measured here.
 Personal numbers are dummy bytes. Faults are planted in fixed fractions (unpaid, underpaid, paid to
-another card) so that about 20,000 alerts are written. The measured run happens in a fresh child process
+another card) so that about 20,000 alerts are written. A gate per project with a ``gate_days`` row for each
+day from 1 August to 24 October (680,000 rows; every 40th gate silent for a working week in September)
+gives W16 its province-sized input. The measured run happens in a fresh child process
 (its peak RSS is the engine's alone); on PostgreSQL a throw-away database is created on that server and
 dropped afterwards.
 """
@@ -36,12 +38,20 @@ from wageguard.db import scratch_database
 MONTH, AS_OF = date(2026, 9, 1), date(2026, 10, 25)
 PERIOD = "2026-09"
 NET, GROSS = 600_000, 650_000
+GATE_FIRST, GATE_DAYS = "2026-08-01", 85  # a gate day per project from 1 August to 24 October
 
 
 def _pad(dialect: str, expr: str, width: int) -> str:
     if dialect == "sqlite":
         return f"printf('%0{width}d', {expr})"
     return f"lpad(({expr})::text, {width}, '0')"
+
+
+def _day(dialect: str, offset: str) -> str:
+    """SQL for the date ``offset`` days after the first gate day."""
+    if dialect == "sqlite":
+        return f"date('{GATE_FIRST}', '+' || ({offset}) || ' days')"
+    return f"(DATE '{GATE_FIRST}' + ({offset}))"
 
 
 def _blob(dialect: str) -> str:
@@ -86,6 +96,8 @@ def statements(dialect: str, projects: int, workers: int, counties: int) -> list
     under = f"(({pj}) % 20 = 5 AND {seat} % 10 = 0)"
     other = f"(({pj}) % 50 = 7 AND {seat} % 25 = 0)"
     p_only, w_only = f"WHERE s.i <= {projects}", f"WHERE s.i <= {workers}"
+    # every 40th project's gate is silent Monday 14 to Friday 18 September (W16)
+    gap = f"(s.i % 40 = 0 AND {_day(dialect, 'd.i - 1')} BETWEEN '2026-09-14' AND '2026-09-18')"
     return [
         (
             "enterprises",
@@ -161,6 +173,19 @@ def statements(dialect: str, projects: int, workers: int, counties: int) -> list
             f"CASE WHEN {under} THEN {NET - 50_000} ELSE {NET} END, '2026-10-12', 'success', '{PERIOD}', "
             f"'sheet', CASE WHEN {other} THEN 'other_card' ELSE 'matched' END, s.i, {now} "
             f"FROM bench_seq s {wcounty} {w_only} AND NOT {unpaid}",
+        ),
+        (
+            "devices",
+            "INSERT INTO devices (id, vendor, serial, project_id, region_code, gate, default_direction, tz, "
+            "secret_hash, active, att_stamp, op_stamp, created_at) "
+            f"SELECT s.i, 'zkteco', 'ZK' || {pad('s.i', 6)}, s.i, c.code, '大门', '01', 'Asia/Shanghai', "
+            f"'x', TRUE, 0, 0, {now} FROM bench_seq s {county} {p_only}",
+        ),
+        (
+            "gate_days",
+            "INSERT INTO gate_days (project_id, source, channel, work_date, punches) "
+            f"SELECT s.i, 'ZK' || {pad('s.i', 6)}, '', {_day(dialect, 'd.i - 1')}, 2 * {workers // projects} "
+            f"FROM bench_seq s JOIN bench_seq d ON d.i <= {GATE_DAYS} {p_only} AND NOT {gap}",
         ),
     ]
 

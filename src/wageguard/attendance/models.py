@@ -170,7 +170,9 @@ class GateDay(Base):
     Rule W16 judges gates by these days."""
 
     __tablename__ = "gate_days"
-    __table_args__ = (Index("ix_gate_days_work_date", "work_date"),)
+    __table_args__ = (  # covering: the engine reads a date range over every gate (migration 0002d)
+        Index("ix_gate_days_work_date", "work_date", "project_id", "source", "channel", "punches"),
+    )
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
     source: Mapped[str] = mapped_column(String(80), primary_key=True)
     channel: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -154,10 +154,10 @@ def attach_gates(db: Database, facts: F.Facts, months: list[date]) -> F.Facts:
     to the day before ``as_of``, each gate's first punch day, and the months it judges."""
     start = min(months) - timedelta(days=W16.HISTORY_DAYS + 1)
     with reading(db.engine):
-        days = F.load_gate_days(db.engine, start, facts.as_of)
+        gate_months = F.load_gate_months(db.engine, start, facts.as_of)
         first = F.load_gate_first(db.engine, facts.as_of)
     return replace(
-        facts, gate_days=days, gate_first=first, gate_periods=W16.gate_periods(months, facts.as_of)
+        facts, gate_months=gate_months, gate_first=first, gate_periods=W16.gate_periods(months, facts.as_of)
     )
 
 

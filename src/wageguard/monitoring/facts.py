@@ -9,7 +9,7 @@ Each query aggregates in the database and returns one row per key; the worker-mo
 join of attendance, current pay-sheet lines and payments attributed to the month.
 
 **Event time.** A run as of D reads what had *happened* by D, whenever it arrived: punches by work day
-(attendance, unknown persons; W16's ``gate_days`` before D), payments and inflows by value date, accounts,
+(attendance, unknown persons; W16's gate days before D), payments and inflows by value date, accounts,
 agreements and deposits by their dates, contracts by start date, exits by exit date, complaints by the
 China date received. Pay sheets carry no event date: the current sheet for a month is that month's
 declaration. Arrival times (``created_at``, ``received_at``, a device's last contact) are never read.
@@ -100,11 +100,12 @@ DEVICE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "project_id": I64,
     "region_code": STR,
 }
-GATE_DAY_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+GATE_MONTH_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "project_id": I64,
     "source": STR,
     "channel": STR,
-    "work_date": DATE,
+    "month": STR,  # YYYY-MM
+    "day_mask": I64,  # bit d set: punches on day d of the month
     "punches": I64,
 }
 GATE_FIRST_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -188,7 +189,7 @@ class Facts:
     unknown_punches: pl.DataFrame = field(default_factory=lambda: empty(UNKNOWN_PUNCH_SCHEMA))
     open_arrears: pl.DataFrame = field(default_factory=lambda: empty(ARREARS_SCHEMA))
     complaints: pl.DataFrame = field(default_factory=lambda: empty(COMPLAINT_SCHEMA))
-    gate_days: pl.DataFrame = field(default_factory=lambda: empty(GATE_DAY_SCHEMA))
+    gate_months: pl.DataFrame = field(default_factory=lambda: empty(GATE_MONTH_SCHEMA))
     gate_first: pl.DataFrame = field(default_factory=lambda: empty(GATE_FIRST_SCHEMA))
     gate_periods: tuple[date, ...] = ()  # months W16 judges (first days); empty: ``month`` alone
 
@@ -208,7 +209,7 @@ class Facts:
             unknown_punches=conform(self.unknown_punches, UNKNOWN_PUNCH_SCHEMA),
             open_arrears=conform(self.open_arrears, ARREARS_SCHEMA),
             complaints=conform(self.complaints, COMPLAINT_SCHEMA),
-            gate_days=conform(self.gate_days, GATE_DAY_SCHEMA),
+            gate_months=conform(self.gate_months, GATE_MONTH_SCHEMA),
             gate_first=conform(self.gate_first, GATE_FIRST_SCHEMA),
         )
 
@@ -515,14 +516,22 @@ def load_devices(engine: Engine) -> pl.DataFrame:
     )
 
 
-def load_gate_days(engine: Engine, start: date, as_of: date) -> pl.DataFrame:
-    """Punches per (project, source, channel) and work day from ``start`` to the day before ``as_of``."""
+def load_gate_months(engine: Engine, start: date, as_of: date) -> pl.DataFrame:
+    """Per (project, source, channel) and month, from ``start`` to the day before ``as_of``: which days had
+    punches (a bit per day of the month) and how many punches (one row per gate-month, not per day)."""
+    if engine.dialect.name == "sqlite":
+        month, day = "substr(work_date, 1, 7)", "CAST(substr(work_date, 9, 2) AS INTEGER)"
+    else:
+        month, day = "to_char(work_date, 'YYYY-MM')", "CAST(EXTRACT(DAY FROM work_date) AS INTEGER)"
     return read_frame(
         engine,
         f"""
-        SELECT project_id, source, channel, {date_days(engine, "work_date")} AS work_date, punches
-        FROM gate_days WHERE work_date >= {_lit(start)} AND work_date < {_lit(as_of)}""",
-        GATE_DAY_SCHEMA,
+        SELECT project_id, source, channel, {month} AS month,
+               {as_bigint(engine, f"SUM(CAST(1 AS BIGINT) << {day})")} AS day_mask,
+               {as_bigint(engine, "SUM(punches)")} AS punches
+        FROM gate_days WHERE work_date >= {_lit(start)} AND work_date < {_lit(as_of)}
+        GROUP BY project_id, source, channel, {month}""",
+        GATE_MONTH_SCHEMA,
     )
 
 

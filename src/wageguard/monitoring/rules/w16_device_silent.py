@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
@@ -11,7 +11,7 @@ from wageguard.monitoring.choices import Level, SubjectType
 from wageguard.monitoring.rules import register
 from wageguard.monitoring.rules.base import Rule, RuleInput, findings
 
-HISTORY_DAYS = 30  # the gate's usual daily volume: its punch days in the 30 days before the silence
+HISTORY_DAYS = 30  # gate facts are read from this many days (and one) before the first judged month
 KEY = ["project_id", "source", "channel"]
 
 
@@ -38,6 +38,18 @@ def gate_rows(frame: pl.DataFrame, devices: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([own.select(cols), named.select(cols), unnamed.select(cols)])
 
 
+def punch_days(months: pl.DataFrame) -> pl.DataFrame:
+    """(device_id, day) for every day a gate-month's ``day_mask`` marks as having punches."""
+    first = (pl.col("month") + "-01").str.to_date("%Y-%m-%d")
+    bits = pl.DataFrame({"dom": list(range(1, 32)), "bit": [1 << d for d in range(1, 32)]}).cast(pl.Int64)
+    return (
+        months.select("device_id", first.alias("first"), "day_mask")
+        .join(bits, how="cross")
+        .filter((pl.col("day_mask") & pl.col("bit")) != 0)
+        .select("device_id", (pl.col("first") + pl.duration(days=pl.col("dom") - 1)).alias("day"))
+    )
+
+
 def judged_days(inp: RuleInput) -> pl.DataFrame:
     """The Chinese working days W16 judges: of its months (``gate_periods``, else the facts' month), those
     wholly before ``as_of``, with the month key as ``period``."""
@@ -56,8 +68,8 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     Its punches are counted by work day (event time), whenever they arrived, and only days wholly before
     ``as_of``; punches sent in the national WorkerAttendance batch count for the gate they name in
     ``channel`` (serial or gate name; a batch naming none, for a project's only gate). One alert per gate
-    and month: the days, how many, the gate's usual daily punches (median over its punch days in the
-    30 days before the first silent day) and its last punch day before them. The months are the run's and
+    and month: the days, how many, the gate's usual daily punches (per punch day, over that month and the
+    one before) and its last punch day before them. The months are the run's and
     the as-of month so far. Weekends and holidays never count; a gate never used is not judged (the live
     device list shows it).
 
@@ -80,7 +92,12 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
             evidence=[],
         )
     ids = devices.select("project_id", "serial", "gate", "device_id")
-    per_day = gate_rows(f.gate_days, ids).rename({"work_date": "day"})  # a gate may have several rows a day
+    months = (
+        gate_rows(f.gate_months, ids)
+        .group_by("device_id", "month")
+        .agg(pl.col("day_mask").bitwise_or(), pl.col("punches").sum())
+    )
+    per_day = punch_days(months)
     first = gate_rows(f.gate_first, ids).group_by("device_id").agg(pl.col("first_day").min())
     grid = (
         devices.join(first, on="device_id", how="inner")
@@ -96,23 +113,29 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
         pl.col("day").sort().alias("days"),
     )
     hit = hit.with_columns(pl.col("days").list.first().alias("first_silent"))
-    before = (
-        per_day.join(hit.select("device_id", "period", "first_silent"), on="device_id")
-        .filter(
-            (pl.col("day") < pl.col("first_silent"))
-            & (pl.col("day") >= pl.col("first_silent") - timedelta(days=HISTORY_DAYS))
-        )
-        .group_by("device_id", "period", "day")
-        .agg(pl.col("punches").sum())
+    flagged = hit.select("device_id", "period", "first_silent")
+    last = (
+        per_day.join(flagged, on="device_id")
+        .filter(pl.col("day") < pl.col("first_silent"))
+        .group_by("device_id", "period")
+        .agg(pl.col("day").max().alias("last_punch_day"))
+    )
+    prior = (pl.col("period") + "-01").str.to_date("%Y-%m-%d").dt.offset_by("-1mo").dt.strftime("%Y-%m")
+    volume = (
+        months.join(flagged.with_columns(prior.alias("prior")), on="device_id")
+        .filter((pl.col("month") == pl.col("period")) | (pl.col("month") == pl.col("prior")))
         .group_by("device_id", "period")
         .agg(
-            pl.col("punches").median().round(0).cast(pl.Int64).alias("usual_daily_punches"),
-            pl.col("day").max().alias("last_punch_day"),
+            (pl.col("punches").sum() / pl.col("day_mask").bitwise_count_ones().sum())
+            .round(0)
+            .cast(pl.Int64)
+            .alias("usual_daily_punches")
         )
     )
-    hit = hit.join(before, on=["device_id", "period"], how="left").with_columns(
-        pl.coalesce("region_code", "project_region").alias("region_code")
+    hit = hit.join(last, on=["device_id", "period"], how="left").join(
+        volume, on=["device_id", "period"], how="left"
     )
+    hit = hit.with_columns(pl.coalesce("region_code", "project_region").alias("region_code"))
     return findings(
         hit.sort("device_id", "period"),
         "W16",
