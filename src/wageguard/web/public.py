@@ -280,11 +280,10 @@ def project_form(project_code: str, request: Request, db: Database = Depends(get
     return _form_page(request, db, project, FormState())
 
 
-def _photos(form: FormData) -> list[PhotoIn]:
+async def _photos(form: FormData) -> list[PhotoIn]:
+    """The photos, read without blocking the loop (a part spooled to disk is read in the thread pool)."""
     return [
-        PhotoIn(
-            filename=item.filename or "photo", content_type=item.content_type or "", data=item.file.read()
-        )
+        PhotoIn(item.filename or "photo", item.content_type or "", await item.read())
         for item in form.getlist("photos")
         if isinstance(item, UploadFile) and (item.filename or item.size)
     ]
@@ -331,7 +330,7 @@ async def _handle(
     ):
         state.banner = translate(lang, "public.expired")
         return await _form_page_async(request, db, project, state, 403)
-    photos = _photos(form)
+    photos = await _photos(form)
     state.had_photos = bool(photos)
     try:
         within = await _within_ip_limit(request, "submit", writes=True)
