@@ -260,3 +260,13 @@ def test_a_device_refused_by_its_schema_in_the_cli_gets_the_report(cli: CliRunne
     assert result.exit_code == 1
     assert "serial" in result.output and "格式不符合要求" in result.output
     assert "secret" in result.output and "至少 8 个字符" in result.output
+
+
+@pytest.mark.parametrize("what", ["payroll", "attendance"])
+def test_an_empty_json_list_is_an_empty_file_not_zero_rows_accepted(
+    cli: CliRunner, db: Database, what: str, tmp_path
+) -> None:
+    result = _cli(cli, "import", what, str(_write_json(tmp_path / "empty.json", [])))
+    assert result.exit_code == 2
+    assert "文件没有数据行" in result.output and "no data rows" in result.output, result.output
+    assert_rejected_record(db, "Payroll" if what == "payroll" else "WorkerAttendance", {"file.empty"})

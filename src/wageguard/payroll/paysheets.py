@@ -23,7 +23,15 @@ from wageguard.auth.scope import Principal
 from wageguard.db import Database
 from wageguard.errors import ImportRejected, Problem, ValidationFailed
 from wageguard.events import announce_import
-from wageguard.ingest.boundary import Limits, Source, check_size, guess_format, open_table, read_json_document
+from wageguard.ingest.boundary import (
+    Limits,
+    Source,
+    check_size,
+    empty_file,
+    guess_format,
+    open_table,
+    read_json_document,
+)
 from wageguard.ingest.records import record_import, reject_import, sha256_of
 from wageguard.ingest.report import ImportReport
 from wageguard.payroll.amounts import parse_month
@@ -111,7 +119,10 @@ def drafts_from_source(
     if report is not None:
         report.file_format = fmt
     if fmt == "json":
-        return drafts_from_api(pay_sheets_of(read_json_document(source, limits)))
+        document = read_json_document(source, limits)
+        if document == []:
+            raise empty_file()
+        return drafts_from_api(pay_sheets_of(document))
     table = open_table(source, limits, file_format=fmt, encoding=encoding)
     if report is not None:
         report.encoding = table.encoding

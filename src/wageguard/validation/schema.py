@@ -23,7 +23,8 @@ RowOf = Callable[[Sequence[int]], RowLabel]
 
 # Parts of a FastAPI ``loc`` that name where a parameter came from, not a field.
 _SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form"})
-# Fields whose values are never echoed (a refused body may carry ID, card, account or phone numbers).
+# Fields whose values are never echoed (a refused body may carry ID, card, account or phone numbers, an
+# address or a secret).
 _SECRET_WORDS = (
     "card",
     "idcard",
@@ -32,6 +33,7 @@ _SECRET_WORDS = (
     "account",
     "phone",
     "mobile",
+    "address",
     "password",
     "secret",
 )
