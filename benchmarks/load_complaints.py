@@ -249,6 +249,7 @@ def main() -> int:
         "WAGEGUARD_DATABASE_URL": url,
         "WAGEGUARD_ENVIRONMENT": "development",
         "WAGEGUARD_COMPLAINT_RATE_PER_IP_PER_HOUR": "100000000",  # one client IP sends everything here
+        "WAGEGUARD_VAR_DIR": str(tmp / "var"),  # the complaint intake of this run, not the checkout's
     }
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "wageguard.web.app:create_app", "--port", str(port)]
     cmd += ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log", "--backlog", "4096"]
@@ -262,6 +263,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    queued = _file_queued(url, tmp / "var")
     rows, tokens = _count(url)
     sent = int(args.rate * args.duration)
     figures = {
@@ -282,6 +284,7 @@ def main() -> int:
         "p99_ms": round(_pct(res.latencies, 0.99), 1),
         "max_ms": round(max(res.latencies, default=0) * 1000, 1),
         "receipts": len(res.receipts),
+        "queued_in_intake": queued,  # answered from the durable intake (lock not free in 2 s), filed after
         "rows_in_db": rows,
         "distinct_tokens_in_db": tokens,
         "resend_code_mismatches": res.resend_mismatch,
@@ -294,6 +297,24 @@ def main() -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0 if ok else 1
+
+
+def _file_queued(url: str, var_dir: Path) -> int:
+    """File what the server took into its complaint intake (``serve``'s drainer would); how many."""
+    from wageguard.complaints.intake import ComplaintIntake
+    from wageguard.complaints.service import drain_complaints
+    from wageguard.config import Settings
+    from wageguard.security.crypto import Protector
+
+    path = var_dir / "intake" / "complaints.db"
+    if not path.exists():
+        return 0
+    settings = Settings(environment="development", database_url=url, var_dir=var_dir)
+    db = Database(url)
+    protector = Protector(settings.data_key_bytes, settings.index_key_bytes)
+    report = drain_complaints(db=db, protector=protector, settings=settings, intake=ComplaintIntake(path))
+    db.dispose()
+    return report.filed + report.failed
 
 
 if __name__ == "__main__":
