@@ -6,8 +6,8 @@ reach the database and fail there (a 500). ``check_request_text`` runs as an app
 and after FastAPI has read the body, and answers 422 with the bilingual ``text.control`` problem when a
 path parameter, a query parameter (name or value), a JSON body or an urlencoded form holds one.
 
-Multipart uploads and the device protocols' plain-text bodies are left to their readers, which check each
-field themselves (``ingest/boundary.py``, ``attendance/protocols``): a file may quote anything.
+Multipart uploads and the device protocols (their query strings too) are left to their readers, which
+check each field themselves (``ingest/boundary.py``, ``attendance/protocols``): a file may quote anything.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from wageguard.errors import Problem, ValidationFailed
 from wageguard.validation.schema import locate
 from wageguard.validation.values import has_control
 
+DEVICE_PREFIXES = ("/iclock/", "/isapi/", "/ISAPI/")
+"""Gate protocols answer in their own terms (a terminal resends forever on an error it does not expect):
+their readers check every field and acknowledge what they refuse (``web/iclock.py``, ``web/isapi.py``)."""
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -74,6 +77,8 @@ async def _body_strings(request: Request) -> Iterator[tuple[Loc, str]]:
 
 async def check_request_text(request: Request) -> None:
     """Refuse (422) a request whose parameters or structured body hold a control character."""
+    if request.url.path.startswith(DEVICE_PREFIXES):
+        return
     fields: list[Loc] = []
     for name, value in request.path_params.items():
         if isinstance(value, str) and has_control(value):
