@@ -3,14 +3,18 @@ do not ask for HTML; the site's own page (Chinese by default, with the language 
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wageguard.errors import (
+    Busy,
     Conflict,
     Forbidden,
     ImportRejected,
@@ -24,6 +28,8 @@ from wageguard.errors import (
 from wageguard.validation.schema import schema_problems
 from wageguard.web.pages.render import domain_error_page, status_page
 
+log = logging.getLogger(__name__)
+
 STATUS: dict[type[WageGuardError], int] = {
     NotFound: 404,
     Forbidden: 403,
@@ -31,6 +37,7 @@ STATUS: dict[type[WageGuardError], int] = {
     Conflict: 409,
     TooManyAttempts: 429,
     TooLarge: 413,
+    Busy: 503,
     ValidationFailed: 422,
     ImportRejected: 422,
 }
@@ -58,7 +65,7 @@ async def handle_domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, ImportRejected):
         body["report"] = exc.report
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-    if isinstance(exc, TooManyAttempts):
+    if isinstance(exc, TooManyAttempts | Busy):
         headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(body, status_code=_status_of(exc), headers=headers)
 
@@ -88,7 +95,19 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+async def handle_database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database refused for now: a lock held by a long writer past the wait (SQLite "database is
+    locked", PostgreSQL ``lock_timeout``) or a connection it would not give. The transaction was rolled
+    back, nothing was stored: 503 with ``Retry-After``, never a 500."""
+    assert isinstance(exc, OperationalError)
+    log.warning(
+        "database unavailable for %s %s: %s", request.method, request.url.path, type(exc.orig).__name__
+    )
+    return await handle_domain_error(request, Busy("the database is busy; nothing was stored, try again"))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WageGuardError, handle_domain_error)
+    app.add_exception_handler(OperationalError, handle_database_unavailable)
     app.add_exception_handler(RequestValidationError, handle_request_validation)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
