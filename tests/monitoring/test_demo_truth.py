@@ -26,7 +26,8 @@ FAULT_KINDS = {
     "late_pay", "partial_pay", "team_leader_card", "leader_collects", "ghost_workers", "failed_transfer",
     "owner_stopped",
     "no_account", "no_tripartite", "low_ratio", "no_deposit", "low_deposit", "deposit_used",
-    "strangers_at_gate", "unknown_pin", "silent_gate", "gate_silent_days", "departed_unsettled", "group_arrears",
+    "strangers_at_gate", "unknown_pin", "silent_gate", "gate_silent_days", "departed_unsettled",
+    "group_arrears",
     "criminal_threshold", "below_min_wage", "outlier_payment", "no_notice_board", "no_labour_officer",
     "complaint_spike",
 }  # fmt: skip

@@ -21,7 +21,7 @@ def nth_working_day_after(start: date, n: int) -> date:
 
 
 def gate(skip: list[date], source: str = "ZK001", channel: str = "") -> dict[str, list[dict[str, object]]]:
-    """Gate-month frames: punches on every day of September 2026 but ``skip`` (first punch day 1 September)."""
+    """Gate-month frames: punches every day of September 2026 but ``skip`` (first punch day 1 September)."""
     days = [date(2026, 9, 1) + timedelta(days=i) for i in range(30)]
     key = {"project_id": 1, "source": source, "channel": channel}
     punched = [d for d in days if d not in skip]
