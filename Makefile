@@ -55,7 +55,7 @@ test-pg: venv
 	env -u WAGEGUARD_DATABASE_URL -u WAGEGUARD_REDIS_URL WAGEGUARD_TEST_PG_URL=$(PG_URL) \
 	  WAGEGUARD_TEST_REDIS_URL=$(REDIS_URL) $(PY) -m pytest -q -n 2 -m "not browser"
 
-test: lint test-sqlite test-pg
+test: lint assets test-sqlite test-pg
 
 bench: bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake
 

@@ -12,7 +12,7 @@
   (审图号) — fine for the demo and tests, to be replaced by the operator's approved map in production.
 
 Pages check ``available()`` and leave out whatever is missing, so they work (without the map) before any
-build, and ``make test`` never needs npm.
+build; ``make test`` builds them first, so the browser tests see the pages as deployed.
 """
 
 from __future__ import annotations
