@@ -41,6 +41,7 @@ from wageguard.attendance.protocols.zkteco import CommandResult
 from wageguard.attendance.schemas import DevicePunch, DeviceRef
 from wageguard.attendance.service import device_punch_rows
 from wageguard.attendance.store import IngestOptions, PunchIn, store_punches
+from wageguard.background import DrainerThread
 from wageguard.db import Database
 from wageguard.errors import NotFound, WageGuardError
 from wageguard.security.files import private_file
@@ -500,7 +501,7 @@ def _drain_chunk(
     report.stored += len(entries)
 
 
-class IntakeDrainer:
+class IntakeDrainer(DrainerThread):
     """The thread ``wageguard serve`` runs: drains ``gather_s`` after an append (so a burst is one
     transaction), and every ``idle_s`` for entries other processes appended; while the database is locked it
     retries every ``retry_s``."""
@@ -515,48 +516,14 @@ class IntakeDrainer:
         retry_s: float = 1.0,
         gather_s: float = 0.2,
     ) -> None:
+        super().__init__(
+            name="wageguard-intake-drainer",
+            arrived=intake.arrived,
+            idle_s=idle_s,
+            retry_s=retry_s,
+            gather_s=gather_s,
+        )
         self.db, self.intake, self.options = db, intake, options
-        self.idle_s, self.retry_s, self.gather_s = idle_s, retry_s, gather_s
-        self._stop = threading.Event()
-        self._passes = threading.Condition()
-        self._count, self._idle = 0, False
-        self._thread = threading.Thread(target=self._loop, name="wageguard-intake-drainer", daemon=True)
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def start(self) -> IntakeDrainer:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """End the thread after its current drain (what is left stays in the file for the next start)."""
-        self._stop.set()
-        self.intake.arrived.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def wait_idle(self, timeout: float) -> bool:
-        """Wait until a drain that ended after this call left nothing pending."""
-        with self._passes:
-            start = self._count
-            return self._passes.wait_for(lambda: self._count > start and self._idle, timeout)
-
-    def _loop(self) -> None:
-        self.intake.arrived.set()  # drain what an earlier run left
-        while not self._stop.is_set():
-            if self.intake.arrived.wait(self.idle_s):
-                self._stop.wait(self.gather_s)  # let a burst gather: one transaction for many calls
-            self.intake.arrived.clear()
-            if self._stop.is_set():
-                break
-            idle = self._drain_once()
-            with self._passes:
-                self._count, self._idle = self._count + 1, idle
-                self._passes.notify_all()
-            if not idle:
-                self._stop.wait(self.retry_s)
 
     def _drain_once(self) -> bool:
         try:
