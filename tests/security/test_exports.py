@@ -158,8 +158,10 @@ def test_formula_like_names_come_out_as_text_in_the_attendance_sheet(
     cells = {c.value: c for c in _cells(content) if isinstance(c.value, str)}
     for text in (EVIL_NAME, EVIL_TEAM, "-张三"):
         assert cells[text].data_type == "s" and cells[text].quotePrefix, text  # kept exactly, shown as text
-    numbers = [c.value for c in _cells(content) if c.data_type == "n" and c.value is not None]
-    assert 1 in numbers  # the row numbers stay numbers
+    # the 序号 column (left of each worker's name) stays numeric: 1 and 2 for the two workers
+    serials = {c.row: c for c in _cells(content) if c.column == 1}
+    numbers = [serials[cells[name].row] for name in (EVIL_NAME, "-张三")]
+    assert all(c.data_type == "n" for c in numbers) and sorted(c.value for c in numbers) == [1, 2], numbers
 
 
 def test_formula_like_names_come_out_as_text_and_amounts_as_numbers_in_the_pay_xlsx(
