@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.monitoring.seed import AS_OF, plant
 from tests.monitoring.test_engine_db import SEPT
@@ -18,17 +19,22 @@ from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 
 
+@pytest.fixture
+def monitored(db: Database, settings: Settings, protector: Protector) -> None:
+    """The seeded faults, and the alerts one engine run raises for them."""
+    with db.transaction() as s:
+        plant(s, protector)
+    run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
+
+
 def test_inspector_sees_own_region_and_handles_an_alert(
     client: TestClient,
     db: Database,
     settings: Settings,
-    protector: Protector,
+    monitored: None,
     make_user: Callable[..., Any],
     login: Callable[[str], dict[str, str]],
 ) -> None:
-    with db.transaction() as s:
-        plant(s, protector)
-    run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
     make_user("bijiang", Role.INSPECTOR, region_code="520602")
     make_user("wanshan", Role.INSPECTOR, region_code="520603")
     mine, other = login("bijiang"), login("wanshan")
@@ -54,14 +60,10 @@ def test_inspector_sees_own_region_and_handles_an_alert(
 def test_an_alert_is_assigned_only_to_an_active_inspector_of_its_region(
     client: TestClient,
     db: Database,
-    settings: Settings,
-    protector: Protector,
+    monitored: None,
     make_user: Callable[..., Any],
     login: Callable[[str], dict[str, str]],
 ) -> None:
-    with db.transaction() as s:
-        plant(s, protector)
-    run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
     me = make_user("bijiang", Role.INSPECTOR, region_code="520602")
     colleague = make_user("bijiang2", Role.INSPECTOR, region_code="520602")
     outsider = make_user("wanshan", Role.INSPECTOR, region_code="520603")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -38,8 +39,8 @@ def short_lock_wait(db: Database) -> None:
     event.listen(db.engine, "connect", shorten)
 
 
-@pytest.fixture
-def held_lock(db: Database, short_lock_wait: None) -> Iterator[None]:
+@contextmanager
+def held_lock(db: Database) -> Iterator[None]:
     """Another connection holds the lock a device registration needs, as a long import would."""
     url = make_url(db.url)
     if db.is_sqlite:
@@ -68,37 +69,23 @@ def _devices(db: Database) -> int:
         return int(s.scalar(select(func.count()).select_from(Device)) or 0)
 
 
-def test_a_write_behind_a_held_lock_is_503_with_retry_after_and_stores_nothing(
-    client: TestClient, db: Database, city: Any, make_user: Any, login: Any, request: pytest.FixtureRequest
-) -> None:
-    make_user("root", Role.ADMIN)
-    headers = login("root")
-    project_code = _code(db, city["pa1"])
-    body = {
-        "vendor": "zkteco",
-        "serial": "GATE-BUSY",
-        "project_code": project_code,
-        "secret": "s3cret-enough",
-    }
-    request.getfixturevalue("held_lock")
-    r = client.post("/api/v1/devices", json=body, headers=headers)
-    assert r.status_code == 503, r.text
-    assert r.headers["retry-after"] == "30"
-    answer = r.json()
-    assert answer["error"] == "Busy" and "繁忙" in answer["message_zh"] and "busy" in answer["message"]
-
-
-def test_after_the_lock_is_released_the_same_write_succeeds(
+def test_a_write_behind_a_held_lock_is_503_stores_nothing_and_succeeds_once_released(
     client: TestClient, db: Database, city: Any, make_user: Any, login: Any, short_lock_wait: None
 ) -> None:
     make_user("root", Role.ADMIN)
     headers = login("root")
-    project_code = _code(db, city["pa1"])
     body = {
         "vendor": "zkteco",
         "serial": "GATE-BUSY",
-        "project_code": project_code,
+        "project_code": _code(db, city["pa1"]),
         "secret": "s3cret-enough",
     }
+    with held_lock(db):
+        r = client.post("/api/v1/devices", json=body, headers=headers)
+    assert r.status_code == 503, r.text
+    assert r.headers["retry-after"] == "30"
+    answer = r.json()
+    assert answer["error"] == "Busy" and "繁忙" in answer["message_zh"] and "busy" in answer["message"]
+    assert _devices(db) == 0
     assert client.post("/api/v1/devices", json=body, headers=headers).status_code == 201
     assert _devices(db) == 1
