@@ -16,6 +16,7 @@ from tests.factories import make_enterprise
 
 from wageguard.audit.models import AuditEntry
 from wageguard.auth.scope import Principal
+from wageguard.complaints.case_handling import act_on_case
 from wageguard.complaints.choices import CaseAction
 from wageguard.complaints.models import Complaint
 from wageguard.complaints.queries import (
@@ -27,7 +28,6 @@ from wageguard.complaints.queries import (
 from wageguard.complaints.schemas import ComplaintIn, PhotoIn, parse_complaint_form
 from wageguard.complaints.service import (
     Receipt,
-    act_on_case,
     register_complaint_hook,
     submit_complaint,
     unregister_complaint_hook,

@@ -198,7 +198,7 @@ def case_photo(
     session: Session, principal: Principal, protector: Protector, case_id: int, index: int
 ) -> tuple[str, bytes]:
     """The ``index``-th photo (0-based) of a case the caller may see, decrypted: content type and bytes.
-    Viewing one is audited: go through ``complaints.service.view_case_photo``."""
+    Viewing one is audited: go through ``complaints.case_handling.view_case_photo``."""
     c = session.get(Complaint, case_id)
     if (
         c is None

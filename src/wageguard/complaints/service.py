@@ -1,8 +1,8 @@
-"""Use cases that write: file a complaint, act on a case, reveal the complainant, view a photo, correct the
-calendar, encrypt complaints stored before migration 0005b.
+"""Use cases that write: file a complaint (directly, or through the durable intake and its drain), correct
+the calendar, encrypt complaints stored before migration 0005b. Handling a case (act on it, reveal the
+complainant, view a photo) is ``complaints/case_handling.py``.
 
-The worker's description and photos are stored encrypted (``Protector``); the clear ID, phone and card
-numbers (``reveal_complainant``) and each photo (``view_case_photo``) are read through audited use cases.
+The worker's description and photos are stored encrypted (``Protector``).
 
 Other slices can react to new complaints with ``register_complaint_hook``: every hook runs inside the
 transaction that stores the complaint (so an alert it raises commits or rolls back with it).
@@ -27,14 +27,10 @@ from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from wageguard.audit.service import record_audit
-from wageguard.auth.policy import check_region_write, check_superior_approval
-from wageguard.auth.scope import Principal
 from wageguard.calendar_models import CalendarOverride
-from wageguard.complaints.choices import PHOTO_TYPES, TRANSITIONS, CaseAction, CaseState, Outcome
+from wageguard.complaints.choices import PHOTO_TYPES, CaseState
 from wageguard.complaints.intake import ComplaintIntake
 from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
-from wageguard.complaints.queries import case_photo
 from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
@@ -42,7 +38,7 @@ from wageguard.errors import Busy, Conflict, NotFound, Problem, ValidationFailed
 from wageguard.registry.models import Project, Region
 from wageguard.security.counters import CounterStore, DatabaseCounterStore
 from wageguard.security.crypto import Protector, mask, mask_phone
-from wageguard.workdays import WorkingCalendar, china_today, load_calendar
+from wageguard.workdays import china_today, load_calendar
 
 log = logging.getLogger("wageguard.complaints")
 ComplaintHook = Callable[[Session, Complaint], None]
@@ -501,158 +497,6 @@ def _write_first(session: Session) -> None:
     """On SQLite take the write lock before reading, so a drain queues for it (up to ``busy_timeout``)."""
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _load_case(session: Session, principal: Principal, case_id: int) -> Complaint:
-    """The case, if the write policy lets ``principal`` act on it (inspectors of its county and above)."""
-    case = session.get(Complaint, case_id, with_for_update=True)
-    if case is None:
-        raise NotFound(f"case {case_id} not found", message_zh="案件不存在")
-    check_region_write(principal, case.region_code, what_en=f"case {case_id}", what_zh="案件")
-    return case
-
-
-def _require(ok: bool, en: str, zh: str) -> None:
-    if not ok:
-        raise ValidationFailed(en, [Problem("reason", "required", zh, en)])
-
-
-def _apply(
-    case: Complaint,
-    action: CaseAction,
-    *,
-    principal: Principal,
-    reason: str | None,
-    outcome: Outcome | None,
-    today: date,
-    calendar: WorkingCalendar,
-    settings: Settings,
-) -> None:
-    if action is CaseAction.ACCEPT:
-        case.accepted_date = today
-        case.finish_due = calendar.add_working_days(today, settings.complaint_finish_working_days)
-    elif action is CaseAction.NOT_ACCEPT:
-        _require(bool(reason), "a reason is required", "请填写不予受理的理由")
-        case.not_accepted_reason = reason
-    elif action is CaseAction.RESOLVE:
-        if outcome is None:
-            raise ValidationFailed(
-                "outcome required", [Problem("outcome", "required", "请选择办结结果", "outcome")]
-            )
-        case.outcome, case.resolved_date = outcome.value, today
-    elif action is CaseAction.CLOSE:
-        case.closed_date = today
-    elif action is CaseAction.EXTEND:
-        _require(bool(reason), "a reason is required", "请填写延期理由（复杂案件）")
-        if case.extended:
-            raise Conflict("already extended", message_zh="办理期限已延长过一次")
-        check_superior_approval(principal, what_en="an extension", what_zh="延期")
-        assert case.finish_due is not None
-        case.finish_due = calendar.add_working_days(
-            case.finish_due, settings.complaint_extension_working_days
-        )
-        case.extended = True
-
-
-def act_on_case(
-    *,
-    db: Database,
-    principal: Principal,
-    settings: Settings,
-    case_id: int,
-    action: CaseAction,
-    reason: str | None = None,
-    outcome: Outcome | None = None,
-    now: datetime | None = None,
-) -> Complaint:
-    """Move a case one step (accept, not accept, investigate, resolve, close, withdraw, extend), logged."""
-    now = now or utcnow()
-    reason = (reason or "").strip() or None
-    with db.transaction() as session:
-        case = _load_case(session, principal, case_id)
-        allowed_from, to_state = TRANSITIONS[action]
-        before = CaseState(case.state)
-        if before not in allowed_from:
-            raise Conflict(
-                f"cannot {action} a {before} case", message_zh=f"当前状态不允许此操作（{before.value}）"
-            )
-        _apply(
-            case,
-            action,
-            principal=principal,
-            reason=reason,
-            outcome=outcome,
-            today=china_today(now),
-            calendar=load_calendar(session),
-            settings=settings,
-        )
-        case.state = (to_state or before).value
-        note = reason if outcome is None else f"{outcome.value}: {reason or ''}".rstrip(": ")
-        session.add(
-            ComplaintEvent(
-                complaint_id=case.id,
-                at=now,
-                actor=principal.username,
-                action=action.value,
-                from_state=before.value,
-                to_state=case.state,
-                note=note,
-            )
-        )
-    return case
-
-
-def _reason(reason: str) -> str:
-    reason = reason.strip()
-    if len(reason) < 2:
-        raise ValidationFailed(
-            "a reason is required",
-            [Problem("reason", "required", "请填写查看完整号码的理由", "State why the numbers are needed")],
-        )
-    return reason
-
-
-def reveal_complainant(
-    *, db: Database, principal: Principal, protector: Protector, case_id: int, reason: str
-) -> dict[str, str | None]:
-    """The complainant's ID, phone and card in clear: an audited read recording the reason and the fields
-    shown."""
-    reason = _reason(reason)
-    with db.transaction() as session:
-        case = _load_case(session, principal, case_id)
-        fields = ["id_number", "phone"] + (["bank_card"] if case.card_enc else [])
-        record_audit(
-            session,
-            actor=principal.username,
-            action="reveal",
-            subject_type="complaint",
-            subject_id=case.id,
-            detail={"reason": reason, "fields": fields},
-        )
-        return {
-            "id_number": protector.decrypt(case.id_enc),
-            "phone": protector.decrypt(case.phone_enc),
-            "bank_card": protector.decrypt(case.card_enc) if case.card_enc else None,
-        }
-
-
-def view_case_photo(
-    *, db: Database, principal: Principal, protector: Protector, case_id: int, index: int
-) -> tuple[str, bytes]:
-    """One photo of a case, decrypted, for a case handler in scope. Workers often photograph their ID or
-    bank card, so every view is audited (action ``view_photo``); the description is not (it is the case
-    itself and shown on every case page)."""
-    with db.transaction() as session:
-        content_type, data = case_photo(session, principal, protector, case_id, index)
-        record_audit(
-            session,
-            actor=principal.username,
-            action="view_photo",
-            subject_type="complaint",
-            subject_id=case_id,
-            detail={"photo": index},
-        )
-    return content_type, data
 
 
 def encrypt_legacy_complaints(*, db: Database, protector: Protector, batch: int = 500) -> tuple[int, int]:

@@ -21,9 +21,10 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from wageguard.auth.scope import Principal
+from wageguard.complaints.case_handling import act_on_case
 from wageguard.complaints.choices import TRANSITIONS, CaseAction, Outcome
 from wageguard.complaints.schemas import ComplaintIn
-from wageguard.complaints.service import act_on_case, submit_complaint
+from wageguard.complaints.service import submit_complaint
 from wageguard.demo.stages import DemoContext
 from wageguard.demo.truth import ground_truth
 from wageguard.registry.choices import Role

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.bounds import Offset, RowId
+from wageguard.complaints.case_handling import act_on_case, reveal_complainant, view_case_photo
 from wageguard.complaints.queries import get_case, list_cases
 from wageguard.complaints.schemas import CaseActionIn, CaseListOut, CaseOut, CaseRevealIn
-from wageguard.complaints.service import act_on_case, reveal_complainant, view_case_photo
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project

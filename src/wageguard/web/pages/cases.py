@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
+from wageguard.complaints.case_handling import act_on_case
 from wageguard.complaints.choices import STATE_LABELS, TRANSITIONS, CaseAction, CaseState, Outcome
 from wageguard.complaints.queries import get_case, list_cases
-from wageguard.complaints.service import act_on_case
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed
