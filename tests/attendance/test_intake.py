@@ -5,16 +5,14 @@ is released stores the punches, once."""
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from tests.attendance.conftest import HIK_SN, KEY, ZK_SN, Site, count, drain, punches, worker_days
+from tests.locks import WAIT_S, answered, lock_held
 
 from wageguard.attendance.emulator import hik_event
 from wageguard.attendance.intake import Intake, IntakeDrainer, drain_intake
@@ -24,49 +22,13 @@ from wageguard.web.iclock import intake_of, options_of
 
 DAY = datetime(2026, 10, 8)
 ZK = {"SN": ZK_SN, "key": KEY}
-WAIT_S = 20  # bound on every wait; a frozen request waits 30 s for the lock (busy_timeout), then fails
 ATTLOG = "1001\t2026-10-08 07:00:00\t0\t15\n1002\t2026-10-08 07:02:00\t0\t15\n"
 
 
-@contextmanager
-def write_lock_held(db: Database) -> Iterator[None]:
+def write_lock_held(db: Database) -> AbstractContextManager[None]:
     """Another connection holding the write lock: SQLite ``BEGIN IMMEDIATE``; PostgreSQL an ``EXCLUSIVE``
     lock (reads pass, writes wait) on the tables a device call used to write."""
-    if db.is_sqlite:
-        holder = sqlite3.connect(db.engine.url.database or "", isolation_level=None, check_same_thread=False)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        return
-    with db.engine.connect() as conn:
-        conn.execute(
-            text("LOCK TABLE punches, devices, device_rejections, device_commands IN EXCLUSIVE MODE")
-        )
-        try:
-            yield
-        finally:
-            conn.rollback()
-
-
-def answered(call: Callable[[], Any]) -> Any:
-    """Run one request in its own thread and return its response; fails if it does not finish in time."""
-    out: dict[str, Any] = {}
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            out["response"] = call()
-        finally:
-            done.set()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert done.wait(WAIT_S), "request did not answer while the write lock was held"
-    thread.join(WAIT_S)
-    return out["response"]
+    return lock_held(db, "LOCK TABLE punches, devices, device_rejections, device_commands IN EXCLUSIVE MODE")
 
 
 def _hik(client: TestClient, employee: str, minute: int, serial_no: int) -> Any:

@@ -6,17 +6,15 @@ typed and nothing stored; sending the same form again files it once."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from tests.complaints.conftest import FormClient, SiteProject, token, tracking_code, valid_form
+from tests.locks import WAIT_S, answered, lock_held
 
 from wageguard.complaints.drainer import ComplaintDrainer
 from wageguard.complaints.intake import ComplaintIntake
@@ -27,49 +25,14 @@ from wageguard.db import Database
 from wageguard.errors import Busy, ValidationFailed
 from wageguard.web.public import complaint_intake_of
 
-WAIT_S = 20  # bound on every wait; before, a submission waited 30 s for SQLite's lock (PostgreSQL: for ever)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@contextmanager
-def complaint_writes_locked(db: Database) -> Iterator[None]:
+def complaint_writes_locked(db: Database) -> AbstractContextManager[None]:
     """SQLite: another connection holds the write lock (``BEGIN IMMEDIATE``, as an import does until it
     commits). PostgreSQL: another transaction holds ``complaints`` in ``EXCLUSIVE`` mode (reads pass,
     writes wait), as a long writer of those rows would."""
-    if db.is_sqlite:
-        holder = sqlite3.connect(db.engine.url.database or "", isolation_level=None, check_same_thread=False)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        return
-    with db.engine.connect() as conn:
-        conn.execute(text("LOCK TABLE complaints IN EXCLUSIVE MODE"))
-        try:
-            yield
-        finally:
-            conn.rollback()
-
-
-def answered(call: Callable[[], Any]) -> Any:
-    out: dict[str, Any] = {}
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            out["response"] = call()
-        except BaseException as exc:  # re-raised below
-            out["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=run, daemon=True).start()
-    assert done.wait(WAIT_S), "the submission did not answer while the lock was held"
-    if "error" in out:
-        raise out["error"]
-    return out["response"]
+    return lock_held(db, "LOCK TABLE complaints IN EXCLUSIVE MODE")
 
 
 def stored(db: Database) -> tuple[int, int, int]:

@@ -7,16 +7,12 @@ listener, so the test waits a fraction of a second; the held lock is real, taken
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
-from sqlalchemy.engine import make_url
+from tests.locks import lock_held
 
 from wageguard.attendance.models import Device
 from wageguard.db import Database
@@ -37,24 +33,6 @@ def short_lock_wait(db: Database) -> None:
 
     db.engine.dispose()  # connections made from now on get the listener
     event.listen(db.engine, "connect", shorten)
-
-
-@contextmanager
-def held_lock(db: Database) -> Iterator[None]:
-    """Another connection holds the lock a device registration needs, as a long import would."""
-    url = make_url(db.url)
-    if db.is_sqlite:
-        other = sqlite3.connect(str(url.database), isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # the write lock, held until rollback
-    else:
-        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        other = psycopg.connect(dsn)  # type: ignore[assignment]
-        other.execute("LOCK TABLE devices IN ACCESS EXCLUSIVE MODE")
-    try:
-        yield
-    finally:
-        other.rollback()
-        other.close()
 
 
 def _code(db: Database, project_id: int) -> str:
@@ -80,7 +58,7 @@ def test_a_write_behind_a_held_lock_is_503_stores_nothing_and_succeeds_once_rele
         "project_code": _code(db, city["pa1"]),
         "secret": "s3cret-enough",
     }
-    with held_lock(db):
+    with lock_held(db, "LOCK TABLE devices IN ACCESS EXCLUSIVE MODE"):  # as a long import would
         r = client.post("/api/v1/devices", json=body, headers=headers)
     assert r.status_code == 503, r.text
     assert r.headers["retry-after"] == "30"

@@ -13,19 +13,19 @@ import asyncio
 import inspect
 import json
 import re
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select
 from tests.attendance.conftest import HIK_SN, KEY, ZK_SN, Site, build_site
 from tests.complaints.conftest import FormClient, token, valid_form
+from tests.locks import WAIT_S, answered, lock_held
 
 from wageguard.attendance.emulator import hik_event
 from wageguard.complaints.models import Complaint
@@ -36,7 +36,6 @@ from wageguard.db import Database
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 
-WAIT_S = 20  # bound on every wait; a request frozen behind SQLite's lock waits 30 s (busy_timeout)
 ZK = {"SN": ZK_SN, "key": KEY}
 ATTLOG = "1001\t2026-10-08 07:00:00\t0\t15\n"
 
@@ -193,25 +192,10 @@ def test_no_async_route_does_database_work_on_the_event_loop(
     assert _async_routes(app) <= driven, f"async routes not driven: {_async_routes(app) - driven}"
 
 
-@contextmanager
-def case_row_locked(db: Database, case_id: int) -> Iterator[None]:
+def case_row_locked(db: Database, case_id: int) -> AbstractContextManager[None]:
     """Another connection holding what a case action needs: SQLite's write lock (``BEGIN IMMEDIATE``, as an
     import does until it commits); on PostgreSQL the case's row (``SELECT … FOR UPDATE``)."""
-    if db.is_sqlite:
-        holder = sqlite3.connect(db.engine.url.database or "", isolation_level=None, check_same_thread=False)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        return
-    with db.engine.connect() as conn:
-        conn.execute(text("SELECT id FROM complaints WHERE id = :id FOR UPDATE"), {"id": case_id})
-        try:
-            yield
-        finally:
-            conn.rollback()
+    return lock_held(db, "SELECT id FROM complaints WHERE id = :id FOR UPDATE", {"id": case_id})
 
 
 @contextmanager
@@ -230,26 +214,6 @@ def waits_for_lock(db: Database) -> Iterator[threading.Event]:
         yield reached
     finally:
         event.remove(db.engine, "before_cursor_execute", statement)
-
-
-def answered(call: Callable[[], Any]) -> Any:
-    """Run one request in its own thread; fails unless it answers within ``WAIT_S``."""
-    out: dict[str, Any] = {}
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            out["response"] = call()
-        except BaseException as exc:  # reported below, with the request that failed
-            out["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=run, daemon=True).start()
-    assert done.wait(WAIT_S), "request did not answer while another request waited for a lock"
-    if "error" in out:
-        raise out["error"]
-    return out["response"]
 
 
 def test_a_request_waiting_for_a_lock_does_not_stop_the_others(
