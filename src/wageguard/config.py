@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=200_000_000, ge=1024)
     var_dir: Path = Path("var")
     locale_default: Literal["zh", "en"] = "zh"
+    timezone: str = "Asia/Shanghai"
     attendance_timezone: str = "Asia/Shanghai"
     attendance_day_boundary: time = time(4, 0)
     attendance_future_minutes: int = Field(default=10, ge=0)
@@ -112,14 +113,14 @@ class Settings(BaseSettings):
             return [str(entry).strip() for entry in value]
         return value
 
-    @field_validator("attendance_timezone")
+    @field_validator("attendance_timezone", "timezone")
     @classmethod
     def _zone_or_offset(cls, value: str) -> str:
         """An IANA zone or a UTC offset (``+08:00``, ``+0800``, ``UTC+8``), kept in canonical form."""
         try:
             return canonical_zone(value)
         except ValueError as exc:
-            raise ValueError(f"attendance_timezone: {exc} ({EXAMPLES_EN})") from exc
+            raise ValueError(f"time zone: {exc} ({EXAMPLES_EN})") from exc
 
     @field_validator("data_key", "index_key")
     @classmethod

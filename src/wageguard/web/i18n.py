@@ -238,8 +238,15 @@ def choose_lang(query: str | None, cookie: str | None, default: str) -> str:
 
 
 def translate(lang: str, key: str, **values: Any) -> str:
-    """The message for ``key`` in ``lang`` (falling back to Chinese, then the key), formatted."""
-    text = CATALOGUES.get(lang, ZH).get(key) or ZH.get(key) or key
+    """The message for ``key`` in ``lang`` (falling back to Chinese, then the key), formatted.
+
+    Plurals: with an integer ``n`` among the values, ``key + "_one"`` is used for 1 where the language's
+    catalogue has it (English: ``"{n} months"`` / ``months_one``: ``"{n} month"``); Chinese needs none."""
+    catalogue = CATALOGUES.get(lang, ZH)
+    n = values.get("n")
+    if isinstance(n, int) and f"{key}_one" in catalogue and abs(n) == 1:
+        key = f"{key}_one"
+    text = catalogue.get(key) or ZH.get(key) or key
     return text.format(**values) if values else text
 
 

@@ -60,11 +60,12 @@ from wageguard.web.deps import (
 )
 from wageguard.web.i18n import LANG_COOKIE, LANGS, translate, translator
 from wageguard.web.pages import public_text
-from wageguard.web.pages.render import ONE_YEAR_S, page_lang
+from wageguard.web.pages.render import ONE_YEAR_S, install_filters, page_lang
 from wageguard.workdays import china_today
 
 router = APIRouter(tags=["complaints-public"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+install_filters(templates)
 TEXT_PART_MAX = 64 * 1024
 _ = public_text  # the pages' messages are in the catalogue
 

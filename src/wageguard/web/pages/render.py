@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -9,11 +11,14 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.errors import Forbidden, NotFound, Unauthenticated, WageGuardError
 from wageguard.registry.choices import Role
+from wageguard.timezones import zone
 from wageguard.web import csrf
 from wageguard.web.assets import available
 from wageguard.web.i18n import LANG_COOKIE, LANGS, choose_lang, error_message, translate, translator
@@ -22,6 +27,65 @@ from wageguard.web.tokens import COOKIE_NAME
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATE_DIR)
 ONE_YEAR_S = 365 * 24 * 3600
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> Any:
+    return zone(name)
+
+
+def local_time(value: datetime, zone_name: str) -> datetime:
+    """An instant in the platform's zone; naive datetimes are UTC (how the database stores them)."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(_zone(zone_name))
+
+
+def clock_text(value: datetime | date | str | None, zone_name: str = "Asia/Shanghai") -> str:
+    """``2026-12-01 14:05`` in the platform's zone, to the minute; a date stays a date; nothing is a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            parsed: datetime | date = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        value = parsed
+    if isinstance(value, datetime):
+        return local_time(value, zone_name).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def day_text(value: datetime | date | None, zone_name: str = "Asia/Shanghai") -> str:
+    """The calendar day in the platform's zone (an instant is converted first)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return local_time(value, zone_name).date().isoformat()
+    return value.isoformat()
+
+
+@pass_context
+def _clock_filter(context: Context, value: datetime | date | str | None) -> str:
+    return clock_text(value, context.get("zone_name") or "Asia/Shanghai")
+
+
+@pass_context
+def _day_filter(context: Context, value: datetime | date | None) -> str:
+    return day_text(value, context.get("zone_name") or "Asia/Shanghai")
+
+
+def install_filters(env_templates: Jinja2Templates) -> None:
+    """``{{ value|clock }}`` and ``{{ value|day }}`` in the platform's zone (the context's ``zone_name``)."""
+    env_templates.env.filters["clock"] = _clock_filter
+    env_templates.env.filters["day"] = _day_filter
+
+
+install_filters(templates)
+
+
+def today_local(settings: Settings) -> date:
+    """Today in the platform's zone."""
+    return datetime.now(UTC).astimezone(_zone(settings.timezone)).date()
 
 
 def page_lang(request: Request) -> str:
@@ -50,7 +114,9 @@ def render(
     ``csrf-token`` meta tag); ``?lang=`` is remembered in a cookie."""
     lang = page_lang(request)
     t = translator(lang)
+    zone_name = request.app.state.settings.timezone
     base = {
+        "zone_name": zone_name,
         "t": t,
         "lang": lang,
         "principal": principal,
