@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -13,6 +12,7 @@ from sqlalchemy.engine import make_url
 from wageguard.cli.context import protector, settings
 from wageguard.config import Settings, get_settings
 from wageguard.db import Database
+from wageguard.demo.progress import ProgressFile, progress_path, run_stages
 from wageguard.demo.stages import DemoContext, all_stages
 from wageguard.migrate import upgrade_database
 from wageguard.security.keys import LOCAL_ENV_FILE, ensure_local_keys
@@ -58,12 +58,45 @@ def prepare_database(s: Settings, *, reset: bool) -> None:
     upgrade_database(s.database_url)
 
 
-def _print_logins(ctx: DemoContext, s: Settings) -> None:
+def print_logins(ctx: DemoContext, s: Settings) -> None:
     typer.echo(f"\n演示城市已就绪 / demo city ready:  http://{s.host}:{s.port}")
     typer.echo("演示账号 / demo logins (用户名 / username  密码 / password):")
     for login in ctx.truth.get("logins", []):
         who = f"{login['title_zh']} / {login['title_en']}"
         typer.echo(f"  {login['username']:<10} {login['password']:<12} {who}")
+
+
+def begin_demo(
+    *,
+    reset: bool,
+    seed: int = 7,
+    projects: int = 200,
+    workers: int = 58_000,
+    region: str = "520600",
+    out: Path | None = None,
+    as_of: date | None = None,
+) -> tuple[Settings, DemoContext, ProgressFile]:
+    """Keys, an emptied and migrated database, the stages' context and a fresh progress file."""
+    if reset and ensure_local_keys():
+        get_settings.cache_clear()
+        typer.echo(f"已生成本地密钥 / generated local keys: {LOCAL_ENV_FILE}")
+    s = settings()
+    prepare_database(s, reset=reset)
+    ctx = DemoContext(
+        db=Database(s.database_url),
+        protector=protector(),
+        settings=s,
+        out_dir=out or s.var_dir / "demo",
+        seed=seed,
+        projects=projects,
+        workers=workers,
+        region_code=region,
+        log=typer.echo,
+    )
+    if as_of is not None:
+        ctx.as_of = as_of
+    progress = ProgressFile(progress_path(s), [name for name, _ in all_stages()])
+    return s, ctx, progress
 
 
 @app.callback(invoke_without_command=True)
@@ -77,32 +110,17 @@ def demo(
     as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help="演示“今天” / the demo's today"),
 ) -> None:
     """Generate the demo city and import it; print the URL and the demo logins."""
-    if reset and ensure_local_keys():
-        get_settings.cache_clear()
-        typer.echo(f"已生成本地密钥 / generated local keys: {LOCAL_ENV_FILE}")
-    s = settings()
-    prepare_database(s, reset=reset)
-    db = Database(s.database_url)
-    ctx = DemoContext(
-        db=db,
-        protector=protector(),
-        settings=s,
-        out_dir=out or s.var_dir / "demo",
+    s, ctx, progress = begin_demo(
+        reset=reset,
         seed=seed,
         projects=projects,
         workers=workers,
-        region_code=region,
-        log=typer.echo,
+        region=region,
+        out=out,
+        as_of=as_of.date() if as_of is not None else None,
     )
-    if as_of is not None:
-        ctx.as_of = as_of.date()
     try:
-        stages = all_stages()
-        for number, (name, stage) in enumerate(stages, start=1):
-            typer.echo(f"[{number}/{len(stages)}] {name} …")
-            started = time.perf_counter()
-            stage(ctx)
-            typer.echo(f"[{number}/{len(stages)}] {name} 完成 / done in {time.perf_counter() - started:.1f}s")
+        run_stages(ctx, all_stages(), progress)
     finally:
-        db.dispose()
-    _print_logins(ctx, s)
+        ctx.db.dispose()
+    print_logins(ctx, s)

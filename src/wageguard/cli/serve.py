@@ -7,7 +7,8 @@ password.
 
 from __future__ import annotations
 
-from typing import NoReturn
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 import uvicorn
@@ -17,6 +18,9 @@ from wageguard.cli.context import settings
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.security.files import private_dir
+
+if TYPE_CHECKING:
+    from wageguard.attendance.live import LiveGates
 
 app = typer.Typer(help="服务 / server")
 
@@ -66,6 +70,41 @@ def _refuse_demo_passwords(db: Database) -> None:
         )
 
 
+class DemoBuild:
+    """``--build-demo``: the registry stage ran before the server starts; the other stages run in a thread."""
+
+    def __init__(self, projects: int, workers: int) -> None:
+        from wageguard.cli.demo import begin_demo, print_logins
+        from wageguard.demo.progress import run_stages
+        from wageguard.demo.stages import all_stages
+
+        self.settings, self.ctx, self.progress = begin_demo(reset=True, projects=projects, workers=workers)
+        self.stages = all_stages()
+        run_stages(self.ctx, self.stages[:1], self.progress)
+        print_logins(self.ctx, self.settings)
+        typer.echo(
+            "其余演示数据正在后台加载，进度见终端和首页 / the rest of the demo loads in the background: "
+            "progress here and on the landing page"
+        )
+        self.thread: Any = None
+
+    def start_rest(self, then: Callable[[], None]) -> None:
+        from wageguard.cli.demo import print_logins
+        from wageguard.demo.progress import BackgroundBuild
+
+        def done() -> None:
+            then()
+            print_logins(self.ctx, self.settings)
+
+        self.thread = BackgroundBuild(self.ctx, self.stages[1:], self.progress, done)
+        self.thread.start()
+
+    def close(self) -> None:
+        if self.thread is not None:
+            self.thread.finished.wait(timeout=1)
+        self.ctx.db.dispose()
+
+
 @app.callback(invoke_without_command=True)
 def serve(
     host: str | None = None,
@@ -76,8 +115,17 @@ def serve(
     gate_interval: float = typer.Option(
         5.0, "--gate-interval", min=0.5, help="闸机会话间隔秒数 / seconds between gate conversations"
     ),
+    build_demo: bool = typer.Option(
+        False,
+        "--build-demo",
+        help="先重建演示城市：登记数据就绪即开始服务，其余在后台加载 / rebuild the demo city: serve once the "
+        "registry is in, load the rest in the background",
+    ),
+    demo_projects: int = typer.Option(200, min=1, help="与 --build-demo 同用：项目数 / projects to build"),
+    demo_workers: int = typer.Option(58_000, min=1, help="与 --build-demo 同用：工人数 / workers to build"),
 ) -> None:
     """Serve the web app and API."""
+    build = DemoBuild(demo_projects, demo_workers) if build_demo else None
     s = _checked_settings()
     private_dir(s.var_dir)  # keys, uploads and demo files: readable by the service's user only
     from wageguard.attendance.intake import IntakeDrainer
@@ -92,7 +140,27 @@ def serve(
     web = create_app(s)
     if s.environment == "production":
         _refuse_demo_passwords(web.state.db)
-    start_scheduler(web.state.db, s)
+    bind_host, bind_port = host or s.host, port or s.port
+    base_url = f"http://{_connect_host(bind_host)}:{bind_port}"
+    live: list[LiveGates] = []
+
+    def start_the_rest() -> None:
+        """The scheduler and the demo gates, once the demo's data is in (at once without a build)."""
+        start_scheduler(web.state.db, s)
+        gates = start_live_gates(
+            db=web.state.db,
+            base_url=base_url,
+            count=demo_gates,
+            truth_path=s.var_dir / "demo" / "truth.json",
+            interval=gate_interval,
+        )
+        if gates is not None:
+            live.append(gates)
+
+    if build is None:
+        start_the_rest()
+    else:
+        build.start_rest(start_the_rest)
     # Device calls are acknowledged once durable in the intake; this thread stores them (see intake.py).
     drainer = IntakeDrainer(db=web.state.db, intake=intake_of(web), options=options_of(web)).start()
     # Complaints the database could not take at once (an import held the lock) wait durably; this files them.
@@ -103,20 +171,14 @@ def serve(
         intake=complaint_intake_of(web),
         counters=counter_store_of(web),
     ).start()
-    bind_host, bind_port = host or s.host, port or s.port
-    gates = start_live_gates(
-        db=web.state.db,
-        base_url=f"http://{_connect_host(bind_host)}:{bind_port}",
-        count=demo_gates,
-        truth_path=s.var_dir / "demo" / "truth.json",
-        interval=gate_interval,
-    )
     try:
         # proxy_headers off: X-Forwarded-For is read only by web.deps.client_address, from trusted_proxies
         uvicorn.run(web, host=bind_host, port=bind_port, log_level="info", proxy_headers=False)
     finally:
-        if gates is not None:
+        for gates in live:
             gates.stop()
+        if build is not None:
+            build.close()
         drainer.stop()
         complaints.stop()
         web.state.db.dispose()
