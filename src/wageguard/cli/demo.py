@@ -58,8 +58,8 @@ def prepare_database(s: Settings, *, reset: bool) -> None:
     upgrade_database(s.database_url)
 
 
-def print_logins(ctx: DemoContext, s: Settings) -> None:
-    typer.echo(f"\n演示城市已就绪 / demo city ready:  http://{s.host}:{s.port}")
+def print_logins(ctx: DemoContext, s: Settings, url: str | None = None) -> None:
+    typer.echo(f"\n演示城市已就绪 / demo city ready:  {url or f'http://{s.host}:{s.port}'}")
     typer.echo("演示账号 / demo logins (用户名 / username  密码 / password):")
     for login in ctx.truth.get("logins", []):
         who = f"{login['title_zh']} / {login['title_en']}"

@@ -73,7 +73,7 @@ def _refuse_demo_passwords(db: Database) -> None:
 class DemoBuild:
     """``--build-demo``: the registry stage ran before the server starts; the other stages run in a thread."""
 
-    def __init__(self, projects: int, workers: int) -> None:
+    def __init__(self, projects: int, workers: int, host: str | None, port: int | None) -> None:
         from wageguard.cli.demo import begin_demo, print_logins
         from wageguard.demo.progress import run_stages
         from wageguard.demo.stages import all_stages
@@ -81,7 +81,8 @@ class DemoBuild:
         self.settings, self.ctx, self.progress = begin_demo(reset=True, projects=projects, workers=workers)
         self.stages = all_stages()
         run_stages(self.ctx, self.stages[:1], self.progress)
-        print_logins(self.ctx, self.settings)
+        self.url = f"http://{_connect_host(host or self.settings.host)}:{port or self.settings.port}"
+        print_logins(self.ctx, self.settings, self.url)
         typer.echo(
             "其余演示数据正在后台加载，进度见终端和首页 / the rest of the demo loads in the background: "
             "progress here and on the landing page"
@@ -94,7 +95,7 @@ class DemoBuild:
 
         def done() -> None:
             then()
-            print_logins(self.ctx, self.settings)
+            print_logins(self.ctx, self.settings, self.url)
 
         self.thread = BackgroundBuild(self.ctx, self.stages[1:], self.progress, done)
         self.thread.start()
@@ -125,7 +126,8 @@ def serve(
     demo_workers: int = typer.Option(58_000, min=1, help="与 --build-demo 同用：工人数 / workers to build"),
 ) -> None:
     """Serve the web app and API."""
-    build = DemoBuild(demo_projects, demo_workers) if build_demo else None
+    # A build first: on a fresh clone it writes the demo's keys, which the settings then read.
+    build = DemoBuild(demo_projects, demo_workers, host, port) if build_demo else None
     s = _checked_settings()
     private_dir(s.var_dir)  # keys, uploads and demo files: readable by the service's user only
     from wageguard.attendance.intake import IntakeDrainer
