@@ -39,3 +39,10 @@ def test_english_plural_by_count_and_chinese_unchanged() -> None:
     assert translate("en", "test.months", n=1) == "1 month"
     assert translate("en", "test.months", n=2) == "2 months"
     assert translate("zh", "test.months", n=1) == "1 个月"
+
+
+def test_every_answer_says_how_long_the_server_took(client) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/healthz", "/login", "/no-such-page"):
+        timing = client.get(path).headers.get("server-timing", "")
+        assert timing.startswith("app;dur="), (path, timing)
+        assert float(timing.removeprefix("app;dur=")) >= 0

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ipaddress
+import time
 from functools import lru_cache
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -69,7 +70,8 @@ def over_https(scope: Scope, settings: Settings) -> bool:
 
 
 class SecurityHeaders:
-    """Add the security headers (and an issued CSRF cookie) to every HTTP response."""
+    """Add the security headers (and an issued CSRF cookie) to every HTTP response, and a ``Server-Timing``
+    header with the milliseconds the app took until the response started."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -79,12 +81,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
         https = over_https(scope, self.settings)
         referrer = "no-referrer" if scope["path"].startswith("/c/") else "strict-origin-when-cross-origin"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                # server time until the answer starts (what bench_pages records; browsers show it too)
+                headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
                 for name, value in STATIC_HEADERS:
                     headers.setdefault(name, value)
                 headers.setdefault("referrer-policy", referrer)
