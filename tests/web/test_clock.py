@@ -46,3 +46,11 @@ def test_every_answer_says_how_long_the_server_took(client) -> None:  # type: ig
         timing = client.get(path).headers.get("server-timing", "")
         assert timing.startswith("app;dur="), (path, timing)
         assert float(timing.removeprefix("app;dur=")) >= 0
+
+
+def test_inline_plural_markup_picks_the_word_by_the_named_value() -> None:
+    assert translate("en", "projects.total", total=1) == "1 project"
+    assert translate("en", "projects.total", total=2) == "2 projects"
+    assert translate("en", "projects.total", total="1,000") == "1,000 projects"
+    assert translate("en", "project.pay_day_value", day=15, grace=1) == "Day 15 of each month (1 day's grace)"
+    assert translate("zh", "projects.total", total=1) == "共 1 个项目"

@@ -8,6 +8,7 @@ key the templates use exists. Code-table names (status, category, participant ty
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -124,7 +125,7 @@ EN: dict[str, str] = {
     "projects.search": "Project name or code",
     "projects.filter": "Filter",
     "projects.list": "Projects",
-    "projects.total": "{total} projects",
+    "projects.total": "{total} [[total:project|projects]]",
     "projects.none": "No projects match.",
     "projects.no_counties": "No county data in your scope yet.",
     "projects.map": "Projects on the map",
@@ -136,7 +137,7 @@ EN: dict[str, str] = {
     "project.invest": "Investment",
     "project.start_date": "Start date",
     "project.pay_day": "Pay day",
-    "project.pay_day_value": "Day {day} of each month ({grace} days' grace)",
+    "project.pay_day_value": "Day {day} of each month ({grace} [[grace:day's|days']] grace)",
     "project.labour_officer": "Labour-relations officer",
     "project.notice_board": "Rights notice board",
     "project.contract_signed": "Contract signed",
@@ -240,14 +241,31 @@ def choose_lang(query: str | None, cookie: str | None, default: str) -> str:
 def translate(lang: str, key: str, **values: Any) -> str:
     """The message for ``key`` in ``lang`` (falling back to Chinese, then the key), formatted.
 
-    Plurals: with an integer ``n`` among the values, ``key + "_one"`` is used for 1 where the language's
-    catalogue has it (English: ``"{n} months"`` / ``months_one``: ``"{n} month"``); Chinese needs none."""
+    Plurals: ``[[total:project|projects]]`` in a message picks the word by the value of ``total`` (1 → the
+    singular; formatted numbers with separators are read too); or, with an integer ``n`` among the values,
+    ``key + "_one"`` is used for 1 where the language's catalogue has it (English: ``"{n} months"`` /
+    ``months_one``: ``"{n} month"``). Chinese needs neither."""
     catalogue = CATALOGUES.get(lang, ZH)
     n = values.get("n")
     if isinstance(n, int) and f"{key}_one" in catalogue and abs(n) == 1:
         key = f"{key}_one"
     text = catalogue.get(key) or ZH.get(key) or key
+    if "[[" in text:
+        text = _PLURAL.sub(lambda m: _plural_word(m, values), text)
     return text.format(**values) if values else text
+
+
+_PLURAL = re.compile(r"\[\[(\w+):([^|\]]*)\|([^\]]*)\]\]")
+
+
+def _plural_word(match: re.Match[str], values: Mapping[str, Any]) -> str:
+    """``[[count:worker|workers]]``: the singular when ``values["count"]`` is 1 (or -1), else the plural."""
+    name, one, other = match.groups()
+    value = values.get(name)
+    try:
+        return one if abs(int(str(value).replace(",", ""))) == 1 else other
+    except ValueError:
+        return other
 
 
 def translator(lang: str) -> Callable[..., str]:

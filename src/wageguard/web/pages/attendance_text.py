@@ -15,7 +15,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.show": ("查询", "Show"),
     "sheet.team_value": ("班组 {team}", "Team {team}"),
     "sheet.export": ("导出 XLSX", "Export XLSX"),
-    "sheet.summary": ("{workers} 人 · 合计 {days} 人天", "{workers} workers · {days} worker-days in all"),
+    "sheet.summary": ("{workers} 人 · 合计 {days} 人天", "{workers} [[workers:worker|workers]] · {days} [[days:worker-day|worker-days]] in all"),
     "sheet.no": ("序号", "No."),
     "sheet.name": ("姓名", "Name"),
     "sheet.id": ("身份证号", "ID number"),
@@ -27,7 +27,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "devices.title": ("考勤设备", "Gate devices"),
     "devices.threshold": (
         "静默阈值：工作日内 {hours} 小时无通讯",
-        "Silent after {hours} hours without contact on a working day",
+        "Silent after {hours} [[hours:hour|hours]] without contact on a working day",
     ),
     "devices.serial": ("序列号", "Serial"),
     "devices.vendor": ("厂商", "Vendor"),
