@@ -48,24 +48,40 @@ DEMO_LOGINS = {
 PASSWORD = "bench-password-123"
 
 
+def _participants(url: str) -> None:
+    """Each project's contractor as its general contractor; enterprise 1 also on every 20th project (400
+    projects at province scale), so the enterprise user's pages have a large contractor's worth of rows."""
+    from sqlalchemy import text
+
+    from wageguard.db import Database
+
+    db = Database(url)
+    with db.transaction() as session:
+        session.execute(
+            text(
+                "INSERT INTO project_participants (project_id, enterprise_id, corp_type) "
+                "SELECT id, contractor_id, '009' FROM projects"
+            )
+        )
+        session.execute(
+            text(
+                "INSERT INTO project_participants (project_id, enterprise_id, corp_type) "
+                "SELECT id, 1, '006' FROM projects WHERE id % 20 = 0 AND contractor_id <> 1"
+            )
+        )
+    db.dispose()
+
+
 def _users(url: str) -> dict[str, tuple[str, str]]:
-    """Bench users for each role (the enterprise user on the enterprise with the most alerts)."""
+    """Bench users for each role (the enterprise user on enterprise 1, see ``_participants``)."""
     from wageguard.auth.service import create_user
     from wageguard.db import Database
-    from wageguard.monitoring.models import Alert
     from wageguard.registry.choices import Role
-    from wageguard.registry.models import ProjectParticipant
 
     db = Database(url)
     logins: dict[str, tuple[str, str]] = {}
     with db.transaction() as session:
-        enterprise_id = session.scalar(
-            select(ProjectParticipant.enterprise_id)
-            .join(Alert, Alert.project_id == ProjectParticipant.project_id)
-            .group_by(ProjectParticipant.enterprise_id)
-            .order_by(func.count().desc())
-            .limit(1)
-        )
+        enterprise_id = 1
         for name, (role, region) in ROLES.items():
             username = f"bench_{name}"
             create_user(
@@ -79,6 +95,19 @@ def _users(url: str) -> dict[str, tuple[str, str]]:
             logins[name] = (username, PASSWORD)
     db.dispose()
     return logins
+
+
+def _bench_logins(url: str) -> dict[str, tuple[str, str]] | None:
+    """The bench users of a province kept with ``--keep``, if this database has them."""
+    from wageguard.auth.models import User
+    from wageguard.db import Database
+
+    db = Database(url)
+    with db.sessions() as session:
+        names = set(session.scalars(select(User.username).where(User.username.startswith("bench_"))))
+    db.dispose()
+    found = {name: (f"bench_{name}", PASSWORD) for name in ROLES if f"bench_{name}" in names}
+    return found or None
 
 
 def _busiest_project(url: str, region: str, enterprise_user: str) -> int | None:
@@ -168,13 +197,15 @@ def main() -> None:
     ap.add_argument("--projects", type=int, default=8_000)
     ap.add_argument("--workers", type=int, default=1_500_000)
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--keep", default="", help="build the province into this SQLite file and keep it")
     ap.add_argument("--json", default="")
     args = ap.parse_args()
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="wg-bench-pages-") as tmp:
         if args.existing:
-            url, logins = args.existing, DEMO_LOGINS
-            report["data"] = "existing database"
+            url = args.existing
+            logins = _bench_logins(url) or DEMO_LOGINS
+            report["data"] = f"existing database {url}"
         else:
             from bench_monitoring import AS_OF, MONTH, generate
 
@@ -182,7 +213,7 @@ def main() -> None:
             from wageguard.db import Database
             from wageguard.monitoring.engine import run_monitoring
 
-            url = f"sqlite:///{Path(tmp) / 'province.db'}"
+            url = f"sqlite:///{Path(args.keep) if args.keep else Path(tmp) / 'province.db'}"
             t0 = time.perf_counter()
             generate(url, args.projects, args.workers)
             db = Database(url)
@@ -190,6 +221,7 @@ def main() -> None:
                 db=db, settings=Settings(database_url=url), as_of=AS_OF, months=[MONTH], trigger="bench"
             )
             db.dispose()
+            _participants(url)
             logins = _users(url)
             report["data"] = f"{args.projects} projects, {args.workers} workers, {run.raised} alerts"
             report["prepare_s"] = round(time.perf_counter() - t0, 1)
