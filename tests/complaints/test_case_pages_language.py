@@ -47,12 +47,12 @@ def test_case_list_and_detail_switch_to_english_and_back(
     headers = login("bj")
     listing = client.get("/cases", headers=headers)
     assert listing.status_code == 200 and '<html lang="zh-CN">' in listing.text
-    assert "查询码" in listing.text and "已受理登记（待审核）" in listing.text
+    assert "查询码" in listing.text and "已收到，待审核" in listing.text
     assert 'class="lang-switch"' in listing.text and "lang=en" in listing.text
 
     english = client.get("/cases", params={"lang": "en"}, headers=headers)
     assert english.status_code == 200 and '<html lang="en">' in english.text
-    assert "Tracking code" in english.text and "Received (awaiting review)" in english.text
+    assert "Tracking code" in english.text and "Received, awaiting review" in english.text
     assert receipt.tracking_code in english.text and "查询码" not in english.text
 
     detail = client.get(f"/cases/{receipt.complaint_id}", headers=headers)  # the cookie remembers English

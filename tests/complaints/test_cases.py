@@ -328,7 +328,7 @@ def test_inspector_pages_redirect_to_login_and_act_with_csrf(
     listing = client.get("/cases")
     assert listing.status_code == 200 and receipt.tracking_code in listing.text and site.name in listing.text
     page = client.get(f"/cases/{receipt.complaint_id}")
-    assert "已受理登记（待审核）" in page.text and "立案受理" in page.text
+    assert "已收到，待审核" in page.text and "立案受理" in page.text
     forged = client.post(f"/cases/{receipt.complaint_id}/act", data={"csrf": "x", "action": "accept"})
     assert forged.status_code == 403 and "页面已过期" in forged.text
     ok = client.post(

@@ -173,12 +173,12 @@ def test_status_needs_the_code_and_the_phone_and_shows_only_the_state(
     page = client.get(f"/c/status?code={code}")
     csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
     ok = client.post("/c/status", data={"csrf": csrf, "code": code.lower(), "phone": form["phone"]})
-    assert ok.status_code == 200 and "已受理登记（待审核）" in ok.text
+    assert ok.status_code == 200 and "已收到，待审核" in ok.text
     for secret in (form["name"], form["id_number"], form["employer"], "15600", form["phone"]):
         assert secret not in ok.text
     wrong = client.post("/c/status", data={"csrf": csrf, "code": code, "phone": "13900000000"})
     unknown = client.post("/c/status", data={"csrf": csrf, "code": "TSAAAAAAAAAA", "phone": form["phone"]})
     assert wrong.status_code == unknown.status_code == 404
-    assert "未找到匹配的投诉" in wrong.text and "已受理登记" not in wrong.text
+    assert "未找到匹配的投诉" in wrong.text and "已收到，待审核" not in wrong.text
     forged = client.post("/c/status", data={"csrf": "x", "code": code, "phone": form["phone"]})
     assert forged.status_code == 403

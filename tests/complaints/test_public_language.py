@@ -77,8 +77,8 @@ def test_the_receipt_and_the_status_page_in_english(
     csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
     ok = client.post("/c/status", data={"csrf": csrf, "code": code, "phone": form["phone"]})
     assert ok.status_code == 200
-    assert '<dd id="state-label">Received (awaiting review)</dd>' in ok.text and "Sent on" in ok.text
-    assert "已受理登记" not in ok.text and form["phone"] not in ok.text
+    assert '<dd id="state-label">Received, awaiting review</dd>' in ok.text and "Sent on" in ok.text
+    assert "已收到" not in ok.text and form["phone"] not in ok.text
     wrong = client.post("/c/status", data={"csrf": csrf, "code": code, "phone": "13900000000"})
     assert wrong.status_code == 404 and "No matching complaint" in wrong.text
     back = client.get(f"/c/status?code={code}&lang=zh")

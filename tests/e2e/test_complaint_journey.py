@@ -73,7 +73,7 @@ def test_worker_files_on_a_phone_and_inspector_resolves(
     desk.click("button[type=submit]")
     desk.wait_for_url(f"{live_server}/cases")
     desk.click(f"text={code}")
-    assert "已受理登记" in desk.inner_text("#case-state")
+    assert "已收到，待审核" in desk.inner_text("#case-state")
     desk.click("#act-accept button")
     assert desk.inner_text("#case-state") == "已立案"
     desk.select_option("#act-resolve select[name=outcome]", "paid_after_mediation")

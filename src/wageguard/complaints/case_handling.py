@@ -11,14 +11,16 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from wageguard.audit.service import record_audit
+from wageguard.auth.models import User
 from wageguard.auth.policy import check_region_write, check_superior_approval
-from wageguard.auth.scope import Principal
-from wageguard.complaints.choices import TRANSITIONS, CaseAction, CaseState, Outcome
+from wageguard.auth.scope import Principal, region_prefix
+from wageguard.complaints.choices import OPEN_STATES, TRANSITIONS, CaseAction, CaseState, Outcome
 from wageguard.complaints.models import Complaint, ComplaintEvent
 from wageguard.complaints.queries import case_photo
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
 from wageguard.errors import Conflict, NotFound, Problem, ValidationFailed
+from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.workdays import WorkingCalendar, china_today, load_calendar
 
@@ -117,6 +119,60 @@ def act_on_case(
                 from_state=before.value,
                 to_state=case.state,
                 note=note,
+            )
+        )
+    return case
+
+
+ASSIGN = "assign"  # the event action of an assignment (the state does not change)
+
+
+def _assignee(session: Session, case: Complaint, user_id: int) -> User:
+    """The user a case is assigned to: an active inspector whose region covers the case's county."""
+    user = session.get(User, user_id)
+    if (
+        user is None
+        or not user.is_active
+        or user.role != Role.INSPECTOR.value
+        or not user.region_code
+        or not case.region_code.startswith(region_prefix(user.region_code))
+    ):
+        raise ValidationFailed(
+            f"user {user_id} cannot take this case: no active inspector of its region has that id",
+            [
+                Problem(
+                    field="assignee_user_id",
+                    code="assignee.out_of_scope",
+                    message_zh="承办人须为本案件所属地区在职的监察员",
+                    message_en="the assignee must be an active inspector of the case's region",
+                    value=str(user_id),
+                )
+            ],
+            message_zh="承办人不在本案件的管辖范围内（须为本地区在职的监察员）",
+        )
+    return user
+
+
+def assign_case(
+    *, db: Database, principal: Principal, case_id: int, assignee_user_id: int, now: datetime | None = None
+) -> Complaint:
+    """Give an open case to an active inspector of its region (logged as an ``assign`` step)."""
+    now = now or utcnow()
+    with db.transaction() as session:
+        case = _load_case(session, principal, case_id)
+        if CaseState(case.state) not in OPEN_STATES:
+            raise Conflict(f"case {case_id} is {case.state}", message_zh="案件已办结或撤回，不能再指派")
+        user = _assignee(session, case, assignee_user_id)
+        case.assignee_user_id = user.id
+        session.add(
+            ComplaintEvent(
+                complaint_id=case.id,
+                at=now,
+                actor=principal.username,
+                action=ASSIGN,
+                from_state=case.state,
+                to_state=case.state,
+                note=user.display_name,
             )
         )
     return case

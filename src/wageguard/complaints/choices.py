@@ -49,7 +49,7 @@ class Overdue(StrEnum):
 
 
 STATE_LABELS: dict[str, str] = {
-    "received": "已受理登记（待审核）",
+    "received": "已收到，待审核",  # not 受理: nobody has decided yet whether to accept it
     "accepted": "已立案",
     "not_accepted": "不予受理",
     "investigating": "调查处理中",
@@ -72,6 +72,7 @@ ACTION_LABELS: dict[str, str] = {
     "close": "结案归档",
     "withdraw": "撤回",
     "extend": "延长办理期限（经批准）",
+    "assign": "指派承办人",
 }
 OVERDUE_LABELS: dict[str, str] = {
     "none": "",

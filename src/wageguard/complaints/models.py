@@ -76,6 +76,7 @@ class Complaint(Base):
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
     resolved_date: Mapped[date | None] = mapped_column(Date)
     closed_date: Mapped[date | None] = mapped_column(Date)
+    assignee_user_id: Mapped[int | None] = mapped_column(Integer, index=True)  # users.id (0005c)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -7,7 +7,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from wageguard.auth.models import User
@@ -40,7 +40,8 @@ class ComplaintBrief:
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """All a status look-up reveals: the state of the worker's own complaint."""
+    """All a status look-up reveals: the state of the worker's own complaint, the office handling it and
+    its next deadline (no personal data, no inspector's name)."""
 
     tracking_code: str
     state: str
@@ -49,6 +50,47 @@ class PublicStatus:
     received_date: date
     updated_date: date
     outcome: str | None = None  # the code, for the page language's name
+    office: str | None = None  # the county's labour inspection office, in Chinese
+    deadline: date | None = None
+    deadline_kind: str | None = None  # accept / finish
+    working_days_left: int | None = None  # negative: overdue
+    resolved_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """A user a case can be assigned to (an active inspector of its region)."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+def current_deadline(c: Complaint) -> tuple[date | None, str | None]:
+    """The deadline that runs now: deciding whether to accept (received), finishing (accepted or under
+    investigation), or none (decided, finished, withdrawn)."""
+    if c.state == CaseState.RECEIVED:
+        return c.accept_due, "accept"
+    if c.state in FINISH_CLOCK_STATES and c.finish_due is not None:
+        return c.finish_due, "finish"
+    return None, None
+
+
+def working_days_left(due: date, today: date, calendar: WorkingCalendar) -> int:
+    """Working days from ``today`` to ``due`` (0: due today); once past, minus the working days since
+    (at least one: a deadline passed on Friday is a day overdue on Saturday)."""
+    if today <= due:
+        return calendar.working_days_between(today, due)
+    return -max(1, calendar.working_days_between(due, today))
+
+
+def _deadline_order() -> ColumnElement[date]:
+    """The current deadline as SQL (NULL where none runs), for sorting by it."""
+    return case(
+        (Complaint.state == CaseState.RECEIVED.value, Complaint.accept_due),
+        (Complaint.state.in_([s.value for s in FINISH_CLOCK_STATES]), Complaint.finish_due),
+        else_=None,
+    )
 
 
 def overdue_flag(c: Complaint, today: date, calendar: WorkingCalendar, due_soon_days: int) -> Overdue:
@@ -81,7 +123,18 @@ def _description(c: Complaint, protector: Protector | None) -> str | None:
     return protector.decrypt_text(c.description_enc)
 
 
-def _case_out(c: Complaint, project: Project | None, flag: Overdue, protector: Protector | None) -> CaseOut:
+def _case_out(
+    c: Complaint,
+    project: Project | None,
+    flag: Overdue,
+    protector: Protector | None,
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    county_name: str | None = None,
+    assignee_name: str | None = None,
+) -> CaseOut:
+    deadline, kind = current_deadline(c)
     return CaseOut(
         id=c.id,
         tracking_code=c.tracking_code,
@@ -109,6 +162,12 @@ def _case_out(c: Complaint, project: Project | None, flag: Overdue, protector: P
         finish_due=c.finish_due,
         extended=c.extended,
         overdue=flag.value,
+        deadline=deadline,
+        deadline_kind=kind,
+        working_days_left=None if deadline is None else working_days_left(deadline, today, calendar),
+        county_name=county_name,
+        assignee_user_id=c.assignee_user_id,
+        assignee_name=assignee_name,
     )
 
 
@@ -122,11 +181,16 @@ def list_cases(
     state: str | None = None,
     escalated_only: bool = False,
     project_id: int | None = None,
+    county: str | None = None,
+    assignee_user_id: int | None = None,
+    sort: str = "received",
     limit: int = 100,
     offset: int = 0,
     protector: Protector | None = None,
 ) -> CaseListOut:
-    """Cases in the caller's region, newest first; ``escalated_only`` keeps overdue and due-soon ones.
+    """Cases in the caller's region, newest first (``sort="deadline"``: the nearest current deadline first,
+    cases without one last); ``escalated_only`` keeps overdue and due-soon ones; ``county`` keeps one
+    county's cases, ``assignee_user_id`` one handler's ("my cases").
 
     With ``protector`` each case carries its description in clear (the case handlers' views); without it
     (the CLI's escalation list) the description is left out."""
@@ -137,20 +201,40 @@ def list_cases(
         cond.append(Complaint.state == state)
     if project_id is not None:
         cond.append(Complaint.project_id == project_id)
+    if county:
+        cond.append(Complaint.region_code == county)
+    if assignee_user_id is not None:
+        cond.append(Complaint.assignee_user_id == assignee_user_id)
     if escalated_only:
         soon = calendar.add_working_days(today, settings.complaint_due_soon_working_days)
         cond.append(_flag_clause(soon + timedelta(days=1)))
     total = session.scalar(select(func.count()).select_from(Complaint).where(*cond)) or 0
+    newest = (Complaint.received_at.desc(), Complaint.id.desc())
+    order = (_deadline_order().asc().nulls_last(), *newest) if sort == "deadline" else newest
     rows = session.execute(
-        select(Complaint, Project)
+        select(Complaint, Project, Region.name, User.display_name)
         .outerjoin(Project, Project.id == Complaint.project_id)
+        .outerjoin(Region, Region.code == Complaint.region_code)
+        .outerjoin(User, User.id == Complaint.assignee_user_id)
         .where(*cond)
-        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .order_by(*order)
         .limit(limit)
         .offset(offset)
     ).all()
     due_soon = settings.complaint_due_soon_working_days
-    items = [_case_out(c, p, overdue_flag(c, today, calendar, due_soon), protector) for c, p in rows]
+    items = [
+        _case_out(
+            c,
+            p,
+            overdue_flag(c, today, calendar, due_soon),
+            protector,
+            today=today,
+            calendar=calendar,
+            county_name=county_name,
+            assignee_name=assignee_name,
+        )
+        for c, p, county_name, assignee_name in rows
+    ]
     return CaseListOut(total=total, items=items)
 
 
@@ -175,7 +259,17 @@ def get_case(
         raise NotFound(f"case {case_id}", message_zh="案件不存在")
     project = session.get(Project, c.project_id) if c.project_id else None
     flag = overdue_flag(c, today, calendar, settings.complaint_due_soon_working_days)
-    out = _case_out(c, project, flag, protector)
+    assignee = session.get(User, c.assignee_user_id) if c.assignee_user_id else None
+    out = _case_out(
+        c,
+        project,
+        flag,
+        protector,
+        today=today,
+        calendar=calendar,
+        county_name=region_name(session, c.region_code),
+        assignee_name=assignee.display_name if assignee else None,
+    )
     events = session.scalars(
         select(ComplaintEvent).where(ComplaintEvent.complaint_id == c.id).order_by(ComplaintEvent.id)
     ).all()
@@ -221,7 +315,13 @@ def case_photo(
 
 
 def public_status(
-    session: Session, protector: Protector, *, tracking_code: str, phone: str
+    session: Session,
+    protector: Protector,
+    *,
+    tracking_code: str,
+    phone: str,
+    today: date | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> PublicStatus | None:
     """The state of a complaint for its own complainant: code AND phone must match, else ``None``.
 
@@ -235,6 +335,8 @@ def public_status(
         typed = phone.strip()
     if c is None or not hmac.compare_digest(c.phone_bidx, protector.blind_index(typed)):
         return None
+    today, calendar = today or china_today(), calendar or WorkingCalendar()
+    deadline, kind = current_deadline(c)
     return PublicStatus(
         tracking_code=c.tracking_code,
         state=c.state,
@@ -243,6 +345,11 @@ def public_status(
         received_date=c.received_date,
         updated_date=(c.updated_at or c.received_at).date(),
         outcome=c.outcome,
+        office=inspection_office(session, c.region_code),
+        deadline=deadline,
+        deadline_kind=kind,
+        working_days_left=None if deadline is None else working_days_left(deadline, today, calendar),
+        resolved_date=c.resolved_date,
     )
 
 
@@ -250,7 +357,7 @@ def queued_status(
     intake: ComplaintIntake, protector: Protector, *, tracking_code: str, phone: str
 ) -> PublicStatus | None:
     """The state of a complaint still waiting in the intake (received, not yet filed): code AND phone must
-    match, as for ``public_status``."""
+    match, as for ``public_status``. Its office and deadline are known once it is filed (moments later)."""
     found = intake.lookup(tracking_code.strip().upper())
     try:
         typed = parse_mobile(phone)
@@ -298,6 +405,49 @@ def _brief(c: Complaint) -> ComplaintBrief:
     )
 
 
+def region_name(session: Session, region_code: str) -> str:
+    """A region's name with its prefecture's (铜仁市碧江区), or the code where the region is unknown."""
+    parent = Region.__table__.alias("parent")
+    row = session.execute(
+        select(Region.name, Region.level, parent.c.name)
+        .outerjoin(parent, parent.c.code == Region.parent_code)
+        .where(Region.code == region_code)
+    ).first()
+    if row is None:
+        return region_code
+    name, level, parent_name = row
+    return f"{parent_name or ''}{name}" if level == "county" else str(name)
+
+
+def inspection_office(session: Session, region_code: str) -> str:
+    """The labour inspection office handling complaints from a county (the notice board prints the same)."""
+    return f"{region_name(session, region_code)}人力资源和社会保障局（劳动保障监察）"
+
+
+def counties_in_scope(session: Session, principal: Principal) -> list[tuple[str, str]]:
+    """The counties inside the caller's region (code, name), for the case list's county filter."""
+    rows = session.execute(
+        select(Region.code, Region.name)
+        .where(Region.level == "county", principal.region_clause(Region.code))
+        .order_by(Region.code)
+    ).all()
+    return [(str(code), str(name)) for code, name in rows]
+
+
+def case_assignees(session: Session, region_code: str) -> list[Assignee]:
+    """Active inspectors whose region covers ``region_code``: who a case there can be assigned to."""
+    users = session.scalars(
+        select(User)
+        .where(User.role == Role.INSPECTOR.value, User.is_active.is_(True), User.region_code.is_not(None))
+        .order_by(User.region_code.desc(), User.username)
+    ).all()
+    return [
+        Assignee(u.id, u.username, u.display_name)
+        for u in users
+        if u.region_code and region_code.startswith(region_prefix(u.region_code))
+    ]
+
+
 def inspectors_for_region(session: Session, region_code: str) -> list[str]:
     """Usernames of active inspectors whose region covers ``region_code`` (the county's case handlers)."""
     users = session.execute(
@@ -339,3 +489,25 @@ def counties(session: Session) -> list[tuple[str, str]]:
         .order_by(Region.code)
     ).all()
     return [(code, f"{pname or ''}{name}") for code, name, pname in rows]
+
+
+@dataclass(frozen=True)
+class CaseProject:
+    """The project a complaints list is about."""
+
+    id: int
+    project_code: str
+    name: str
+    region_code: str
+
+
+def project_for_cases(session: Session, principal: Principal, project_id: int) -> CaseProject:
+    """A project whose complaints the caller may read (inspectors of its region, admins); else not found."""
+    row = session.execute(
+        select(Project.id, Project.project_code, Project.name, Project.region_code).where(
+            Project.id == project_id, principal.region_clause(Project.region_code)
+        )
+    ).first()
+    if row is None or principal.role not in (Role.ADMIN, Role.INSPECTOR):
+        raise NotFound(f"project {project_id}", message_zh="项目不存在")
+    return CaseProject(int(row[0]), str(row[1]), str(row[2]), str(row[3]))

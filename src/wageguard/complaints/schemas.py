@@ -258,6 +258,14 @@ class CaseOut(BaseModel):
     finish_due: date | None
     extended: bool
     overdue: str
+    deadline: date | None = Field(default=None, description="the current deadline: accept_due or finish_due")
+    deadline_kind: str | None = Field(default=None, description="accept or finish (None: no deadline runs)")
+    working_days_left: int | None = Field(
+        default=None, description="working days to the deadline from today; negative: overdue by that many"
+    )
+    county_name: str | None = None
+    assignee_user_id: int | None = None
+    assignee_name: str | None = None
     photo_count: int = 0
     events: list[CaseEventOut] = Field(default_factory=list)
 

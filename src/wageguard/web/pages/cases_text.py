@@ -8,7 +8,7 @@ alert table reuses the alert pages' ``alert.level.*`` / ``alert.status.*`` names
 from __future__ import annotations
 
 from wageguard.complaints.choices import ACTION_LABELS, OUTCOME_LABELS, OVERDUE_LABELS, STATE_LABELS
-from wageguard.web.i18n import register
+from wageguard.web.i18n import register, translate
 from wageguard.web.pages import alerts_text
 
 _ = alerts_text  # alert level and status names
@@ -20,7 +20,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "cases.all": ("全部", "All"),
     "cases.escalated_only": ("仅显示超期预警", "Overdue warnings only"),
     "cases.filter": ("筛选", "Filter"),
-    "cases.total": ("共 {total} 件", "{total} cases"),
+    "cases.total": ("共 {total} 件", "{total} [[total:case|cases]]"),
+    "cases.county": ("区县", "County"),
+    "cases.all_counties": ("全部区县", "All counties"),
+    "cases.mine": ("仅看我承办的", "My cases only"),
+    "cases.sort": ("排序", "Sort"),
+    "cases.sort_received": ("最新收到在前", "Newest first"),
+    "cases.sort_deadline": ("期限最近在前", "Nearest deadline first"),
+    "cases.deadline": ("办理期限", "Deadline"),
+    "cases.assignee": ("承办人", "Assigned to"),
+    "cases.unassigned": ("未指派", "Unassigned"),
+    "cases.county_col": ("区县", "County"),
     "cases.tracking_code": ("查询码", "Tracking code"),
     "cases.project": ("项目", "Project"),
     "cases.complainant": ("投诉人", "Complainant"),
@@ -57,7 +67,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.owed": ("拖欠", "Owed"),
     "case.owed_value": (
         "{months} 个月，{amount} 元，涉及 {workers} 人",
-        "{months} months, {amount} yuan, {workers} workers affected",
+        "{months} [[months:month|months]], {amount} yuan, {workers} [[workers:worker|workers]] affected",
     ),
     "case.description": ("情况说明", "Description"),
     "case.photos": ("照片", "Photos"),
@@ -78,7 +88,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.reason_extend": ("延期理由", "Reason for the extension"),
     "case.note": ("备注", "Note"),
     "case.history": ("办理记录", "Case history"),
-    "case.at": ("时间（UTC）", "Time (UTC)"),
+    "case.at": ("时间", "Time"),
+    "case.days_left": ("还剩 {n} 个工作日", "{n} working days left"),
+    "case.days_left_one": ("还剩 {n} 个工作日", "{n} working day left"),
+    "case.due_today": ("今天到期", "Due today"),
+    "case.days_overdue": ("已超期 {n} 个工作日", "{n} working days overdue"),
+    "case.days_overdue_one": ("已超期 {n} 个工作日", "{n} working day overdue"),
+    "case.deadline_accept": ("决定是否立案", "decide whether to accept"),
+    "case.deadline_finish": ("办结", "finish"),
+    "case.assignee": ("承办人", "Assigned to"),
+    "case.unassigned": ("未指派", "Unassigned"),
+    "case.assign_to": ("指派给", "Assign to"),
+    "case.assign": ("指派", "Assign"),
+    "case.no_assignees": ("本地区暂无在职监察员可指派", "No active inspector of this region to assign"),
+    "case.assignee_required": ("请选择承办人", "Choose who handles the case"),
+    "project_cases.title": ("项目投诉：{name}", "Complaints about {name}"),
+    "project_cases.heading": ("{name}（{code}）的投诉案件", "Complaints about {name} ({code})"),
+    "project_cases.back": ("← 返回项目", "← Back to the project"),
+    "project_cases.received": ("收到日期", "Received"),
+    "project_cases.none": ("该项目暂无投诉", "No complaints about this project."),
     "case.actor": ("操作人", "By"),
     "case.action": ("操作", "Action"),
     "case.change": ("状态变化", "Status change"),
@@ -90,7 +118,7 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 STATE_EN = {
-    "received": "Received (awaiting review)",
+    "received": "Received, awaiting review",
     "accepted": "Accepted",
     "not_accepted": "Not accepted",
     "investigating": "Under investigation",
@@ -113,6 +141,7 @@ ACTION_EN = {
     "close": "Close and archive",
     "withdraw": "Withdraw",
     "extend": "Extend the time limit (approved)",
+    "assign": "Assign",
 }
 OVERDUE_EN = {  # "none" has no label: the pages show nothing (or "on time")
     "accept_due_soon": "Decision due soon",
@@ -126,6 +155,17 @@ CODE_TABLES = {
     "case.action": (ACTION_LABELS, ACTION_EN),
     "case.overdue": (OVERDUE_LABELS, OVERDUE_EN),
 }
+
+
+def countdown(lang: str, days_left: int | None) -> str:
+    """ "还剩 N 个工作日" / "已超期 N 个工作日" (English with its singular), "" where no deadline runs."""
+    if days_left is None:
+        return ""
+    if days_left == 0:
+        return translate(lang, "case.due_today")
+    if days_left > 0:
+        return translate(lang, "case.days_left", n=days_left)
+    return translate(lang, "case.days_overdue", n=-days_left)
 
 
 def _install() -> None:
