@@ -77,7 +77,7 @@ def test_bad_fields_are_marked_beside_each_field_and_typed_input_is_kept(
     form = valid_form(id_number=bad_id, phone="1234", amount_owed="abc", months_owed="0", name="")
     r = form_client.submit(f"/c/{site.code}", form)
     assert r.status_code == 422
-    assert "身份证号校验位错误" in r.text and 'id="e-id_number"' in r.text
+    assert "身份证号码有误（最后一位校验码不符）" in r.text and 'id="e-id_number"' in r.text
     assert 'id="e-phone"' in r.text and 'id="e-amount_owed"' in r.text and 'id="e-months_owed"' in r.text
     assert "请填写姓名" in r.text
     for kept in (bad_id, "李姓班组长", "三月到八月在工地做钢筋工", "2026-03-01", "abc"):

@@ -49,9 +49,9 @@ def test_a_bad_id_number_is_explained_in_english_beside_the_field_and_the_input_
     r = form_client.submit(f"/c/{site.code}", valid_form(id_number=bad_id, phone="1234"), tokens=tokens)
     assert r.status_code == 422
     error = r.text.split('id="e-id_number">')[1].split("<")[0]
-    assert error == "ID number check digit is wrong"
+    assert error == "The ID number is wrong (its check digit does not match); check each digit"
     assert 'id="e-phone"' in r.text and "Please correct the 2 fields marked in red" in r.text
-    assert "身份证号校验位错误" not in r.text
+    assert "身份证号码有误" not in r.text
     for kept in (bad_id, "1234", "李姓班组长", "2026-03-01"):
         assert f'value="{kept}"' in r.text
 
@@ -77,7 +77,10 @@ def test_the_receipt_and_the_status_page_in_english(
     csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
     ok = client.post("/c/status", data={"csrf": csrf, "code": code, "phone": form["phone"]})
     assert ok.status_code == 200
-    assert '<dd id="state-label">Received, awaiting review</dd>' in ok.text and "Sent on" in ok.text
+    assert (
+        'id="state-label">Received, awaiting review: the inspection office' in ok.text
+        and "Sent on" in ok.text
+    )
     assert "已收到" not in ok.text and form["phone"] not in ok.text
     wrong = client.post("/c/status", data={"csrf": csrf, "code": code, "phone": "13900000000"})
     assert wrong.status_code == 404 and "No matching complaint" in wrong.text

@@ -52,7 +52,7 @@ def test_worker_files_on_a_phone_and_inspector_resolves(
     _fill(phone, {**form, "id_number": bad_id})
     phone.tap("#submit")
     phone.wait_for_selector("#e-id_number")
-    assert "身份证号校验位错误" in phone.inner_text("#e-id_number")
+    assert "身份证号码有误（最后一位校验码不符）" in phone.inner_text("#e-id_number")
     assert phone.is_visible("#form-errors")
     for name in ("name", "phone", "employer", "work_start", "amount_owed", "months_owed"):
         assert phone.input_value(f"#f-{name}") == form[name], name

@@ -51,6 +51,8 @@ class PublicStatus:
     updated_date: date
     outcome: str | None = None  # the code, for the page language's name
     office: str | None = None  # the county's labour inspection office, in Chinese
+    region_name: str | None = None  # the county the office serves (铜仁市碧江区)
+    not_accepted_reason: str | None = None
     deadline: date | None = None
     deadline_kind: str | None = None  # accept / finish
     working_days_left: int | None = None  # negative: overdue
@@ -343,9 +345,11 @@ def public_status(
         state_label=STATE_LABELS[c.state],
         outcome_label=OUTCOME_LABELS.get(c.outcome or ""),
         received_date=c.received_date,
-        updated_date=(c.updated_at or c.received_at).date(),
+        updated_date=china_today(c.updated_at or c.received_at),
         outcome=c.outcome,
         office=inspection_office(session, c.region_code),
+        region_name=region_name(session, c.region_code),
+        not_accepted_reason=c.not_accepted_reason if c.state == CaseState.NOT_ACCEPTED else None,
         deadline=deadline,
         deadline_kind=kind,
         working_days_left=None if deadline is None else working_days_left(deadline, today, calendar),

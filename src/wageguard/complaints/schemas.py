@@ -71,16 +71,36 @@ def _p(field: str, code: str, zh: str, en: str, value: str | None = None) -> Pro
     return Problem(field=field, code=code, message_zh=zh, message_en=en, value=value)
 
 
+ID_MESSAGES = {  # what is wrong with a typed ID number, in the form's words
+    "id.format": ("身份证号码只能由数字和末位 X 组成", "The ID number must be digits, the last one may be X"),
+    "id.checksum": (
+        "身份证号码有误（最后一位校验码不符），请逐位核对",
+        "The ID number is wrong (its check digit does not match); check each digit",
+    ),
+    "id.birth_date": (
+        "身份证号码中的出生日期（第 7 到 14 位）无效",
+        "The birth date in the ID number (digits 7 to 14) is not a valid date",
+    ),
+}
+
+
 def _id_number(raw: Mapping[str, str], problems: list[Problem]) -> str:
     """GB 11643 check via ``wageguard.validation`` (an unknown area code is only a warning: not shown)."""
     value = raw.get("id_number", "").strip()
     if not value:
-        problems.append(_p("id_number", "required", "请填写身份证号码", "ID number is required"))
+        problems.append(_p("id_number", "required", "请填写身份证号码", "Please fill in your ID number"))
         return value
     try:
         return parse_id_number(value).number
     except Invalid as exc:
-        problems.append(exc.problem(field="id_number"))
+        code = exc.problem(field="id_number").code
+        if code == "id.length":
+            n = len(re.sub(r"[\s-]", "", value))
+            zh = f"身份证号码应为 18 位，您填写了 {n} 位"
+            en = f"The ID number has 18 characters; you typed {n}"
+        else:
+            zh, en = ID_MESSAGES.get(code, ("身份证号码有误，请核对", "The ID number is not valid; check it"))
+        problems.append(_p("id_number", code, zh, en))  # personal: never echoed
         return value
 
 
@@ -98,12 +118,29 @@ FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 COUNT_RE = re.compile(r"[0-9]{1,6}")
 
 
+EN_COUNT = {"months_owed": "The months unpaid", "workers_affected": "The number of workers"}
+COUNT_EXAMPLE = {"months_owed": "3", "workers_affected": "4"}
+
+
 def _int(raw: Mapping[str, str], field: str, label: str, hi: int, problems: list[Problem]) -> int:
     """A count typed as ASCII or full-width digits (superscripts and other scripts' digits are refused)."""
     value = raw.get(field, "").strip()
     digits = value.translate(FULL_WIDTH_DIGITS)
-    if not COUNT_RE.fullmatch(digits) or not 1 <= int(digits) <= hi:
-        zh, en = f"{label}应为1到{hi}之间的整数", f"Enter a whole number from 1 to {hi}"
+    what_en = EN_COUNT[field]
+    if not value:
+        problems.append(_p(field, "required", f"请填写{label}", f"Please fill in {FIELD_EN[field]}"))
+        return 0
+    if not digits.isascii() or not digits.isdigit():
+        example = COUNT_EXAMPLE[field]
+        zh, en = f"{label}应为整数，例如 {example}", f"{what_en} must be a whole number, e.g. {example}"
+        problems.append(_p(field, "number", zh, en, value[:20]))
+        return 0
+    if not COUNT_RE.fullmatch(digits) or int(digits) > hi:
+        zh, en = f"{label}不能超过 {hi:,}", f"{what_en} cannot be more than {hi:,}"
+        problems.append(_p(field, "range", zh, en, value[:20]))
+        return 0
+    if int(digits) < 1:
+        zh, en = f"{label}至少为 1", f"{what_en} must be at least 1"
         problems.append(_p(field, "range", zh, en, value[:20]))
         return 0
     return int(digits)
@@ -118,48 +155,88 @@ def _date(
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        en = f"{FIELD_EN[field].capitalize()} must be a date (year-month-day)"
-        problems.append(_p(field, "date", f"{label}格式应为 年-月-日", en, value))
+        en = f"{FIELD_EN[field].capitalize()} must be a date written year-month-day, e.g. 2026-03-01"
+        problems.append(_p(field, "date", f"{label}应为 年-月-日，例如 2026-03-01", en, value[:20]))
         return None
-    if day > today or day.year < 1990:
-        en = f"{FIELD_EN[field].capitalize()} cannot be after today"
-        problems.append(_p(field, "date_range", f"{label}不能晚于今天", en, value))
+    if day > today:
+        en = f"{FIELD_EN[field].capitalize()} cannot be after today ({today.isoformat()})"
+        problems.append(_p(field, "date_range", f"{label}不能晚于今天（{today.isoformat()}）", en, value))
+        return None
+    if day.year < 1990:
+        en = f"{FIELD_EN[field].capitalize()} cannot be before 1990"
+        problems.append(_p(field, "date_range", f"{label}不能早于 1990 年", en, value))
         return None
     return day
 
 
+AMOUNT_MAX_YUAN = 100_000_000
+
+
 def _amount_fen(raw: Mapping[str, str], problems: list[Problem]) -> int:
-    value = raw.get("amount_owed", "").strip().replace(",", "").replace("，", "")
-    try:
-        yuan = Decimal(value)
-    except InvalidOperation:
-        yuan = Decimal(-1)
-    if not yuan.is_finite() or yuan <= 0 or yuan > 100_000_000 or yuan != yuan.quantize(Decimal("0.01")):
-        problems.append(
-            _p(
-                "amount_owed",
-                "amount",
-                "请填写被拖欠金额（元，最多两位小数）",
-                "Enter the amount owed in yuan (at most 2 decimals)",
-                value,
-            )
-        )
+    """The amount owed in yuan (thousands separators, full-width digits and a trailing 元 allowed), in fen;
+    each way it can be wrong has its own message."""
+    typed = raw.get("amount_owed", "").strip()
+    value = typed.translate(FULL_WIDTH_DIGITS).replace("．", ".").removesuffix("元").strip()
+    value = value.replace(",", "").replace("，", "").replace(" ", "")
+
+    def refuse(code: str, zh: str, en: str) -> int:
+        problems.append(_p("amount_owed", code, zh, en, typed[:20]))
         return 0
+
+    if not value:
+        return refuse("required", "请填写被拖欠金额（元）", "Please fill in the amount owed (yuan)")
+    try:
+        yuan = Decimal(value) if re.fullmatch(r"[+-]?[0-9]*\.?[0-9]*", value) else Decimal("NaN")
+    except InvalidOperation:
+        yuan = Decimal("NaN")
+    if not yuan.is_finite():
+        return refuse(
+            "amount.number",
+            "金额应为数字，例如 3500 或 3500.50",
+            "The amount must be a number, e.g. 3500 or 3500.50",
+        )
+    if yuan <= 0:
+        return refuse("amount.positive", "金额应大于 0 元", "The amount must be more than 0 yuan")
+    if yuan > AMOUNT_MAX_YUAN:
+        return refuse(
+            "amount.too_large",
+            f"金额不能超过 {AMOUNT_MAX_YUAN:,} 元，请核对是否多输了位数",
+            f"The amount cannot be more than {AMOUNT_MAX_YUAN:,} yuan; check for extra digits",
+        )
+    if yuan != yuan.quantize(Decimal("0.01")):
+        return refuse(
+            "amount.decimals",
+            "金额最多两位小数（精确到分），例如 3500.50",
+            "The amount can have at most 2 decimals (fen), e.g. 3500.50",
+        )
     return int(yuan * 100)
 
 
 def _contact(raw: Mapping[str, str], problems: list[Problem]) -> tuple[str, str | None]:
-    phone = raw.get("phone", "").strip()
-    try:
-        phone = parse_mobile(phone)
-    except Invalid as exc:
-        problems.append(exc.problem(field="phone"))
+    typed = raw.get("phone", "").strip()
+    phone = typed
+    if not typed:
+        problems.append(_p("phone", "required", "请填写手机号码", "Please fill in your mobile number"))
+    else:
+        try:
+            phone = parse_mobile(typed)
+        except Invalid:
+            zh = "手机号码应为 11 位数字、以 1 开头，例如 13912345678"
+            en = "The mobile number must be 11 digits starting with 1, e.g. 13912345678"
+            problems.append(_p("phone", "phone.invalid", zh, en))  # personal: never echoed
     card: str | None = raw.get("bank_card", "").strip() or None
     if card is not None:
         try:
             card = parse_bank_card(card)
         except Invalid as exc:
-            problems.append(exc.problem(field="bank_card"))
+            if exc.problem(field="bank_card").code == "card.format":
+                zh = "工资卡号只能包含数字（空格可以保留）"
+                en = "The wage card number can contain only digits (spaces are fine)"
+            else:
+                n = len(re.sub(r"[\s-]", "", card))
+                zh = f"工资卡号应为 12 到 19 位数字，您填写了 {n} 位"
+                en = f"The wage card number has 12 to 19 digits; you typed {n}"
+            problems.append(_p("bank_card", "card", zh, en))
     return phone, card
 
 

@@ -59,9 +59,9 @@ from wageguard.web.deps import (
     optional_principal,
 )
 from wageguard.web.i18n import LANG_COOKIE, LANGS, translate, translator
-from wageguard.web.pages import public_text
-from wageguard.web.pages.render import ONE_YEAR_S, install_filters, page_lang
-from wageguard.workdays import china_today
+from wageguard.web.pages import cases_text, public_text
+from wageguard.web.pages.render import ONE_YEAR_S, install_filters, page_lang, today_local
+from wageguard.workdays import china_today, load_calendar
 
 router = APIRouter(tags=["complaints-public"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -255,13 +255,21 @@ async def status_lookup(
 
     def lookup() -> Any:
         with db.sessions() as session:
-            found = public_status(session, protector, tracking_code=code, phone=phone)
+            found = public_status(
+                session,
+                protector,
+                tracking_code=code,
+                phone=phone,
+                today=today_local(settings),
+                calendar=load_calendar(session),
+            )
         if found is None:  # not filed yet: it may be waiting in the intake
             intake = complaint_intake_of(request.app)
             found = queued_status(intake, protector, tracking_code=code, phone=phone)
         return found
 
     context["status"] = await run_in_threadpool(lookup)
+    context["countdown"] = lambda days_left: cases_text.countdown(page_lang(request), days_left)
     if context["status"] is None:
         context["banner"] = _t(request, "public.status_not_found")
     return _render(request, "complaints/status.html", context, 200 if context["status"] else 404)

@@ -116,6 +116,45 @@ TEXT: dict[str, tuple[str, str]] = {
     "public.outcome": ("办理结果", "Outcome"),
     "public.received": ("提交日期", "Sent on"),
     "public.updated": ("最近更新", "Last update"),
+    "public.office": ("办理机构", "Handled by"),
+    "public.office_name": (
+        "{region}人力资源和社会保障局（劳动保障监察）",
+        "Labour inspection, Human Resources and Social Security Bureau of {region}",
+    ),
+    "public.office_pending": (
+        "投诉登记后即转交当地劳动保障监察机构",
+        "The local labour inspection office, as soon as the complaint is filed",
+    ),
+    "public.step": ("当前进展", "Where it stands"),
+    "public.step.received": (
+        "已收到，待审核：监察机构正在审核，将决定是否立案",
+        "Received, awaiting review: the inspection office is reviewing it and will decide whether to "
+        "open a case",
+    ),
+    "public.step.accepted": (
+        "已立案：监察机构已受理，正在办理",
+        "Case opened: the inspection office accepted the complaint and is handling it",
+    ),
+    "public.step.investigating": (
+        "调查处理中：监察员正在调查核实",
+        "Under investigation: an inspector is checking the facts",
+    ),
+    "public.step.not_accepted": (
+        "不予受理：监察机构决定不立案",
+        "Not accepted: the inspection office decided not to open a case",
+    ),
+    "public.step.resolved": ("已办结", "Finished"),
+    "public.step.closed": ("已办结并归档", "Finished and archived"),
+    "public.step.withdrawn": ("已撤回投诉", "Complaint withdrawn"),
+    "public.reason": ("理由", "Reason"),
+    "public.next_deadline": ("下一期限", "Next deadline"),
+    "public.deadline.accept": ("{date} 前决定是否立案", "Decision on the case by {date}"),
+    "public.deadline.finish": ("{date} 前办结", "Finished by {date}"),
+    "public.deadline_note": (
+        "（按工作日计算，不含周末和法定节假日）",
+        " (working days: weekends and public holidays do not count)",
+    ),
+    "public.resolved_on": ("办结日期", "Finished on"),
     "public.status_phone": ("投诉时填写的手机号码", "Mobile number given in the complaint"),
     "public.lookup": ("查询", "Check"),
     "public.status_expired": ("页面已过期，请重新查询", "The page has expired; please check again."),
