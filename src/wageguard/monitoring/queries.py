@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from wageguard.auth.scope import Principal
+from wageguard.auth.models import User
+from wageguard.auth.scope import Principal, region_prefix
 from wageguard.errors import NotFound
 from wageguard.monitoring.arrow_io import reading
 from wageguard.monitoring.models import Alert, AlertEvent, AlertWorker, MonitorRun
+from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, Region, Worker
 
 
@@ -26,27 +28,131 @@ class AlertFilter:
     still_holds: bool | None = None
     limit: int = 100
     offset: int = 0
+    project_text: str | None = None  # part of a project's name or code (case-insensitive)
+    assignee_user_id: int | None = None
+    sort: str = ""  # one of SORT_KEYS; "" is the inbox's default order (most severe, newest first)
+    descending: bool = False
 
 
-def list_alerts(*, session: Session, principal: Principal, f: AlertFilter) -> tuple[int, list[Alert]]:
-    """Alerts in the caller's region, newest and most severe first."""
-    q = select(Alert).where(principal.region_clause(Alert.region_code))
+SORT_KEYS = ("level", "rule", "project", "county", "workers", "amount", "age", "status", "assignee")
+_LEVEL_RANK = {"red": 0, "orange": 1, "yellow": 2}
+_STATUS_RANK = {"open": 0, "acknowledged": 1, "in_hand": 2, "resolved": 3, "closed": 4}
+
+
+def _alert_conditions(principal: Principal, f: AlertFilter, *, with_level: bool = True) -> list[Any]:
+    """The filter's SQL conditions within what the caller may see (inspectors and admins: their region;
+    an enterprise: alerts on the projects it takes part in; anyone else: nothing)."""
+    where: list[Any] = [principal.project_clause(Alert.project_id, Alert.region_code)]  # type: ignore[arg-type]
     for column, value in (
-        (Alert.level, f.level),
+        (Alert.level, f.level if with_level else None),
         (Alert.rule_code, f.rule),
         (Alert.region_code, f.county),
         (Alert.project_id, f.project_id),
         (Alert.status, f.status),
         (Alert.still_holds, f.still_holds),
+        (Alert.assignee_user_id, f.assignee_user_id),
     ):
         if value is not None and value != "":
-            q = q.where(column == value)
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rank = case((Alert.level == "red", 0), (Alert.level == "orange", 1), else_=2)
-    rows = session.scalars(
-        q.order_by(rank, Alert.first_seen_on.desc(), Alert.id.desc()).limit(f.limit).offset(f.offset)
+            where.append(column == value)
+    if f.project_text:
+        text = f.project_text.strip()
+        named = select(Project.id).where(
+            or_(
+                Project.name.icontains(text, autoescape=True),
+                Project.project_code.istartswith(text, autoescape=True),
+            )
+        )
+        where.append(Alert.project_id.in_(named))
+    return where
+
+
+def _order(f: AlertFilter) -> list[Any]:
+    """ORDER BY for the filter's sort key, then the default order and the id (a stable tiebreak).
+
+    Level sorts by severity (descending: red first), age by the days since first seen (descending: oldest
+    first), status along the lifecycle, county in GB/T 2260 code order; empty values come last either way."""
+    rank = case(_LEVEL_RANK, value=Alert.level, else_=3)
+    default = [rank, Alert.first_seen_on.desc(), Alert.id.desc()]
+    if f.sort not in SORT_KEYS:
+        return default
+    descending = f.descending
+    if f.sort == "age":  # older is larger: sort the day seen first the other way
+        key: Any = Alert.first_seen_on
+        descending = not descending
+    else:
+        key = {
+            "level": -rank,
+            "rule": Alert.rule_code,
+            "project": Project.name,
+            "county": Alert.region_code,
+            "workers": Alert.workers,
+            "amount": Alert.amount_fen,
+            "status": case(_STATUS_RANK, value=Alert.status, else_=9),
+            "assignee": Alert.assignee_name,
+        }[f.sort]
+    return [(key.desc() if descending else key.asc()).nulls_last(), *default]
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One inbox row: the alert with its project's code and name and its county's name."""
+
+    alert: Alert
+    project_code: str | None
+    project_name: str | None
+    county_name: str | None
+
+
+def inbox_rows(*, session: Session, principal: Principal, f: AlertFilter) -> tuple[int, list[InboxRow]]:
+    """The filtered alerts the caller may see (count and one page), sorted in SQL by ``f.sort``."""
+    where = _alert_conditions(principal, f)
+    total = session.scalar(select(func.count(Alert.id)).where(*where)) or 0
+    q = (
+        select(Alert, Project.project_code, Project.name, Region.name)
+        .outerjoin(Project, Project.id == Alert.project_id)
+        .outerjoin(Region, Region.code == Alert.region_code)
+        .where(*where)
+        .order_by(*_order(f))
+        .limit(f.limit)
+        .offset(f.offset)
     )
-    return total, list(rows)
+    return total, [InboxRow(a, code, name, county) for a, code, name, county in session.execute(q)]
+
+
+def list_alerts(*, session: Session, principal: Principal, f: AlertFilter) -> tuple[int, list[Alert]]:
+    """Alerts in the caller's region, most severe and newest first unless ``f.sort`` says otherwise."""
+    total, rows = inbox_rows(session=session, principal=principal, f=f)
+    return total, [r.alert for r in rows]
+
+
+def level_counts(*, session: Session, principal: Principal, f: AlertFilter) -> dict[str, int]:
+    """How many alerts of each level the filter finds when its level is left out."""
+    where = _alert_conditions(principal, f, with_level=False)
+    rows = session.execute(select(Alert.level, func.count(Alert.id)).where(*where).group_by(Alert.level))
+    return {level: n for level, n in rows}
+
+
+@dataclass(frozen=True)
+class Inspector:
+    user_id: int
+    display_name: str
+    region_code: str | None
+
+
+def region_inspectors(*, session: Session, principal: Principal) -> list[Inspector]:
+    """Active inspectors who can take alerts in the caller's region: those inside it and those above it
+    (the assignment rule of ``monitoring/service.py``: the assignee's region covers the alert's)."""
+    q = select(User.id, User.display_name, User.region_code).where(
+        User.is_active.is_(True), User.role == Role.INSPECTOR.value
+    )
+    if not principal.is_admin:
+        mine = principal.region_code or ""
+        if not mine:
+            return []
+        above = sorted({mine[:2] + "0000", mine[:4] + "00", mine})
+        q = q.where(or_(User.region_code.startswith(region_prefix(mine)), User.region_code.in_(above)))
+    rows = session.execute(q.order_by(User.region_code, User.display_name, User.id))
+    return [Inspector(uid, name, region) for uid, name, region in rows]
 
 
 def get_alert(
@@ -187,10 +293,9 @@ def region_names(*, session: Session, codes: list[str]) -> dict[str, str]:
 
 
 def alert_counties(*, session: Session, principal: Principal) -> list[tuple[str, str]]:
-    """(code, name) of the counties that have alerts in the caller's region, for the inbox filter."""
-    codes = session.scalars(
-        select(Alert.region_code).where(principal.region_clause(Alert.region_code)).distinct()
-    ).all()
+    """(code, name) of the counties that have alerts the caller may see, for the inbox filter."""
+    seen = principal.project_clause(Alert.project_id, Alert.region_code)  # type: ignore[arg-type]
+    codes = session.scalars(select(Alert.region_code).where(seen).distinct()).all()
     names = region_names(session=session, codes=list(codes))
     return sorted((c, names.get(c, c)) for c in codes)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 from sqlalchemy.orm import Session
 
 from wageguard.auth.models import User
@@ -101,6 +104,68 @@ def act_on_alert(
     )
     session.flush()
     return alert
+
+
+BULK_ACTIONS = (EventAction.ACKNOWLEDGED, EventAction.ASSIGNED)
+BULK_MAX = 200
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk action did: the alerts it changed, and each refused alert with the reason
+    (``not_found``: no such alert in the caller's scope; ``status``: its status forbids the action;
+    ``assignee``: the chosen inspector cannot take that alert)."""
+
+    applied: list[int] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def act_on_alerts(
+    *,
+    session: Session,
+    principal: Principal,
+    alert_ids: Sequence[int],
+    action: EventAction,
+    assignee_user_id: int | None = None,
+    note: str | None = None,
+) -> BulkOutcome:
+    """Acknowledge or assign several alerts in one transaction, each through ``act_on_alert`` (the same
+    write policy and status rules as the single action).
+
+    Not all-or-nothing: an inspector who ticks twenty alerts, one of which a colleague has just
+    acknowledged, should not lose the other nineteen. Each alert is checked before anything of it changes,
+    so a refused one is left untouched and reported with its reason; the others are applied."""
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed(f"{action.value} is not a bulk action", message_zh="该操作不能批量执行")
+    ids = list(dict.fromkeys(alert_ids))
+    if not ids:
+        raise ValidationFailed("no alerts chosen", message_zh="请先勾选预警")
+    if len(ids) > BULK_MAX:
+        raise ValidationFailed(
+            f"at most {BULK_MAX} alerts at once", message_zh=f"一次最多处理 {BULK_MAX} 条预警"
+        )
+    if action is EventAction.ASSIGNED and assignee_user_id is None:
+        raise ValidationFailed("assignee required", message_zh="请指定处理人")
+    outcome = BulkOutcome()
+    for alert_id in ids:
+        try:
+            act_on_alert(
+                session=session,
+                principal=principal,
+                alert_id=alert_id,
+                action=action,
+                note=note,
+                assignee_user_id=assignee_user_id,
+            )
+        except NotFound:
+            outcome.refused.append((alert_id, "not_found"))
+        except Conflict:
+            outcome.refused.append((alert_id, "status"))
+        except ValidationFailed:
+            outcome.refused.append((alert_id, "assignee"))
+        else:
+            outcome.applied.append(alert_id)
+    return outcome
 
 
 def is_finished(alert: Alert) -> bool:

@@ -17,6 +17,7 @@ from wageguard.web.pages import alerts as alert_pages
 from wageguard.web.pages import attendance as attendance_pages
 from wageguard.web.pages import auth as auth_pages
 from wageguard.web.pages import cases as case_pages
+from wageguard.web.pages import inbox as inbox_pages
 from wageguard.web.pages import money as money_pages
 from wageguard.web.pages import projects as project_pages
 
@@ -36,6 +37,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(case_pages.router)
     app.include_router(money_pages.router)
     app.include_router(attendance_pages.router)
+    app.include_router(inbox_pages.router)
     app.include_router(alert_pages.router)
     app.include_router(iclock.router)
     app.include_router(isapi.router)

@@ -16,7 +16,7 @@ from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed, WageGuardError
 from wageguard.monitoring import queries, service
 from wageguard.monitoring.calendar import months_back
-from wageguard.monitoring.choices import AlertStatus, EventAction, Level
+from wageguard.monitoring.choices import AlertStatus, EventAction
 from wageguard.monitoring.rules import all_rules
 from wageguard.registry.choices import Role
 from wageguard.web import csrf
@@ -28,7 +28,6 @@ from wageguard.web.pages.render import error_page, login_redirect, page_lang, re
 router = APIRouter(include_in_schema=False)
 Caller = Annotated[Principal | None, Depends(optional_principal)]
 DbSession = Annotated[Session, Depends(get_session)]
-PAGE_SIZE = 50
 FORM_ACTIONS = list(service.ALLOWED)
 ACTION_VALUES = {a.value for a in EventAction}
 _ = alerts_text  # the import installs this page's messages in the shared catalogue
@@ -54,48 +53,6 @@ def _page(
         "csrf": csrf.token_for(request),
     }
     return render(request, name, {**base, **ctx}, principal=principal, status_code=status)
-
-
-@router.get("/alerts")
-def inbox_page(
-    request: Request,
-    principal: Caller,
-    session: DbSession,
-    level: Annotated[str, Query(max_length=8)] = "",
-    rule: Annotated[str, Query(max_length=4)] = "",
-    county: Annotated[str, Query(pattern=r"^(\d{6})?$")] = "",
-    project: Annotated[str, Query(pattern=r"^\d{0,12}$")] = "",
-    status: Annotated[str, Query(max_length=16)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response:
-    """The caller's region's alerts, most severe and newest first, filterable."""
-    if (denied := _deny(request, principal)) is not None:
-        return denied
-    assert principal is not None
-    f = queries.AlertFilter(
-        level or None, rule or None, county or None, int(project) if project else None, status or None,
-        None, PAGE_SIZE, offset,
-    )  # fmt: skip
-    total, alerts = queries.list_alerts(session=session, principal=principal, f=f)
-    names = queries.project_names(session=session, project_ids=[a.project_id for a in alerts if a.project_id])
-    counties = queries.alert_counties(session=session, principal=principal)
-    chosen = {"level": level, "rule": rule, "county": county, "project": project, "status": status}
-
-    def at(n: int) -> str:
-        return str(request.url.include_query_params(offset=n).replace(scheme="", netloc=""))
-
-    ctx = {
-        "alerts": alerts,
-        "total": total,
-        "names": names,
-        "counties": counties,
-        "chosen": chosen,
-        "levels": [lv.value for lv in Level],
-        "statuses": [s.value for s in AlertStatus],
-        "prev_url": at(max(offset - PAGE_SIZE, 0)) if offset > 0 else None,
-        "next_url": at(offset + PAGE_SIZE) if offset + PAGE_SIZE < total else None,
-    }
-    return _page(request, principal, "alerts/inbox.html", ctx)
 
 
 def _detail(
