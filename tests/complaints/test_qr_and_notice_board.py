@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from tests.complaints.conftest import SiteProject
+from tests.factories import make_enterprise
 
 from wageguard.auth.scope import Principal
 from wageguard.complaints.noticeboard import build_notice_board, minimum_wage_yuan
@@ -15,7 +16,7 @@ from wageguard.complaints.qr import complaint_url, qr_png, qr_svg
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.registry.choices import Role
-from wageguard.registry.models import Region
+from wageguard.registry.models import Project, ProjectParticipant, Region
 
 
 def test_qr_codes_encode_the_public_complaint_url(
@@ -80,7 +81,7 @@ def test_the_notice_board_pdf_embeds_chinese_fonts_and_the_content(
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(r.content))
     text = "".join(page.extract_text() for page in reader.pages)
-    for expected in (site.name, "维权信息告示牌", "12333", "劳资专管员", "1760", "法律援助"):
+    for expected in (site.name, "维权信息告示牌", "12333", "劳资专管员", "1,760 元", "法律援助"):
         assert expected in text, expected
     fonts = []
     for page in reader.pages:
@@ -92,3 +93,37 @@ def test_the_notice_board_pdf_embeds_chinese_fonts_and_the_content(
             fonts.append((str(font["/BaseFont"]), embedded))
     assert any("CJK" in name and embedded for name, embedded in fonts), fonts
     assert all(embedded for _, embedded in fonts)
+
+
+def test_a_crowded_notice_board_still_prints_on_one_a3_page(
+    client: TestClient,
+    db: Database,
+    make_user: Callable[..., Principal],
+    login: Callable[[str], dict[str, str]],
+    site: SiteProject,
+) -> None:
+    """Six subcontractors with long names and a long address (the demo's 52060320240062 spilled onto a
+    second page): the board is set tighter, never split."""
+    with db.transaction() as session:
+        project = session.get(Project, site.id)
+        assert project is not None
+        project.address = (
+            "碧江区灯塔街道川硐镇教育园区北侧规划三路与滨江大道交汇处东南角地块（原铜仁市第二砖瓦厂旧址）"
+        )
+        for i in range(6):
+            sub = make_enterprise(
+                session, name=f"铜仁市碧江区第{i + 1}建筑劳务钢结构安装与市政园林工程有限责任公司"
+            )
+            session.add(
+                ProjectParticipant(project_id=site.id, enterprise_id=sub.id, corp_type="00" + str(i + 1))
+            )
+    make_user("bj", Role.INSPECTOR, region_code="520602")
+    r = client.get(f"/c/{site.code}/notice-board.pdf", headers=login("bj"))
+    assert r.status_code == 200
+    reader = PdfReader(io.BytesIO(r.content))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 1191)  # A3 portrait, in points
+    text = reader.pages[0].extract_text()
+    for expected in ("第6建筑劳务", "法律援助", "依据《保障农民工工资支付条例》第三十四条设置", "每月"):
+        assert expected in text.replace("\n", ""), expected

@@ -1,4 +1,4 @@
-"""The rights notice board (维权信息告示牌) of a project as a printable A3 PDF with its QR code.
+"""The rights notice board (维权信息告示牌) of a project as a printable one-page A3 PDF with its QR code.
 
 Content required by 保障农民工工资支付条例 Art 34: owner, general contractor and its project department,
 subcontractors, sector authority, labour-relations officer, local minimum wage, pay date, complaint hotlines,
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
@@ -151,15 +153,40 @@ def build_notice_board(session: Session, settings: Settings, project_code: str) 
     )
 
 
-def render_notice_board_html(board: NoticeBoard) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    return env.get_template("complaints/notice_board.html").render(b=board)
+DENSITIES = ("", "compact", "dense")  # the board's type sizes, largest first: the first that fits one page
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+def render_notice_board_html(board: NoticeBoard, density: str = "") -> str:
+    return _environment().get_template("complaints/notice_board.html").render(b=board, density=density)
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> Any:
+    """WeasyPrint's font configuration, made once per process (fontconfig's set-up and the Noto CJK
+    look-up are the slow part of a first board; every later board reuses them)."""
+    from weasyprint.text.fonts import FontConfiguration  # heavy import, only when a board is printed
+
+    return FontConfiguration()
 
 
 def notice_board_pdf(session: Session, settings: Settings, project_code: str) -> bytes:
-    """The notice board of a project as PDF bytes (fonts embedded)."""
+    """The notice board of a project as one A3 page of PDF (fonts embedded, subset): laid out at the
+    largest type size that keeps it on one page."""
     from weasyprint import HTML  # heavy import, only when a board is printed
 
-    html = render_notice_board_html(build_notice_board(session, settings, project_code))
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    board = build_notice_board(session, settings, project_code)
+    fonts = _font_config()
+    for density in DENSITIES:
+        html = render_notice_board_html(board, density)
+        document = HTML(string=html, base_url=str(TEMPLATES)).render(font_config=fonts)
+        if len(document.pages) == 1:
+            break
+    else:  # even the densest setting overflows (absurdly long names): print its first page only
+        document = document.copy(document.pages[:1])
+    pdf: bytes = document.write_pdf()
     return pdf
