@@ -89,6 +89,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.note": ("备注", "Note"),
     "case.history": ("办理记录", "Case history"),
     "case.at": ("时间", "Time"),
+    "case.paren": ("{main}（{note}）", "{main} ({note})"),
     "case.days_left": ("还剩 {n} 个工作日", "{n} working days left"),
     "case.days_left_one": ("还剩 {n} 个工作日", "{n} working day left"),
     "case.due_today": ("今天到期", "Due today"),

@@ -150,6 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "public.next_deadline": ("下一期限", "Next deadline"),
     "public.deadline.accept": ("{date} 前决定是否立案", "Decision on the case by {date}"),
     "public.deadline.finish": ("{date} 前办结", "Finished by {date}"),
+    "public.deadline_value": ("{deadline}（{countdown}）", "{deadline} ({countdown})"),
     "public.deadline_note": (
         "（按工作日计算，不含周末和法定节假日）",
         " (working days: weekends and public holidays do not count)",
