@@ -177,6 +177,7 @@ class ProjectWorker(Base):
         UniqueConstraint("project_id", "worker_id"),
         Index("ix_project_workers_worker", "worker_id"),
         Index("ix_project_workers_team", "team_id"),
+        Index("ix_project_workers_project_exit", "project_id", "exit_date"),  # head-counts (0001d)
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))

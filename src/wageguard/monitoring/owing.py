@@ -1,0 +1,132 @@
+"""Does a project owe wages, how much and since when — read from the alerts table alone.
+
+The arrears rules (``ARREARS_RULES``) each write one alert per project and month with the amount owed and
+the workers affected. They overlap: W06 (attended, not paid) and W08 (paid less than declared) name
+workers; W17 (group arrears) and W18 (criminal threshold) restate the same month's arrears for the project;
+W05 (pay sheet overdue) estimates what is owed before any sheet exists. So per project and month the
+largest amount and the largest head-count among its unfinished arrears alerts are taken (never a sum of
+rules), and a project's figure is the sum over its months; ``since`` is its earliest such month. Only
+unfinished alerts whose finding still holds count: a resolved or cleared alert no longer says the project
+owes. Reads are scoped like every alert read (inspector: region; enterprise: its projects).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from wageguard.auth.scope import Principal
+from wageguard.monitoring.choices import FINISHED
+from wageguard.monitoring.models import Alert
+from wageguard.registry.models import Project, Region
+
+ARREARS_RULES = ("W05", "W06", "W08", "W17", "W18")
+
+
+@dataclass(frozen=True)
+class Owing:
+    project_id: int
+    owes: bool
+    owed_fen: int
+    workers: int
+    since: str | None
+    open_alerts: int
+    red_alerts: int
+
+
+@dataclass(frozen=True)
+class CountyOwing:
+    code: str
+    name: str
+    projects: int
+    projects_owing: int
+    owed_fen: int
+    workers: int
+    open_alerts: int
+    red_alerts: int
+
+
+def _scope(principal: Principal) -> ColumnElement[bool]:
+    return principal.project_clause(Alert.project_id, Alert.region_code)  # type: ignore[arg-type]
+
+
+def _unfinished() -> ColumnElement[bool]:
+    return Alert.status.not_in([s.value for s in FINISHED])
+
+
+def owing_by_project(
+    *, session: Session, principal: Principal, project_ids: list[int] | None = None
+) -> dict[int, Owing]:
+    """The owes-wages answer per project in scope (only projects with an unfinished alert are listed, unless
+    ``project_ids`` names them: those are always answered, ``owes=False`` when nothing is owed)."""
+    scope = _scope(principal)
+    only = [Alert.project_id.in_(project_ids)] if project_ids is not None else []
+    months = (
+        select(
+            Alert.project_id.label("pid"),
+            Alert.period.label("period"),
+            func.max(func.coalesce(Alert.amount_fen, 0)).label("amount"),
+            func.max(func.coalesce(Alert.workers, 0)).label("workers"),
+        )
+        .where(
+            scope,
+            *only,
+            _unfinished(),
+            Alert.still_holds.is_(True),
+            Alert.rule_code.in_(ARREARS_RULES),
+            Alert.project_id.is_not(None),
+        )
+        .group_by(Alert.project_id, Alert.period)
+        .subquery()
+    )
+    owed = {
+        int(pid): (int(amount or 0), int(workers or 0), since)
+        for pid, amount, workers, since in session.execute(
+            select(
+                months.c.pid, func.sum(months.c.amount), func.max(months.c.workers), func.min(months.c.period)
+            ).group_by(months.c.pid)
+        )
+    }
+    counts = {
+        int(pid): (int(n), int(red or 0))
+        for pid, n, red in session.execute(
+            select(Alert.project_id, func.count(), func.sum(case((Alert.level == "red", 1), else_=0)))
+            .where(scope, *only, _unfinished(), Alert.project_id.is_not(None))
+            .group_by(Alert.project_id)
+        )
+    }
+    ids = set(project_ids) if project_ids is not None else set(owed) | set(counts)
+    out: dict[int, Owing] = {}
+    for pid in ids:
+        amount, workers, since = owed.get(pid, (0, 0, None))
+        n, red = counts.get(pid, (0, 0))
+        out[pid] = Owing(pid, amount > 0, amount, workers, since if amount > 0 else None, n, red)
+    return out
+
+
+def owing_by_county(*, session: Session, principal: Principal) -> list[CountyOwing]:
+    """Per county in scope: projects, projects owing, amount owed, workers affected, open and red alerts."""
+    owing = owing_by_project(session=session, principal=principal)
+    project_scope = principal.project_clause(Project.id, Project.region_code)
+    county_of: dict[int, str] = {}
+    totals: dict[str, list[int]] = {}
+    for pid, code in session.execute(select(Project.id, Project.region_code).where(project_scope)):
+        county_of[int(pid)] = code
+        totals.setdefault(code, [0, 0, 0, 0, 0, 0])[0] += 1
+    for pid, o in owing.items():
+        county = county_of.get(pid)
+        if county is None:
+            continue
+        row = totals[county]
+        row[1] += 1 if o.owes else 0
+        row[2] += o.owed_fen
+        row[3] += o.workers
+        row[4] += o.open_alerts
+        row[5] += o.red_alerts
+    names = dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(list(totals)))).all())
+    return [
+        CountyOwing(code, names.get(code, code), *values)
+        for code, values in sorted(totals.items())
+    ]
