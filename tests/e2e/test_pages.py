@@ -27,6 +27,8 @@ def test_inspector_journey_through_the_projects_page(live_server, page, db, prot
     page.get_by_label("密码").fill("pw-bj")
     page.get_by_role("button", name="登录").click()
 
+    expect(page).to_have_url(re.compile(r"/$"))  # the landing page; the menu leads to the projects
+    page.locator("nav.nav").get_by_role("link", name="项目", exact=True).click()
     expect(page).to_have_url(re.compile(r"/projects$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("各区县项目")
     expect(page.get_by_role("link", name="碧江安置房一期")).to_be_visible()

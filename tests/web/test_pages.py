@@ -27,11 +27,11 @@ def bijiang_client(client, make_user):
     return client
 
 
-def test_root_sends_visitors_to_login_and_users_to_projects(client, make_user):
+def test_root_sends_visitors_to_login_and_shows_users_their_landing_page(client, make_user):
     assert client.get("/", follow_redirects=False).headers["location"] == "/login"
     make_user("root")
-    log_in(client, "root")
-    assert client.get("/", follow_redirects=False).headers["location"] == "/projects"
+    assert log_in(client, "root").headers["location"] == "/"
+    assert client.get("/", follow_redirects=False).status_code == 200
 
 
 def test_login_form_is_chinese_and_sets_the_session_cookie(client, make_user):
@@ -55,7 +55,7 @@ def test_wrong_password_shows_the_form_again_with_an_error(client, make_user):
 def test_login_never_redirects_off_site(client, make_user):
     make_user("root")
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        assert log_in(client, "root", target).headers["location"] == "/projects"
+        assert log_in(client, "root", target).headers["location"] == "/"
 
 
 def test_pages_need_a_login(client, city):

@@ -43,6 +43,12 @@ STATUS: dict[type[WageGuardError], int] = {
 }
 
 
+HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
+    404: ("NotFound", "未找到该地址"),
+    405: ("MethodNotAllowed", "该地址不支持此请求方法"),
+}
+
+
 def _status_of(exc: WageGuardError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
@@ -92,6 +98,10 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if wants_html(request) and exc.status_code in (403, 404, 405):
         return status_page(request, exc.status_code)
+    if exc.status_code in HTTP_PROBLEMS:  # the domain errors' JSON shape; ``detail`` kept for old clients
+        error, message_zh = HTTP_PROBLEMS[exc.status_code]
+        body = {"error": error, "message": str(exc.detail), "message_zh": message_zh, "detail": exc.detail}
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
     return await http_exception_handler(request, exc)
 
 

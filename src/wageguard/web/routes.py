@@ -17,6 +17,7 @@ from wageguard.web.pages import alerts as alert_pages
 from wageguard.web.pages import attendance as attendance_pages
 from wageguard.web.pages import auth as auth_pages
 from wageguard.web.pages import cases as case_pages
+from wageguard.web.pages import home as home_pages
 from wageguard.web.pages import inbox as inbox_pages
 from wageguard.web.pages import money as money_pages
 from wageguard.web.pages import projects as project_pages
@@ -32,6 +33,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(money_api.router, prefix="/api/v1")
     app.include_router(registry_api.router, prefix="/api/v1")
     app.include_router(public_pages.router)
+    app.include_router(home_pages.router)
     app.include_router(auth_pages.router)
     app.include_router(project_pages.router)
     app.include_router(case_pages.router)

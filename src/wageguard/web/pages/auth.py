@@ -22,11 +22,11 @@ from wageguard.web.deps import (
     optional_principal,
 )
 from wageguard.web.i18n import translate
-from wageguard.web.pages.render import home_for, page_lang, render
+from wageguard.web.pages.render import page_lang, render
 from wageguard.web.tokens import COOKIE_NAME, cookie_max_age
 
 router = APIRouter(include_in_schema=False)
-HOME = "/projects"
+HOME = "/"  # the landing page (web/pages/home.py), one per role
 
 
 def safe_next(target: str | None) -> str:
@@ -34,11 +34,6 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return HOME
-
-
-@router.get("/")
-def root(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Response:
-    return RedirectResponse(home_for(principal), status_code=303)
 
 
 @router.get("/login")

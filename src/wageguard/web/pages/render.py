@@ -137,14 +137,13 @@ def login_redirect(request: Request) -> Response:
 
 
 def home_for(principal: Principal | None) -> str:
-    """The first page this principal may see: banks the money pages, devices the gate page."""
+    """The first page this principal may see: the landing page ``/`` for every staff role (its own view per
+    role), the gate page for devices."""
     if principal is None:
         return "/login"
-    if principal.role == Role.BANK:
-        return "/money"
     if principal.role == Role.DEVICE:
         return "/attendance/devices"
-    return "/projects"
+    return "/"
 
 
 def _message_page(
