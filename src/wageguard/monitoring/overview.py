@@ -13,7 +13,7 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, false, func, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
@@ -156,34 +156,34 @@ def pay_sheets_due(
     from wageguard.payroll.models import PaySheet
 
     starts = [_month_start(today, back) for back in range(months, 0, -1)]
-    labels = [d.strftime("%Y-%m") for d in starts]
+    labels = union_all(*(select(literal(d.strftime("%Y-%m")).label("month")) for d in starts)).subquery()
     seen = principal.project_clause(Project.id, Project.region_code)
-    attended = (
-        select(WorkerMonth.project_id, WorkerMonth.month)
-        .where(WorkerMonth.month.in_(labels), WorkerMonth.project_id.in_(select(Project.id).where(seen)))
-        .distinct()
-        .subquery()
+    attended = (  # one primary-key probe per project-month (worker_months is keyed by project first)
+        select(WorkerMonth.project_id)
+        .where(WorkerMonth.project_id == Project.id, WorkerMonth.month == labels.c.month)
+        .exists()
     )
     sheet = (
         select(PaySheet.id)
         .where(
-            PaySheet.project_id == attended.c.project_id,
-            PaySheet.pay_month == attended.c.month,
+            PaySheet.project_id == Project.id,
+            PaySheet.pay_month == labels.c.month,
             PaySheet.is_current.is_(True),
         )
         .exists()
     )
     rows = session.execute(
         select(
-            attended.c.project_id,
-            attended.c.month,
+            Project.id,
+            labels.c.month,
             Project.project_code,
             Project.name,
             Project.pay_day,
             Project.grace_days,
         )
-        .join(Project, Project.id == attended.c.project_id)
-        .where(~sheet)
+        .select_from(Project)
+        .join(labels, true())
+        .where(seen, attended, ~sheet)
     ).all()
     out = []
     for pid, month, code, name, pay_day, grace in rows:
@@ -213,12 +213,11 @@ class BankAccountRow:
     project_name: str | None
     balance_fen: int | None
     balance_as_of: date | None  # the last statement's date: the latest balance the bank reported
-    last_payment_on: date | None
 
 
 def bank_accounts(*, session: Session, principal: Principal, limit: int = 300) -> list[BankAccountRow]:
-    """The wage accounts held at the caller's bank, with the latest reported balance and payment date."""
-    from wageguard.payroll.models import AccountBalance, BankPayment, WageAccount
+    """The wage accounts held at the caller's bank, with the latest balance its statements reported."""
+    from wageguard.payroll.models import AccountBalance, WageAccount
 
     mine = _bank_accounts_clause(principal)
     last_day = (
@@ -239,17 +238,10 @@ def bank_accounts(*, session: Session, principal: Principal, limit: int = 300) -
         .group_by(AccountBalance.account_id, AccountBalance.as_of)
         .subquery()
     )
-    paid = (
-        select(BankPayment.account_id, func.max(BankPayment.value_date).label("on"))
-        .where(BankPayment.account_id.in_(select(WageAccount.id).where(mine)))
-        .group_by(BankPayment.account_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(WageAccount, Project.name, balance.c.fen, balance.c.as_of, paid.c.on)
+        select(WageAccount, Project.name, balance.c.fen, balance.c.as_of)
         .outerjoin(Project, Project.id == WageAccount.project_id)
         .outerjoin(balance, balance.c.account_id == WageAccount.id)
-        .outerjoin(paid, paid.c.account_id == WageAccount.id)
         .where(mine)
         .order_by(WageAccount.id)
         .limit(limit)
@@ -264,10 +256,12 @@ def bank_accounts(*, session: Session, principal: Principal, limit: int = 300) -
             project_name,
             None if fen is None else int(fen),
             as_of,
-            last_paid,
         )
-        for a, project_name, fen, as_of, last_paid in rows
+        for a, project_name, fen, as_of in rows
     ]
+
+
+FAILED_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -295,14 +289,17 @@ def failed_payments(
         BankPayment.status.in_(bad),
         BankPayment.account_id.in_(select(WageAccount.id).where(_bank_accounts_clause(principal))),
     ]
-    total = session.scalar(select(func.count(BankPayment.id)).where(*where)) or 0
-    rows = session.execute(
+    rows = session.execute(  # one scan (failures are rare): the rows, counted here
         select(BankPayment, WageAccount.account_masked)
         .join(WageAccount, WageAccount.id == BankPayment.account_id)
         .where(*where)
         .order_by(BankPayment.value_date.desc(), BankPayment.id.desc())
-        .limit(limit)
+        .limit(FAILED_CAP)
     ).all()
+    total = len(rows)
+    if total == FAILED_CAP:
+        total = session.scalar(select(func.count(BankPayment.id)).where(*where)) or 0
+    rows = rows[:limit]
     return int(total), [
         FailedPayment(
             p.id,

@@ -73,7 +73,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "home.account_name": ("户名", "Account name"),
     "home.balance": ("余额（元）", "Balance (yuan)"),
     "home.last_statement": ("最近对账单日期", "Last statement"),
-    "home.last_payment": ("最近代发日期", "Last payment"),
     "home.virtual": ("虚拟子账户", "Virtual sub-account"),
     "home.no_accounts": ("本行暂无工资专用账户。", "No wage accounts at your bank yet."),
     "home.failed": ("失败或退回的代发", "Payments failed or returned"),
