@@ -147,7 +147,7 @@ def test_account_inflows_outflows_balance_and_bank_file_upload(client, make_user
     ]
     assert summary["balance_fen"] == 29_500_000
     page = client.get(f"/money/accounts/{world.account_id}", headers=login("insp"))
-    assert page.status_code == 200 and "295000.00" in page.text
+    assert page.status_code == 200 and "295,000.00" in page.text
     assert client.get("/money", headers=login("insp")).status_code == 200
 
 

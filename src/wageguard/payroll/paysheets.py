@@ -76,6 +76,7 @@ class SheetDraft:
 class _Line:
     worker_id: int
     values: dict[str, Any]
+    row: int | str = ""
 
 
 def drafts_from_api(sheets: list[PayrollIn]) -> list[SheetDraft]:
@@ -274,7 +275,7 @@ class _Validator:
             seen.add(worker_id)
             values = self._values(row, v)
             if values is not None:
-                lines.append(_Line(worker_id, values))
+                lines.append(_Line(worker_id, values, row))
         return lines
 
     def _values(self, row: int | str, v: dict[str, Any]) -> dict[str, Any] | None:
@@ -488,3 +489,99 @@ def import_payroll_file(
         reject_import(db, actor, report)
     announce_import("pay_sheets")
     return stored
+
+
+@dataclass
+class PreviewLine:
+    """One accepted line of a previewed file: its row, worker and amounts."""
+
+    row: int | str
+    worker_id: int
+    project_id: int
+    gross_fen: int
+    net_fen: int
+    name: str = ""
+    id_masked: str = ""
+
+
+@dataclass
+class PaySheetPreview:
+    """What ``import_payroll_file`` would store for a file, checked but not stored (``problems`` empty: it
+    would be accepted)."""
+
+    file_format: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[PreviewLine] = field(default_factory=list)
+
+    @property
+    def workers(self) -> int:
+        return len({ln.worker_id for ln in self.lines})
+
+    @property
+    def net_total_fen(self) -> int:
+        return sum(ln.net_fen for ln in self.lines)
+
+    @property
+    def gross_total_fen(self) -> int:
+        return sum(ln.gross_fen for ln in self.lines)
+
+
+def preview_payroll_file(
+    *,
+    session: Session,
+    principal: Principal,
+    protector: Protector,
+    path: Path,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+    file_format: str | None = None,
+) -> PaySheetPreview:
+    """Validate a pay-sheet file exactly as ``import_payroll_file`` does (same reader, same ``_Validator``,
+    same write policy) without storing or recording anything: the report shown before a clerk confirms."""
+    report = ImportReport("Payroll", path.name, "", "")
+    preview = PaySheetPreview(file_format="")
+    with open(path, "rb") as stream:
+        try:
+            drafts = drafts_from_source(
+                Source(stream, path.name),
+                limits=limits or Limits(),
+                encoding=encoding,
+                report=report,
+                file_format=file_format,
+            )
+        except Invalid as exc:
+            preview.problems = [exc.problem(field="(file)", value=path.name[:100])]
+            return preview
+        except ValidationFailed as exc:
+            preview.problems = list(exc.problems)
+            return preview
+        finally:
+            preview.file_format = report.file_format
+    preview.rows = sum(len(d.lines) for d in drafts)
+    validator = _Validator(session, principal, protector)
+    checked = validator.run(drafts)
+    preview.problems = validator.problems
+    for d, project, team, lines in checked:
+        preview.sheets.append(
+            {
+                "project_id": project.id,
+                "project_code": project.project_code,
+                "project_name": project.name,
+                "team_name": team.name,
+                "pay_month": d.pay_month,
+                "lines": len(lines),
+            }
+        )
+        preview.lines.extend(
+            PreviewLine(ln.row, ln.worker_id, project.id, ln.values["gross_fen"], ln.values["net_fen"])
+            for ln in lines
+        )
+    names: dict[int, tuple[str, str]] = {}
+    for part in _parts(sorted({ln.worker_id for ln in preview.lines})):
+        rows = session.execute(select(Worker.id, Worker.name, Worker.id_masked).where(Worker.id.in_(part)))
+        names.update({wid: (name, masked) for wid, name, masked in rows})
+    for ln in preview.lines:
+        ln.name, ln.id_masked = names.get(ln.worker_id, ("", ""))
+    return preview

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, case, func, select
+from sqlalchemy import ColumnElement, String, case, func, select
 from sqlalchemy.orm import Session
 
+from wageguard.auth.policy import account_write_clause
 from wageguard.auth.scope import Principal
 from wageguard.errors import NotFound
+from wageguard.ingest.models import ImportBatch
 from wageguard.payroll.choices import MatchOutcome, PaymentStatus
 from wageguard.payroll.models import (
     AccountBalance,
@@ -21,6 +23,7 @@ from wageguard.payroll.models import (
     PaySheetLine,
     WageAccount,
 )
+from wageguard.registry.choices import Role
 from wageguard.registry.models import Project, Team, Worker
 
 PAID_OUTCOMES = (MatchOutcome.MATCHED.value, MatchOutcome.OTHER_CARD.value)
@@ -162,12 +165,20 @@ def _unknown_fen(session: Session, project_id: int, month: str) -> int:
     return int(total or 0)
 
 
+def account_read_clause(principal: Principal) -> ColumnElement[bool]:
+    """Wage accounts the caller may see: by project or region, and for a bank the accounts held at it (the
+    same accounts the write policy lets it write; a bank user without a bank code sees none)."""
+    if principal.role is Role.BANK:
+        return account_write_clause(principal)
+    return principal.project_clause(WageAccount.project_id, WageAccount.region_code)  # type: ignore[arg-type]
+
+
 def list_accounts(session: Session, principal: Principal) -> list[dict[str, Any]]:
     """Wage accounts the caller may see, with their project."""
     rows = session.execute(
         select(WageAccount, Project.project_code, Project.name)
         .outerjoin(Project, Project.id == WageAccount.project_id)
-        .where(principal.project_clause(WageAccount.project_id, WageAccount.region_code))  # type: ignore[arg-type]
+        .where(account_read_clause(principal))
         .order_by(WageAccount.id)
     )
     out = []
@@ -194,7 +205,7 @@ def _account_ids(session: Session, principal: Principal, account_id: int) -> tup
     account = session.scalar(
         select(WageAccount).where(
             WageAccount.id == account_id,
-            principal.project_clause(WageAccount.project_id, WageAccount.region_code),  # type: ignore[arg-type]
+            account_read_clause(principal),
         )
     )
     if account is None:
@@ -247,3 +258,69 @@ def account_summary(session: Session, principal: Principal, account_id: int) -> 
         "balance_fen": None if balance is None else balance.balance_fen,
         "balance_as_of": None if balance is None else balance.as_of,
     }
+
+
+@dataclass(frozen=True)
+class AccountStanding:
+    """An account's latest reported balance, last bank file and payments that did not arrive."""
+
+    balance_fen: int | None = None
+    balance_as_of: date | None = None
+    last_file: str | None = None
+    last_file_at: Any = None
+    failed: int = 0
+    returned: int = 0
+    not_arrived_fen: int = 0
+
+
+def account_standing(session: Session, account_ids: list[int]) -> dict[int, AccountStanding]:
+    """Per account (ids the caller may already see): balance, last statement, failed/returned payments."""
+    if not account_ids:
+        return {}
+    latest = (
+        select(AccountBalance.account_id, func.max(AccountBalance.as_of).label("as_of"))
+        .where(AccountBalance.account_id.in_(account_ids))
+        .group_by(AccountBalance.account_id)
+        .subquery()
+    )
+    balances = {
+        a: (fen, day)
+        for a, fen, day in session.execute(
+            select(AccountBalance.account_id, AccountBalance.balance_fen, AccountBalance.as_of).join(
+                latest,
+                (latest.c.account_id == AccountBalance.account_id) & (latest.c.as_of == AccountBalance.as_of),
+            )
+        )
+    }
+    failed_ = BankPayment.status == PaymentStatus.FAILED.value
+    returned_ = BankPayment.status == PaymentStatus.RETURNED.value
+    flows = {
+        a: (int(f or 0), int(r or 0), int(fen or 0), batch)
+        for a, f, r, fen, batch in session.execute(
+            select(
+                BankPayment.account_id,
+                func.sum(case((failed_, 1), else_=0)),
+                func.sum(case((returned_, 1), else_=0)),
+                func.sum(case((failed_ | returned_, BankPayment.amount_fen), else_=0)),
+                func.max(BankPayment.import_batch_id),
+            )
+            .where(BankPayment.account_id.in_(account_ids))
+            .group_by(BankPayment.account_id)
+        )
+    }
+    batch_ids = {v[3] for v in flows.values() if v[3] is not None}
+    batches = {
+        i: (name, at)
+        for i, name, at in session.execute(
+            select(ImportBatch.id, ImportBatch.filename, ImportBatch.finished_at).where(
+                ImportBatch.id.in_(batch_ids)
+            )
+        )
+    }
+    out = {}
+    for a in account_ids:
+        fen, day = balances.get(a, (None, None))
+        f, r, lost, batch = flows.get(a, (0, 0, 0, None))
+        name, at = batches.get(batch, (None, None)) if batch is not None else (None, None)
+        out[a] = AccountStanding(fen, day, name, at, f, r, lost)
+    return out

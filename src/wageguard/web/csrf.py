@@ -32,7 +32,8 @@ MAX_AGE_S = 24 * 3600
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 EXEMPT_PREFIXES = ("/iclock/", "/isapi/", "/c/")
 ALWAYS_CHECKED = frozenset({"/login", "/logout"})
-FORM_TYPE = "application/x-www-form-urlencoded"  # page forms; multipart page posts send the header
+FORM_TYPE = "application/x-www-form-urlencoded"  # page forms (and multipart page forms: file uploads)
+MULTIPART_TYPE = "multipart/form-data"
 _ISSUE_KEY = "wageguard.csrf_cookie"  # scope key: the cookie value to (re)send with this response
 
 
@@ -118,7 +119,7 @@ async def _submitted_token(request: Request) -> str | None:
     header = request.headers.get(HEADER)
     if header or request.url.path.startswith("/api/"):
         return header
-    if not request.headers.get("content-type", "").startswith(FORM_TYPE):
+    if not request.headers.get("content-type", "").startswith((FORM_TYPE, MULTIPART_TYPE)):
         return None
     form = await request.form()  # cached: the route reads the same parsed form
     value = form.get(FIELD)

@@ -17,6 +17,7 @@ from wageguard.web.pages import alerts as alert_pages
 from wageguard.web.pages import attendance as attendance_pages
 from wageguard.web.pages import auth as auth_pages
 from wageguard.web.pages import cases as case_pages
+from wageguard.web.pages import imports as import_pages
 from wageguard.web.pages import home as home_pages
 from wageguard.web.pages import inbox as inbox_pages
 from wageguard.web.pages import money as money_pages
@@ -38,6 +39,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(project_pages.router)
     app.include_router(case_pages.router)
     app.include_router(money_pages.router)
+    app.include_router(import_pages.router)
     app.include_router(attendance_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(alert_pages.router)
