@@ -135,4 +135,5 @@ def test_the_public_complaint_templates_use_only_catalogue_keys() -> None:
     prefixes = {key for key in used if key.endswith(".")}
     assert "public.heading" in used and "nav.switch" in used
     assert used - prefixes <= set(ZH) & set(EN), sorted(used - prefixes - set(ZH))
-    assert prefixes == {"case.state.", "case.outcome."}
+    assert prefixes == {"public.step.", "public.deadline.", "case.outcome."}
+    assert {f"public.step.{state}" for state in STATE_LABELS} <= set(ZH) & set(EN)  # a step for every state

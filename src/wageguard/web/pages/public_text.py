@@ -23,7 +23,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "public.optional": ("（选填）", "(optional)"),
     "public.fix_errors": (
         "请修改下面标红的 {count} 项后再提交。您已填写的内容都已保留",
-        "Please correct the {count} fields marked in red and send again. What you typed has been kept",
+        "Please correct the {count} [[count:field|fields]] marked in red and send again. What you typed has "
+        "been kept",
     ),
     "public.reselect_photos": ("，照片需重新选择", "; please choose the photos again"),
     "public.fix_errors_end": ("。", "."),
@@ -83,13 +84,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "public.busy": (
         "系统繁忙，请稍后再试：投诉尚未提交，未保存任何内容。您填写的内容已保留，请约{seconds}秒后再点“提交投诉”",
         "Busy, try again: your complaint has not been sent and nothing was stored. What you typed has been "
-        "kept; please press Send complaint again in about {seconds} seconds",
+        "kept; please press Send complaint again in about {seconds} [[seconds:second|seconds]]",
     ),
     "public.busy_photos": ("（照片需重新选择）", " (please choose the photos again)"),
     "public.too_large": ("提交内容过大", "Too much data sent"),
     "public.too_large_text": (
         "提交内容过大：照片最多{max}张、每张不超过规定大小，请返回重试",
-        "Too much data sent: at most {max} photos, each within the size limit. Please go back and try again.",
+        "Too much data sent: at most {max} [[max:photo|photos]], each within the size limit. Please go back and try "
+        "again.",
     ),
     "public.not_found": ("未找到项目", "Project not found"),
     "public.not_found_text": (
