@@ -90,8 +90,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "public.too_large": ("提交内容过大", "Too much data sent"),
     "public.too_large_text": (
         "提交内容过大：照片最多{max}张、每张不超过规定大小，请返回重试",
-        "Too much data sent: at most {max} [[max:photo|photos]], each within the size limit. Please go back and try "
-        "again.",
+        "Too much data sent: at most {max} [[max:photo|photos]], each within the size limit. Please go back "
+        "and try again.",
     ),
     "public.not_found": ("未找到项目", "Project not found"),
     "public.not_found_text": (
