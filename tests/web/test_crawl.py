@@ -4,6 +4,7 @@ redirect or a JSON body; files (static, PDF, images, XLSX) are only checked for 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -19,7 +20,7 @@ from wageguard.db import Database
 from wageguard.web.app import create_app
 
 MAX_PAGES = 150
-MAX_PER_PATH = 6  # query variations of one path (sorts, filters, pages) followed at most
+MAX_PER_PATH = 8  # links followed per path shape (ids as N; query variations: sorts, filters, pages)
 FILE_SUFFIXES = (".pdf", ".png", ".svg", ".xlsx", ".csv", ".js", ".css", ".json", ".geojson", ".ico")
 SKIP_PATHS = ("/logout",)
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -99,10 +100,10 @@ def crawl(client: TestClient, start: str = "/") -> tuple[list[str], list[str]]:
             target = same_site(path, href)
             if target is None or target in seen or target.split("?", 1)[0] in SKIP_PATHS:
                 continue
-            plain = target.split("?", 1)[0]
-            if per_path[plain] >= MAX_PER_PATH:
+            shape = re.sub(r"\d+", "N", target.split("?", 1)[0])
+            if per_path[shape] >= MAX_PER_PATH:
                 continue
-            per_path[plain] += 1
+            per_path[shape] += 1
             seen.add(target)
             queue.append((target, path))
     return visited, problems

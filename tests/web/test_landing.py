@@ -5,6 +5,7 @@ unknown addresses answer the site's own page (HTML) or JSON under /api/."""
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -258,3 +259,25 @@ def test_unknown_addresses_answer_the_sites_own_pages(as_user: Any, city: Any) -
     with TestClient(city[2]) as anonymous:
         page = anonymous.get("/nope", headers=HTML)
         assert page.status_code == 404 and 'href="/"' in page.text
+
+
+def test_the_landing_page_shows_the_demo_build_while_it_loads(as_user: Any, city: Any) -> None:
+    settings = city[0]
+    path = settings.var_dir / "demo" / "progress.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stages = [("registry", "done", 1.5), ("attendance", "running", None), ("monitoring", "waiting", None)]
+    body = {"stages": [{"name": n, "state": st, "seconds": sec} for n, st, sec in stages]}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    try:
+        for username in ("tongren", "gc", "bank"):
+            html = as_user(username).get("/", headers=HTML).text
+            assert "演示数据加载中" in html, username
+            for line in ("项目与工人登记：已完成（1.5 秒）", "考勤：加载中", "预警监测：等待中"):
+                assert line in html, (username, line)
+        english = as_user("tongren").get("/?lang=en", headers=HTML).text
+        assert "Demo data loading" in english and "Registry: done (1.5 s)" in english
+        body = {"stages": [{"name": n, "state": "done", "seconds": 1.0} for n, _, _ in stages]}
+        path.write_text(json.dumps(body), encoding="utf-8")
+        assert "演示数据加载中" not in as_user("tongren").get("/", headers=HTML).text
+    finally:
+        path.unlink()
