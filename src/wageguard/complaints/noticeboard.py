@@ -174,6 +174,12 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
+def warm_up() -> None:
+    """Import WeasyPrint and make its font configuration now (about 0.6 s), so that the first board a server
+    prints is as quick as the later ones; ``serve`` may call it in a background thread."""
+    _font_config()
+
+
 def notice_board_pdf(session: Session, settings: Settings, project_code: str) -> bytes:
     """The notice board of a project as one A3 page of PDF (fonts embedded, subset): laid out at the
     largest type size that keeps it on one page."""
