@@ -281,3 +281,21 @@ def test_the_landing_page_shows_the_demo_build_while_it_loads(as_user: Any, city
         assert "演示数据加载中" not in as_user("tongren").get("/", headers=HTML).text
     finally:
         path.unlink()
+
+
+def test_the_landing_templates_use_only_catalogue_keys_in_both_languages() -> None:
+    from wageguard.web.i18n import EN, ZH
+    from wageguard.web.pages import home_text
+    from wageguard.web.pages.render import TEMPLATE_DIR
+
+    used = {
+        key
+        for path in (TEMPLATE_DIR / "home").glob("*.html")
+        for key in re.findall(r"""\bt\(\s*["']([\w.]+)["']""", path.read_text(encoding="utf-8"))
+    }
+    prefixes = {key for key in used if key.endswith(".")}
+    assert used and prefixes == {"home.level.", "home.state.", "home.payment."}
+    assert used - prefixes <= set(ZH), sorted(used - prefixes - set(ZH))
+    for key, (zh, en) in home_text.TEXT.items():
+        assert ZH[key] == zh and EN[key] == en
+        assert not re.search(r"[\u4e00-\u9fff][,:;()]|[,:;()][\u4e00-\u9fff]", zh), (key, zh)
