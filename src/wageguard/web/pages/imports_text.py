@@ -81,7 +81,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp.sheet_status.unchanged": ("内容未变", "unchanged"),
     "imp.sheet_line": (
         "{team}：{lines} 人，第 {version} 版（{status}）",
-        "{team}: {lines} lines, version {version} ({status})",
+        "{team}: {lines} [[lines:line|lines]], version {version} ({status})",
     ),
     "imp.see_pay": ("查看应发与实付", "See declared vs paid"),
     "imp.team": ("班组", "Team"),
