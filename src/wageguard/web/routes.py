@@ -17,8 +17,8 @@ from wageguard.web.pages import alerts as alert_pages
 from wageguard.web.pages import attendance as attendance_pages
 from wageguard.web.pages import auth as auth_pages
 from wageguard.web.pages import cases as case_pages
-from wageguard.web.pages import imports as import_pages
 from wageguard.web.pages import home as home_pages
+from wageguard.web.pages import imports as import_pages
 from wageguard.web.pages import inbox as inbox_pages
 from wageguard.web.pages import money as money_pages
 from wageguard.web.pages import projects as project_pages
