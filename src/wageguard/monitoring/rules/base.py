@@ -83,6 +83,8 @@ class Rule:
     # Evaluated once per run over the run's months and the as-of month so far (``Facts.gate_periods``);
     # each finding carries the month it is about (W16).
     month_to_date: bool = False
+    # The legal basis in English; ``basis`` is the Chinese text with its articles (shown on alert pages).
+    basis_en: str = ""
 
     @property
     def doc(self) -> str:

@@ -48,7 +48,11 @@ RULE = register(
         False,
         "项目未开设农民工工资专用账户",
         "project has no special wage account",
-        "条例 Art 26; 人社部发〔2021〕53号",
+        "《保障农民工工资支付条例》第二十六条；《工程建设领域农民工工资专用账户管理暂行办法》（人社部发〔2021〕53号）",
         evaluate,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 26; "
+            "Interim Measures on Special Wage Accounts in Construction (MOHRSS [2021] No. 53)"
+        ),
     )
 )

@@ -44,7 +44,8 @@ RULE = register(
         True,
         "当月无人工费用拨付",
         "no labour-cost inflow in the month",
-        "条例 Art 24",
+        "《保障农民工工资支付条例》第二十四条、第二十九条",
         evaluate,
+        basis_en="Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 24 and 29",
     )
 )

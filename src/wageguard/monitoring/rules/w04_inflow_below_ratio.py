@@ -51,7 +51,11 @@ RULE = register(
         True,
         "人工费用拨付比例不足",
         "labour-cost inflow below the agreed ratio",
-        "53号 local rules",
+        "《保障农民工工资支付条例》第二十四条、第二十九条；《工程建设领域农民工工资专用账户管理暂行办法》（人社部发〔2021〕53号）",
         evaluate,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 24 and 29; "
+            "MOHRSS [2021] No. 53"
+        ),
     )
 )

@@ -48,7 +48,8 @@ RULE = register(
         True,
         "工资未按期申报或发放",
         "monthly payroll not submitted or not paid on time",
-        "条例 Arts 11–14",
+        "《保障农民工工资支付条例》第十二条、第十五条、第三十一条",
         evaluate,
+        basis_en=("Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 12, 15 and 31"),
     )
 )

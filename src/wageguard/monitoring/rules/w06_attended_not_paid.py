@@ -43,7 +43,8 @@ RULE = register(
         True,
         "有考勤无工资发放",
         "attended but not paid",
-        "vendor rule (Guizhou)",
+        "《保障农民工工资支付条例》第三条、第十二条",
         evaluate,
+        basis_en="Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 3 and 12",
     )
 )

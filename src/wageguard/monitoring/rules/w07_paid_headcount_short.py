@@ -58,7 +58,8 @@ RULE = register(
         True,
         "发薪人数少于出勤人数",
         "paid head-count below attended head-count",
-        "vendor rule (Guizhou)",
+        "《保障农民工工资支付条例》第十二条、第三十一条",
         evaluate,
+        basis_en="Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 12 and 31",
     )
 )

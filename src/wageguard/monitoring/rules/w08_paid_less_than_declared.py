@@ -48,7 +48,8 @@ RULE = register(
         True,
         "实发工资少于应发",
         "paid less than declared pay",
-        "条例 Art 15",
+        "《保障农民工工资支付条例》第十二条",
         evaluate,
+        basis_en="Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 12",
     )
 )

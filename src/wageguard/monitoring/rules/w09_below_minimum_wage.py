@@ -44,7 +44,8 @@ RULE = register(
         True,
         "工资低于当地最低工资标准",
         "pay below the local minimum wage",
-        "条例 Art 34",
+        "《中华人民共和国劳动法》第四十八条；《最低工资规定》第十二条",
         evaluate,
+        basis_en="Labour Law of the PRC, Art. 48; Provisions on Minimum Wages, Art. 12",
     )
 )

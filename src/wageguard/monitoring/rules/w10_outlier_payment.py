@@ -42,7 +42,8 @@ RULE = register(
         True,
         "单人发放金额异常",
         "outlier single-worker payment",
-        "vendor rule (Guizhou)",
+        "《保障农民工工资支付条例》第十一条、第三十一条",
         evaluate,
+        basis_en="Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 11 and 31",
     )
 )

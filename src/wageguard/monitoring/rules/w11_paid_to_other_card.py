@@ -82,7 +82,8 @@ RULE = register(
         True,
         "工资发至非本人银行卡",
         "paid to a card that is not the worker's own",
-        "条例 Art 31",
+        "《保障农民工工资支付条例》第十一条、第三十一条",
         evaluate,
+        basis_en="Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 11 and 31",
     )
 )

@@ -40,7 +40,8 @@ RULE = register(
         True,
         "有工资发放无考勤记录",
         "paid but never attended",
-        "人社部发〔2021〕53号",
+        "《保障农民工工资支付条例》第二十八条、第三十一条",
         evaluate,
+        basis_en="Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 28 and 31",
     )
 )

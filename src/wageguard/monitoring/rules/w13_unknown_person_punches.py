@@ -45,7 +45,11 @@ RULE = register(
         True,
         "陌生人或未登记人员考勤",
         "attendance by unregistered or unknown person",
-        "实名制 Art 8",
+        "《保障农民工工资支付条例》第二十八条；《建筑工人实名制管理办法（试行）》第八条",
         evaluate,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 28; "
+            "Measures for the Real-Name Management of Construction Workers (Trial), Art. 8"
+        ),
     )
 )

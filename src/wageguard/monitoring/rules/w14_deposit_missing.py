@@ -61,7 +61,11 @@ RULE = register(
         False,
         "未存储或未足额存储工资保证金",
         "no wage guarantee deposit, or below the required ratio",
-        "人社部发〔2021〕65号",
+        "《保障农民工工资支付条例》第三十二条；《工程建设领域农民工工资保证金规定》（人社部发〔2021〕65号）",
         evaluate,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 32; "
+            "Provisions on Wage Guarantee Deposits in Construction (MOHRSS [2021] No. 65)"
+        ),
     )
 )

@@ -70,7 +70,11 @@ RULE = register(
         False,
         "工资保证金动用后未补足",
         "deposit used and not topped up",
-        "人社部发〔2021〕65号",
+        "《保障农民工工资支付条例》第三十二条；《工程建设领域农民工工资保证金规定》（人社部发〔2021〕65号）",
         evaluate,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 32; "
+            "Provisions on Wage Guarantee Deposits in Construction (MOHRSS [2021] No. 65)"
+        ),
     )
 )

@@ -176,8 +176,12 @@ RULE = register(
         False,
         "考勤设备长时间无数据",
         "gate device silent",
-        "data quality",
+        "《保障农民工工资支付条例》第二十八条（用工实名登记与考勤管理）",
         evaluate,
         month_to_date=True,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 28 "
+            "(real-name registration and attendance)"
+        ),
     )
 )

@@ -47,7 +47,11 @@ RULE = register(
         True,
         "群体性欠薪",
         "group arrears",
-        "Ningbo/海曙 practice",
+        "《保障农民工工资支付条例》第三条、第十六条；群体性欠薪按10人及以上认定",
         evaluate,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 3 and 16; "
+            "group arrears: 10 or more workers"
+        ),
     )
 )

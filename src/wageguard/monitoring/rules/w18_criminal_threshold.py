@@ -78,8 +78,13 @@ RULE = register(
         False,
         "欠薪达到刑事立案标准(移送公安/失信审查)",
         "criminal-threshold arrears: escalate",
-        "法释〔2013〕3号; 黔高法〔2013〕230号",
+        "《中华人民共和国刑法》第二百七十六条之一；法释〔2013〕3号第三条；黔高法〔2013〕230号",
         evaluate,
         uses_arrears=True,
+        basis_en=(
+            "Criminal Law of the PRC, Art. 276-1; "
+            "SPC Interpretation [2013] No. 3, Art. 3; "
+            "Guizhou High Court [2013] No. 230"
+        ),
     )
 )

@@ -44,7 +44,11 @@ RULE = register(
         True,
         "退场工人工资未结清",
         "departed worker not settled",
-        "条例 Art 12; vendor rule",
+        "《保障农民工工资支付条例》第十二条；《工资支付暂行规定》第九条",
         evaluate,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 12; "
+            "Interim Provisions on Wage Payment, Art. 9"
+        ),
     )
 )

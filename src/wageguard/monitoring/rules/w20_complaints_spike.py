@@ -132,7 +132,10 @@ RULE = register(
         False,
         "投诉激增",
         "complaints spike",
-        "practice",
+        "《保障农民工工资支付条例》第三十四条（投诉举报渠道）",
         evaluate,
+        basis_en=(
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 34 (complaint channels)"
+        ),
     )
 )

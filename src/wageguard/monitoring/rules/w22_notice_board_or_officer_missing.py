@@ -46,7 +46,8 @@ RULE = register(
         False,
         "未设维权告示牌或劳资专管员",
         "rights notice board or labour-relations officer missing",
-        "条例 Arts 28, 34",
+        "《保障农民工工资支付条例》第二十八条、第三十四条",
         evaluate,
+        basis_en="Regulations on Ensuring the Payment of Wages to Migrant Workers, Arts. 28 and 34",
     )
 )
