@@ -5,7 +5,9 @@ the workers affected. They overlap: W06 (attended, not paid) and W08 (paid less 
 workers; W17 (group arrears) and W18 (criminal threshold) restate the same month's arrears for the project;
 W05 (pay sheet overdue) estimates what is owed before any sheet exists. So per project and month the
 largest amount and the largest head-count among its unfinished arrears alerts are taken (never a sum of
-rules), and a project's figure is the sum over its months; ``since`` is its earliest such month. Only
+rules), and a project's figure is the sum over its months; ``since`` is its earliest such month. An alert
+without a month (W18 sums a project's arrears over several months) is not one more month: it is a floor
+under the monthly sum (its amount and head-count count when larger), never added to it. Only
 unfinished alerts whose finding still holds count: a resolved or cleared alert no longer says the project
 owes. Reads are scoped like every alert read (inspector: region; enterprise: its projects).
 """
@@ -81,14 +83,21 @@ def owing_by_project(
         .group_by(Alert.project_id, Alert.period)
         .subquery()
     )
-    owed = {
-        int(pid): (int(amount or 0), int(workers or 0), since)
-        for pid, amount, workers, since in session.execute(
-            select(
-                months.c.pid, func.sum(months.c.amount), func.max(months.c.workers), func.min(months.c.period)
-            ).group_by(months.c.pid)
-        )
-    }
+    monthly: dict[int, tuple[int, int, str | None]] = {}
+    standing: dict[int, tuple[int, int]] = {}  # alerts without a month (W18: arrears summed over months)
+    for pid, period, amount, workers in session.execute(select(months)):
+        pid, amount, workers = int(pid), int(amount or 0), int(workers or 0)
+        if period:
+            before = monthly.get(pid, (0, 0, None))
+            first = min(p for p in (before[2], period) if p)
+            monthly[pid] = (before[0] + amount, max(before[1], workers), first)
+        else:
+            standing[pid] = (amount, workers)
+    owed: dict[int, tuple[int, int, str | None]] = {}
+    for pid in set(monthly) | set(standing):
+        m_amount, m_workers, since = monthly.get(pid, (0, 0, None))
+        s_amount, s_workers = standing.get(pid, (0, 0))
+        owed[pid] = (max(m_amount, s_amount), max(m_workers, s_workers), since)
     counts = {
         int(pid): (int(n), int(red or 0))
         for pid, n, red in session.execute(
@@ -126,7 +135,4 @@ def owing_by_county(*, session: Session, principal: Principal) -> list[CountyOwi
         row[4] += o.open_alerts
         row[5] += o.red_alerts
     names = dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(list(totals)))).all())
-    return [
-        CountyOwing(code, names.get(code, code), *values)
-        for code, values in sorted(totals.items())
-    ]
+    return [CountyOwing(code, names.get(code, code), *values) for code, values in sorted(totals.items())]
