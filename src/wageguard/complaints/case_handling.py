@@ -14,7 +14,14 @@ from wageguard.audit.service import record_audit
 from wageguard.auth.models import User
 from wageguard.auth.policy import check_region_write, check_superior_approval
 from wageguard.auth.scope import Principal, region_prefix
-from wageguard.complaints.choices import OPEN_STATES, TRANSITIONS, CaseAction, CaseState, Outcome
+from wageguard.complaints.choices import (
+    OPEN_STATES,
+    STATE_LABELS,
+    TRANSITIONS,
+    CaseAction,
+    CaseState,
+    Outcome,
+)
 from wageguard.complaints.models import Complaint, ComplaintEvent
 from wageguard.complaints.queries import case_photo
 from wageguard.config import Settings
@@ -96,7 +103,8 @@ def act_on_case(
         before = CaseState(case.state)
         if before not in allowed_from:
             raise Conflict(
-                f"cannot {action} a {before} case", message_zh=f"当前状态不允许此操作（{before.value}）"
+                f"cannot {action} a {before} case",
+                message_zh=f"当前状态不允许此操作（{STATE_LABELS[before.value]}）",
             )
         _apply(
             case,
