@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.factories import make_region_project, make_team
 from tests.payroll import conftest as money_world
-from tests.payroll.conftest import ACCOUNT, World, payment_count
+from tests.payroll.conftest import ACCOUNT, World, payment_count, write_icbc
 
 from wageguard.auth.scope import Principal
 from wageguard.config import Settings
@@ -292,3 +292,76 @@ def test_the_account_export_answers_xlsx_for_the_bank_holding_it(
     make_user("insp", Role.INSPECTOR, region_code="520602")
     pay = client.get(f"/money/projects/{world.project_id}/pay.xlsx?month={MONTH}", headers=login("insp"))
     assert pay.status_code == 200 and pay.headers["content-type"].startswith("application/vnd.openxmlformats")
+
+
+def test_an_xlsx_pay_sheet_previews_and_a_file_that_is_no_pay_sheet_is_refused_whole(
+    client: TestClient,
+    db: Database,
+    world: World,
+    make_user: Callable[..., Principal],
+    login: Callable[[str], dict[str, str]],
+) -> None:
+    make_user("clerk", Role.ENTERPRISE, enterprise_id=world.enterprise_id)
+    headers = login("clerk")
+    rows = list(csv.reader(io.StringIO(pay_csv(world, ["5000", "4800"]).decode())))
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    before = counts(db)
+    page = preview(client, headers, world.project_id, out.getvalue())
+    assert page.status_code == 200 and "（xlsx）" in page.text and "文件检查通过，尚未保存。" in page.text
+    assert "共 2 行，2 名工人，实发合计 9,800.00 元" in page.text
+    junk = preview(client, headers, world.project_id, b"\x00\x01PK\x03\x04 not a workbook")
+    assert junk.status_code == 200 and "文件有 1 处错误，未保存任何数据。" in junk.text
+    assert "含有控制字符（如 NUL），请删除后重新导入" in junk.text
+    assert token_of(junk.text) == "" and counts(db) == before
+
+
+def test_a_bank_csv_in_a_profile_shows_its_bad_rows(
+    client: TestClient,
+    db: Database,
+    world: World,
+    make_user: Callable[..., Principal],
+    login: Callable[[str], dict[str, str]],
+    tmp_path: Path,
+) -> None:
+    make_user("banker", Role.BANK, bank_code="103")
+    headers = login("banker")
+    path = write_icbc(
+        tmp_path / "icbc.csv",
+        [
+            ["R1", ACCOUNT, "张三", world.cards[0], "农行", "1,234.50", "2026-11-10", "成功", "", ""],
+            ["R2", ACCOUNT, "李四", world.cards[1], "农行", "12.345", "2026-11-10", "成功", "", ""],
+        ],
+    )
+    page = client.post(
+        "/money/statements/upload?lang=en",
+        headers=headers,
+        data={"profile": "icbc"},
+        files={"file": ("icbc.csv", path.read_bytes(), "text/csv")},
+    )
+    assert page.status_code == 200 and "nothing was stored" in page.text and token_of(page.text) == ""
+    problems = re.search(r'id="problems">.*?<tbody>(.*?)</tbody>', page.text, re.S)
+    assert problems is not None
+    assert re.findall(r"<td>(.*?)</td>", problems.group(1)) == [
+        "3",
+        "amount",
+        "12.345",
+        "amount has more than two decimals",
+    ]
+    assert "1,234.50" in page.text and mask(world.cards[0]) in page.text  # the lines read, not matched
+    assert payment_count(db) == 0
+    good = write_icbc(
+        tmp_path / "good.csv",
+        [["R1", ACCOUNT, "张三", world.cards[0], "农行", "1,234.50", "2026-11-10", "成功", "", ""]],
+    )
+    page = client.post(
+        "/money/statements/upload?lang=zh",
+        headers=headers,
+        data={"profile": "icbc"},
+        files={"file": ("good.csv", good.read_bytes(), "text/csv")},
+    )
+    assert "文件检查通过，尚未保存。" in page.text and "已匹配" in page.text and "1,234.50" in page.text
+    assert world.cards[0] not in page.text and mask(world.cards[0]) in page.text and payment_count(db) == 0

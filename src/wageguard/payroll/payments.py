@@ -490,8 +490,12 @@ class BankPreview:
     payments: list[PreviewPayment] = field(default_factory=list)
 
 
+PREVIEW_LINES = 2000
+"""Payment lines a preview lists (all are checked and counted)."""
+
+
 def _preview_lines(
-    session: Session, protector: Protector, doc: BankDocument, batch_id: int | None
+    session: Session, protector: Protector, seen: list[ParsedPayment], batch_id: int | None
 ) -> list[PreviewPayment]:
     stored: dict[str, tuple[str, str | None]] = {}
     queues: dict[tuple[str, int, Any], list[tuple[str, str | None]]] = {}
@@ -513,7 +517,7 @@ def _preview_lines(
             stored[key] = (outcome, name)
             queues.setdefault((bidx, amount, day), []).append((outcome, name))
     out = []
-    for p in doc.payments:
+    for p in seen:
         found: tuple[str, str | None] | None
         if batch_id is None:
             found = None
@@ -556,11 +560,19 @@ def preview_bank_file(
     transaction that is always rolled back; nothing is stored, recorded or announced. Returns each payment
     line with the worker it matched (or the problems that would reject the file)."""
     preview = BankPreview(file_format="")
-    doc: BankDocument | None = None
+    seen: list[ParsedPayment] = []
+
+    def recorded(payments: Iterable[ParsedPayment]) -> Iterator[ParsedPayment]:
+        for p in payments:  # a tabular file's rows are read while they are stored: keep the first ones
+            if len(seen) < PREVIEW_LINES:
+                seen.append(p)
+            yield p
+
     with db.sessions() as session:
         session.begin()
         try:
             doc = read_bank_file(path, profile, limits=limits, encoding=encoding)
+            doc.payments = recorded(doc.payments)
             preview.file_format = doc.file_format
             batch = _batch(session, path.name, doc.file_format, _sha256(path), actor)
             preview.result = store_document(
@@ -572,12 +584,11 @@ def preview_bank_file(
                 batch=batch,
                 chunk_rows=chunk_rows,
             )
-            preview.payments = _preview_lines(session, protector, doc, batch.id)
+            preview.payments = _preview_lines(session, protector, seen, batch.id)
         except ImportRejected as exc:
             preview.result = None
             preview.problems = list(exc.problems)
-            if doc is not None:
-                preview.payments = _preview_lines(session, protector, doc, None)
+            preview.payments = _preview_lines(session, protector, seen, None)
         except UnicodeDecodeError:
             preview.problems = [
                 problem(

@@ -108,6 +108,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The file has {n} problem; nothing was stored.",
     ),
     "money.up.lines": ("付款明细", "Payment lines"),
+    "money.up.truncated": (
+        "共 {rows} 笔，仅列出前 {shown} 笔。",
+        "{rows} [[rows:payment|payments]] in all; the first {shown} are listed.",
+    ),
     "money.up.row": ("行号", "Row"),
     "money.up.payee": ("收款人", "Payee"),
     "money.up.card": ("收款卡号", "Card"),
