@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -30,6 +31,7 @@ from wageguard.payroll.choices import PaymentStatus
 from wageguard.payroll.models import PaySheet, PaySheetLine
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import mask
+from wageguard.web.pages.imports import PENDING_TTL_S
 
 MONTH = "2026-10"
 HEAD = ["projectCode", "teamSysNo", "payMonth", "idCardNumber", "days", "workHours"]
@@ -365,3 +367,22 @@ def test_a_bank_csv_in_a_profile_shows_its_bad_rows(
     )
     assert "文件检查通过，尚未保存。" in page.text and "已匹配" in page.text and "1,234.50" in page.text
     assert world.cards[0] not in page.text and mask(world.cards[0]) in page.text and payment_count(db) == 0
+
+
+def test_a_kept_upload_expires(
+    client: TestClient,
+    db: Database,
+    world: World,
+    make_user: Callable[..., Principal],
+    login: Callable[[str], dict[str, str]],
+    settings: Settings,
+) -> None:
+    make_user("clerk", Role.ENTERPRISE, enterprise_id=world.enterprise_id)
+    headers = login("clerk")
+    token = token_of(preview(client, headers, world.project_id, pay_csv(world, ["5000"])).text)
+    meta = settings.var_dir / "pending-uploads" / token / "meta.json"
+    kept = json.loads(meta.read_text("utf-8"))
+    meta.write_text(json.dumps({**kept, "created": kept["created"] - PENDING_TTL_S - 1}), "utf-8")
+    before = counts(db)
+    late = client.post("/imports/paysheet/confirm", headers=headers, data={"token": token})
+    assert late.status_code == 409 and counts(db) == before and not meta.parent.exists()
