@@ -3,28 +3,39 @@
 The arrears rules (``ARREARS_RULES``) each write one alert per project and month with the amount owed and
 the workers affected. They overlap: W06 (attended, not paid) and W08 (paid less than declared) name
 workers; W17 (group arrears) and W18 (criminal threshold) restate the same month's arrears for the project;
-W05 (pay sheet overdue) estimates what is owed before any sheet exists. So per project and month the
-largest amount and the largest head-count among its unfinished arrears alerts are taken (never a sum of
-rules), and a project's figure is the sum over its months; ``since`` is its earliest such month. An alert
-without a month (W18 sums a project's arrears over several months) is not one more month: it is a floor
-under the monthly sum (its amount and head-count count when larger), never added to it. Only
-unfinished alerts whose finding still holds count: a resolved or cleared alert no longer says the project
+W05 (pay sheet overdue) estimates what is owed before any sheet exists; W19 (departed, not settled) is the
+departed workers' share of W06/W08. W06, W17 and W05 are about the
+same unpaid workers (nothing paid), W08 about other workers (paid something, less than declared: its
+condition needs a payment, W06's needs none). So per project and month: the largest amount and head-count
+among the unpaid rules (W05/W06/W17, never their sum) plus W08's amount and head-count; a project's figure
+is the sum of its months' amounts and its largest monthly head-count; ``since`` is its earliest such
+month. An alert without a month (W18 sums a project's arrears over several months) is not one more
+month: it is a floor under the monthly sum (its amount and head-count count when larger), never added to
+it. Only unfinished alerts whose finding still holds count: a resolved or cleared alert no longer says the project
 owes. Reads are scoped like every alert read (inspector: region; enterprise: its projects).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from wageguard.attendance.models import WorkerMonth
 from wageguard.auth.scope import Principal
+from wageguard.monitoring.calendar import add_months, month_key
 from wageguard.monitoring.choices import FINISHED
 from wageguard.monitoring.models import Alert
+from wageguard.payroll.choices import PaymentStatus
+from wageguard.payroll.models import BankPayment, PaySheet, PaySheetLine
 from wageguard.registry.models import Project, Region
+from wageguard.registry.queries import ensure_project_visible
 
-ARREARS_RULES = ("W05", "W06", "W08", "W17", "W18")
+ARREARS_RULES = ("W05", "W06", "W08", "W17", "W18", "W19")
+UNPAID_RULES = ("W05", "W06", "W17", "W18")  # nothing paid (W18: over months); W08: paid short
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,11 @@ def _unfinished() -> ColumnElement[bool]:
     return Alert.status.not_in([s.value for s in FINISHED])
 
 
+def _largest(column: Any, where: ColumnElement[bool]) -> ColumnElement[int]:
+    """The largest value of ``column`` among the group's rows matching ``where`` (0 when none)."""
+    return func.coalesce(func.max(case((where, func.coalesce(column, 0)), else_=0)), 0)
+
+
 def owing_by_project(
     *, session: Session, principal: Principal, project_ids: list[int] | None = None
 ) -> dict[int, Owing]:
@@ -65,12 +81,13 @@ def owing_by_project(
     ``project_ids`` names them: those are always answered, ``owes=False`` when nothing is owed)."""
     scope = _scope(principal)
     only = [Alert.project_id.in_(project_ids)] if project_ids is not None else []
+    unpaid = Alert.rule_code.in_(UNPAID_RULES)
     months = (
         select(
             Alert.project_id.label("pid"),
             Alert.period.label("period"),
-            func.max(func.coalesce(Alert.amount_fen, 0)).label("amount"),
-            func.max(func.coalesce(Alert.workers, 0)).label("workers"),
+            (_largest(Alert.amount_fen, unpaid) + _largest(Alert.amount_fen, ~unpaid)).label("amount"),
+            (_largest(Alert.workers, unpaid) + _largest(Alert.workers, ~unpaid)).label("workers"),
         )
         .where(
             scope,
@@ -136,3 +153,85 @@ def owing_by_county(*, session: Session, principal: Principal) -> list[CountyOwi
         row[5] += o.red_alerts
     names = dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(list(totals)))).all())
     return [CountyOwing(code, names.get(code, code), *values) for code, values in sorted(totals.items())]
+
+
+@dataclass(frozen=True)
+class ProjectMonth:
+    """One month of one project from the stored aggregates: who attended and was paid, declared vs paid."""
+
+    month: str
+    attended_workers: int
+    paid_workers: int
+    declared_fen: int
+    paid_fen: int
+
+
+def month_keys(last: date, count: int) -> list[str]:
+    """``count`` months ending with the month of ``last`` ("YYYY-MM"), oldest first."""
+    first = last.replace(day=1)
+    return [month_key(add_months(first, -k)) for k in range(count - 1, -1, -1)]
+
+
+def project_months(
+    *, session: Session, principal: Principal, project_id: int, months: list[str]
+) -> list[ProjectMonth]:
+    """Per month of ``months``: attended head-count (``worker_months``), paid head-count and amount paid
+    (successful ``bank_payments`` for that pay month), declared net pay (current pay sheets' lines). Reads
+    only this project's rows, through the (project, month) indexes; ``NotFound`` outside the caller's scope.
+    """
+    ensure_project_visible(session, principal, project_id)
+    if not months:
+        return []
+    lo, hi = months[0], months[-1]
+    attended = dict(
+        session.execute(
+            select(WorkerMonth.month, func.count())
+            .where(
+                WorkerMonth.project_id == project_id,
+                WorkerMonth.month >= lo,
+                WorkerMonth.month <= hi,
+                WorkerMonth.days > 0,
+            )
+            .group_by(WorkerMonth.month)
+        ).all()
+    )
+    declared = dict(
+        session.execute(
+            select(PaySheetLine.pay_month, func.sum(PaySheetLine.net_fen))
+            .join(PaySheet, PaySheet.id == PaySheetLine.sheet_id)
+            .where(
+                PaySheetLine.project_id == project_id,
+                PaySheetLine.pay_month >= lo,
+                PaySheetLine.pay_month <= hi,
+                PaySheet.is_current.is_(True),
+            )
+            .group_by(PaySheetLine.pay_month)
+        ).all()
+    )
+    paid = {
+        m: (int(n or 0), int(s or 0))
+        for m, n, s in session.execute(
+            select(
+                BankPayment.pay_month,
+                func.count(func.distinct(BankPayment.worker_id)),
+                func.sum(BankPayment.amount_fen),
+            )
+            .where(
+                BankPayment.project_id == project_id,
+                BankPayment.pay_month >= lo,
+                BankPayment.pay_month <= hi,
+                BankPayment.status == PaymentStatus.SUCCESS.value,
+            )
+            .group_by(BankPayment.pay_month)
+        )
+    }
+    return [
+        ProjectMonth(
+            m,
+            int(attended.get(m) or 0),
+            paid.get(m, (0, 0))[0],
+            int(declared.get(m) or 0),
+            paid.get(m, (0, 0))[1],
+        )
+        for m in months
+    ]

@@ -13,9 +13,9 @@ from wageguard.auth.models import User
 from wageguard.auth.scope import Principal, region_prefix
 from wageguard.errors import NotFound
 from wageguard.monitoring.arrow_io import reading
-from wageguard.monitoring.models import Alert, AlertEvent, AlertWorker, MonitorRun
+from wageguard.monitoring.models import Alert, AlertAttachment, AlertEvent, AlertWorker, MonitorRun
 from wageguard.registry.choices import Role
-from wageguard.registry.models import Project, Region, Worker
+from wageguard.registry.models import Project, Region, Team, Worker
 
 
 @dataclass(frozen=True)
@@ -217,9 +217,92 @@ def alert_workers(*, session: Session, principal: Principal, alert_id: int) -> l
 def get_alert_row(*, session: Session, principal: Principal, alert_id: int) -> Alert:
     """One alert in the caller's region, or ``NotFound`` (other regions' alerts do not exist for them)."""
     alert = session.get(Alert, alert_id)
-    if alert is None or not principal.covers_region(alert.region_code):
+    if alert is None or not (
+        principal.covers_region(alert.region_code) or _enterprise_sees(session, principal, alert)
+    ):
         raise NotFound(f"alert {alert_id} not found", message_zh="预警不存在")
     return alert
+
+
+def _enterprise_sees(session: Session, principal: Principal, alert: Alert) -> bool:
+    """An enterprise user sees the alerts on the projects its enterprise takes part in."""
+    if principal.role is not Role.ENTERPRISE or principal.enterprise_id is None or alert.project_id is None:
+        return False
+    clause = principal.project_clause(Project.id, Project.region_code)
+    return session.scalar(select(Project.id).where(Project.id == alert.project_id, clause)) is not None
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """An attachment of an answer, as the alert page lists it (no content)."""
+
+    id: int
+    event_id: int
+    filename: str
+    content_type: str
+    size_bytes: int
+
+
+def alert_attachments(
+    *, session: Session, principal: Principal, alert_id: int
+) -> dict[int, list[AttachmentRow]]:
+    """The attachments of an alert the caller may see, by the answer (event id) they came with."""
+    get_alert_row(session=session, principal=principal, alert_id=alert_id)
+    rows = session.execute(
+        select(
+            AlertAttachment.id,
+            AlertAttachment.event_id,
+            AlertAttachment.filename,
+            AlertAttachment.content_type,
+            AlertAttachment.size_bytes,
+        )
+        .where(AlertAttachment.alert_id == alert_id)
+        .order_by(AlertAttachment.id)
+    ).all()
+    out: dict[int, list[AttachmentRow]] = {}
+    for r in rows:
+        out.setdefault(r.event_id, []).append(
+            AttachmentRow(r.id, r.event_id, r.filename, r.content_type, r.size_bytes)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class EvidenceNames:
+    """Names for the ids an alert's evidence holds (workers with masked ID numbers only)."""
+
+    workers: dict[int, tuple[str, str]]
+    teams: dict[int, str]
+    projects: dict[int, tuple[str, str]]
+    regions: dict[str, str]
+
+
+def evidence_names(
+    *,
+    session: Session,
+    worker_ids: set[int],
+    team_ids: set[int],
+    project_ids: set[int],
+    region_codes: set[str],
+) -> EvidenceNames:
+    """Names of the workers (and masked ID numbers), teams, projects and regions named in evidence that
+    the caller has already been allowed to read (the alert in their scope)."""
+    workers: dict[int, tuple[str, str]] = {}
+    ids = sorted(worker_ids)
+    for i in range(0, len(ids), 500):
+        q = select(Worker.id, Worker.name, Worker.id_masked).where(Worker.id.in_(ids[i : i + 500]))
+        workers |= {wid: (name, masked) for wid, name, masked in session.execute(q)}
+    teams = (
+        {
+            tid: name
+            for tid, name in session.execute(select(Team.id, Team.name).where(Team.id.in_(sorted(team_ids))))
+        }
+        if team_ids
+        else {}
+    )
+    projects = project_names(session=session, project_ids=sorted(project_ids))
+    regions = region_names(session=session, codes=sorted(region_codes))
+    return EvidenceNames(workers, teams, projects, regions)
 
 
 def worker_alerts(
@@ -327,7 +410,8 @@ class ProjectAlert:
 def open_alerts_for_project(
     *, session: Session, principal: Principal, project_id: int, limit: int = 50
 ) -> list[ProjectAlert]:
-    """The project's unfinished alerts in the caller's region, most severe and newest first."""
+    """The project's unfinished alerts in the caller's scope (region; an enterprise's own projects), most
+    severe and newest first."""
     from wageguard.monitoring.choices import FINISHED
     from wageguard.monitoring.rules import all_rules
 
@@ -336,7 +420,7 @@ def open_alerts_for_project(
     rows = session.scalars(
         select(Alert)
         .where(
-            principal.region_clause(Alert.region_code),
+            principal.project_clause(Alert.project_id, Alert.region_code),  # type: ignore[arg-type]
             Alert.project_id == project_id,
             Alert.status.not_in([s.value for s in FINISHED]),
         )

@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
+from wageguard.config import Settings
 from wageguard.errors import Forbidden, NotFound
+from wageguard.monitoring.owing import owing_by_project
+from wageguard.monitoring.project_months import last_months, project_months
+from wageguard.monitoring.queries import open_alerts_for_project
+from wageguard.monitoring.rules import all_rules
+from wageguard.payroll.models import WageAccount
 from wageguard.registry import queries, region_queries
+from wageguard.registry.choices import Role
 from wageguard.registry.schemas import CountySummary, Page, ProjectFilters, ProjectOut
 from wageguard.web.assets import available
-from wageguard.web.deps import get_session, optional_principal
-from wageguard.web.pages.render import error_page, login_redirect, render
+from wageguard.web.deps import get_session, get_settings_dep, optional_principal
+from wageguard.web.pages import projects_text
+from wageguard.web.pages.alerts_view import yuan
+from wageguard.web.pages.render import error_page, login_redirect, page_lang, render, today_local
 
 router = APIRouter(include_in_schema=False)
+_ = projects_text  # the import installs this page's messages in the shared catalogue
 PAGE_SIZE = 50
 TONGREN = "5206"
 Caller = Annotated[Principal | None, Depends(optional_principal)]
@@ -74,12 +87,72 @@ def projects_page(
 
 
 @router.get("/projects/{project_id}")
-def project_page(request: Request, project_id: int, principal: Caller, session: DbSession) -> Response:
-    """One project: facts, participants, teams and worker counts (masked data only)."""
+def project_page(
+    request: Request,
+    project_id: int,
+    principal: Caller,
+    session: DbSession,
+    settings: Annotated[Settings, Depends(get_settings_dep)],
+) -> Response:
+    """The one-click answer: owes wages or not, how much, since when, how many workers, the open alerts and
+    12 months of attendance vs pay; then the project's facts, participants, teams and links."""
     if principal is None:
         return login_redirect(request)
     try:
         project = queries.get_project(session, principal, project_id)
+        months = project_months(
+            session=session,
+            principal=principal,
+            project_id=project_id,
+            months=last_months(today_local(settings), 12),
+        )
     except (Forbidden, NotFound) as exc:
         return error_page(request, principal, exc)
-    return render(request, "projects/detail.html", {"project": project}, principal=principal)
+    owing = owing_by_project(session=session, principal=principal, project_ids=[project_id])[project_id]
+    alerts = open_alerts_for_project(session=session, principal=principal, project_id=project_id)
+    chart = [
+        {
+            "m": m.month,
+            "att": m.attended_workers,
+            "pw": m.paid_workers,
+            "dec": m.declared_fen,
+            "paid": m.paid_fen,
+        }
+        for m in months
+    ]
+    context = {
+        "project": project,
+        "owing": owing,
+        "alerts": alerts,
+        "months": months,
+        "chart": json.dumps(chart),
+        "links": project_links(session, principal, project.id, project.project_code, today_local(settings)),
+        "yuan": yuan,
+        "rules": {r.code: (r.title_en if page_lang(request) == "en" else r.title_zh) for r in all_rules()},
+    }
+    return render(request, "projects/detail.html", context, principal=principal)
+
+
+def project_links(
+    session: Session, principal: Principal, project_id: int, code: str, today: date
+) -> list[tuple[str, str]]:
+    """(catalogue key, URL) of the pages about this project the caller may open."""
+    month = f"{today:%Y-%m}"
+    staff = principal.role in (Role.INSPECTOR, Role.ADMIN)
+    links = [
+        ("project.link.attendance", f"/attendance/sheet?project={quote(code)}&month={month}"),
+        ("project.link.pay", f"/money/projects/{project_id}"),
+    ]
+    account = session.scalar(select(WageAccount.id).where(WageAccount.project_id == project_id).limit(1))
+    if account is not None:
+        links.append(("project.link.account", f"/money/accounts/{account}"))
+    links.append(("project.link.devices", "/attendance/devices"))
+    if staff:
+        links.append(("project.link.complaints", f"/projects/{project_id}/complaints"))
+        links.append(("project.link.owed", f"/projects/{project_id}/owed-wages"))
+    links += [
+        ("project.link.notice_board", f"/c/{quote(code)}/notice-board.pdf"),
+        ("project.link.qr", f"/c/{quote(code)}/qr.svg"),
+        ("project.link.form", f"/c/{quote(code)}"),
+    ]
+    return links
