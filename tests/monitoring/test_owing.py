@@ -117,3 +117,23 @@ def test_scope_and_counties(db: Database, make_user: Callable[..., Any]) -> None
     )
     assert (rows["520603"].projects, rows["520603"].projects_owing, rows["520603"].owed_fen) == (1, 1, 70_000)
     assert rows["520602"].red_alerts == 2 and rows["520603"].workers == 2
+
+
+def test_unpaid_and_underpaid_workers_of_one_month_add_up(
+    db: Database, make_user: Callable[..., Any]
+) -> None:
+    """W06 (nothing paid) and W08 (paid short) name different workers: both count; W17 restates W06."""
+    with db.transaction() as s:
+        e = make_enterprise(s, name="松桃建工", region_code="520628")
+        p = make_project(s, region_code="520628", name="丁", participants=[(e, GC)])
+        s.add_all(
+            [
+                _alert(p.id, "520628", "W06", "2026-10", 200_000, 2),
+                _alert(p.id, "520628", "W17", "2026-10", 200_000, 2, level="red"),
+                _alert(p.id, "520628", "W08", "2026-10", 30_000, 1),
+            ]
+        )
+        pid = p.id
+    with db.sessions() as s:
+        got = owing_by_project(session=s, principal=make_user("tr", Role.INSPECTOR, region_code="520600"))
+    assert (got[pid].owed_fen, got[pid].workers) == (230_000, 3)

@@ -11,8 +11,8 @@ among the unpaid rules (W05/W06/W17, never their sum) plus W08's amount and head
 is the sum of its months' amounts and its largest monthly head-count; ``since`` is its earliest such
 month. An alert without a month (W18 sums a project's arrears over several months) is not one more
 month: it is a floor under the monthly sum (its amount and head-count count when larger), never added to
-it. Only unfinished alerts whose finding still holds count: a resolved or cleared alert no longer says the project
-owes. Reads are scoped like every alert read (inspector: region; enterprise: its projects).
+it. Only unfinished alerts whose finding still holds count: a resolved or cleared alert no longer says
+the project owes. Reads are scoped like every alert read (inspector: region; enterprise: its projects).
 """
 
 from __future__ import annotations
