@@ -18,21 +18,15 @@ the project owes. Reads are scoped like every alert read (inspector: region; ent
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from wageguard.attendance.models import WorkerMonth
 from wageguard.auth.scope import Principal
-from wageguard.monitoring.calendar import add_months, month_key
 from wageguard.monitoring.choices import FINISHED
 from wageguard.monitoring.models import Alert
-from wageguard.payroll.choices import PaymentStatus
-from wageguard.payroll.models import BankPayment, PaySheet, PaySheetLine
 from wageguard.registry.models import Project, Region
-from wageguard.registry.queries import ensure_project_visible
 
 ARREARS_RULES = ("W05", "W06", "W08", "W17", "W18", "W19")
 UNPAID_RULES = ("W05", "W06", "W17", "W18")  # nothing paid (W18: over months); W08: paid short
@@ -154,84 +148,3 @@ def owing_by_county(*, session: Session, principal: Principal) -> list[CountyOwi
     names = dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(list(totals)))).all())
     return [CountyOwing(code, names.get(code, code), *values) for code, values in sorted(totals.items())]
 
-
-@dataclass(frozen=True)
-class ProjectMonth:
-    """One month of one project from the stored aggregates: who attended and was paid, declared vs paid."""
-
-    month: str
-    attended_workers: int
-    paid_workers: int
-    declared_fen: int
-    paid_fen: int
-
-
-def month_keys(last: date, count: int) -> list[str]:
-    """``count`` months ending with the month of ``last`` ("YYYY-MM"), oldest first."""
-    first = last.replace(day=1)
-    return [month_key(add_months(first, -k)) for k in range(count - 1, -1, -1)]
-
-
-def project_months(
-    *, session: Session, principal: Principal, project_id: int, months: list[str]
-) -> list[ProjectMonth]:
-    """Per month of ``months``: attended head-count (``worker_months``), paid head-count and amount paid
-    (successful ``bank_payments`` for that pay month), declared net pay (current pay sheets' lines). Reads
-    only this project's rows, through the (project, month) indexes; ``NotFound`` outside the caller's scope.
-    """
-    ensure_project_visible(session, principal, project_id)
-    if not months:
-        return []
-    lo, hi = months[0], months[-1]
-    attended = dict(
-        session.execute(
-            select(WorkerMonth.month, func.count())
-            .where(
-                WorkerMonth.project_id == project_id,
-                WorkerMonth.month >= lo,
-                WorkerMonth.month <= hi,
-                WorkerMonth.days > 0,
-            )
-            .group_by(WorkerMonth.month)
-        ).all()
-    )
-    declared = dict(
-        session.execute(
-            select(PaySheetLine.pay_month, func.sum(PaySheetLine.net_fen))
-            .join(PaySheet, PaySheet.id == PaySheetLine.sheet_id)
-            .where(
-                PaySheetLine.project_id == project_id,
-                PaySheetLine.pay_month >= lo,
-                PaySheetLine.pay_month <= hi,
-                PaySheet.is_current.is_(True),
-            )
-            .group_by(PaySheetLine.pay_month)
-        ).all()
-    )
-    paid = {
-        m: (int(n or 0), int(s or 0))
-        for m, n, s in session.execute(
-            select(
-                BankPayment.pay_month,
-                func.count(func.distinct(BankPayment.worker_id)),
-                func.sum(BankPayment.amount_fen),
-            )
-            .where(
-                BankPayment.project_id == project_id,
-                BankPayment.pay_month >= lo,
-                BankPayment.pay_month <= hi,
-                BankPayment.status == PaymentStatus.SUCCESS.value,
-            )
-            .group_by(BankPayment.pay_month)
-        )
-    }
-    return [
-        ProjectMonth(
-            m,
-            int(attended.get(m) or 0),
-            paid.get(m, (0, 0))[0],
-            int(declared.get(m) or 0),
-            paid.get(m, (0, 0))[1],
-        )
-        for m in months
-    ]
