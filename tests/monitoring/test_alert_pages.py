@@ -96,12 +96,14 @@ def test_detail_shows_evidence_and_history_and_forms_move_the_alert(
     done = client.post(url, data={"action": "acknowledged", "csrf": token}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == f"/alerts/{alert_id}?done=acknowledged"
     shown = client.get(done.headers["location"]).text
-    assert 'id="alert-status">已确认' in shown and "已完成:确认" in shown
+    assert 'id="alert-status">已确认' in shown and "已完成：确认" in shown
     again = client.post(url, data={"action": "acknowledged", "csrf": token})
     assert again.status_code == 409 and "当前状态不允许此操作" in again.text
     no_note = client.post(url, data={"action": "resolved", "csrf": token, "note": "  "})
     assert no_note.status_code == 422 and "请填写处理说明" in no_note.text
-    client.post(url, data={"action": "assigned", "csrf": token, "assignee_name": "李监察"})
+    li = make_user("li", Role.INSPECTOR, region_code="520602", display_name="李监察")
+    picked = client.post(url, data={"action": "assigned", "csrf": token, "assignee_user_id": str(li.user_id)})
+    assert picked.status_code == 200 and f'<option value="{li.user_id}" selected>李监察' in picked.text
     client.post(url, data={"action": "resolved", "csrf": token, "note": "已责令补发"})
     final = client.get(f"/alerts/{alert_id}").text
     assert 'id="alert-status">已解决' in final and "已责令补发" in final and "李监察" in final

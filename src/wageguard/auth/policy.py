@@ -16,7 +16,8 @@ Rules:
   projects; it opens accounts only for them (or a real account in its own name);
 - a device account writes punches only for the projects of the devices linked to it
   (``devices.account_user_id``);
-- an inspector acts (alerts, cases, devices, money records) only inside their region.
+- an inspector acts (alerts, cases, devices, money records) only inside their region;
+- an enterprise answers (note, attachment) only alerts on projects it takes part in.
 """
 
 from __future__ import annotations
@@ -56,6 +57,25 @@ def check_superior_approval(principal: Principal, *, what_en: str, what_zh: str)
     if principal.role is Role.INSPECTOR and (principal.region_code or "").endswith("00"):
         return
     raise Forbidden(f"{what_en} needs a superior's approval", message_zh=f"{what_zh}须经上级（市级以上）批准")
+
+
+def check_alert_answer(db: Db, principal: Principal, project_id: int | None) -> None:
+    """An answer to an alert (a note, an attachment such as a bank receipt): the enterprise taking part in
+    the alert's project, or an admin; ``NotFound`` for anyone else (an inspector acts on alerts instead)."""
+    if principal.is_admin:
+        return
+    if principal.role is Role.ENTERPRISE and principal.enterprise_id is not None and project_id is not None:
+        mine = db.scalar(
+            select(ProjectParticipant.id)
+            .where(
+                ProjectParticipant.project_id == project_id,
+                ProjectParticipant.enterprise_id == principal.enterprise_id,
+            )
+            .limit(1)
+        )
+        if mine is not None:
+            return
+    raise NotFound("alert not found", message_zh="预警不存在")
 
 
 # -- projects: money records, pay sheets, attendance, devices --------------------------------------------

@@ -80,3 +80,4 @@ class EventAction(StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     REINFORCED = "reinforced"
+    RESPONDED = "responded"  # the enterprise's answer (a note, perhaps an attachment such as a receipt)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -103,6 +104,25 @@ class AlertEvent(Base):
     action: Mapped[str] = mapped_column(String(24))
     note: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AlertAttachment(Base):
+    """A file an enterprise attached to its answer to an alert (e.g. the bank receipt of a payment): PDF, JPEG
+    or PNG as told by its first bytes, size-capped, stored encrypted (a receipt shows account numbers), with
+    ``sha256`` of the clear file checked on decryption. ``filename`` is the sanitised upload name, shown
+    only; the file is served under ``content_type`` as sniffed, never as the uploader said."""
+
+    __tablename__ = "alert_attachments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("alert_events.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(160))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class MonitorRun(Base):

@@ -1,20 +1,28 @@
-"""Alert lifecycle use cases: acknowledge, assign, start handling, resolve, close (each one transaction)."""
+"""Alert lifecycle use cases: acknowledge, assign, start handling, resolve, close (each one transaction);
+an enterprise's answer to an alert on its project (a note and an attachment such as the bank receipt) and
+the audited view of that attachment."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wageguard.audit.service import record_audit
 from wageguard.auth.models import User
-from wageguard.auth.policy import check_region_write
+from wageguard.auth.policy import check_alert_answer, check_region_write
 from wageguard.auth.scope import Principal
 from wageguard.auth.service import principal_of
 from wageguard.db import utcnow
 from wageguard.errors import Conflict, NotFound, Problem, ValidationFailed
 from wageguard.monitoring.choices import FINISHED, AlertStatus, EventAction
-from wageguard.monitoring.models import Alert, AlertEvent
+from wageguard.monitoring.models import Alert, AlertAttachment, AlertEvent
+from wageguard.registry.choices import Role
+from wageguard.registry.models import ProjectParticipant
+from wageguard.security.crypto import Protector
 
 ALLOWED = {
     EventAction.ACKNOWLEDGED: {AlertStatus.OPEN},
@@ -170,3 +178,160 @@ def act_on_alerts(
 
 def is_finished(alert: Alert) -> bool:
     return AlertStatus(alert.status) in FINISHED
+
+
+# -- the enterprise's answers ------------------------------------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+NOTE_MAX_CHARS = 2000
+# What an attachment may be, told by its first bytes (never by its name or the browser's content type).
+ATTACHMENT_TYPES: dict[str, bytes] = {
+    "application/pdf": b"%PDF-",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+}
+SUFFIX = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+@dataclass(frozen=True)
+class AttachmentIn:
+    """A file as uploaded: the name the browser gave (sanitised by the caller) and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+def sniffed_type(data: bytes) -> str | None:
+    """``application/pdf``, ``image/jpeg`` or ``image/png`` by the file's first bytes; ``None`` otherwise."""
+    return next((ct for ct, magic in ATTACHMENT_TYPES.items() if data.startswith(magic)), None)
+
+
+def _attachment_problem(file: AttachmentIn) -> Problem | None:
+    if not file.data:
+        return Problem("attachment", "empty", "附件是空文件", "The attachment is empty", value=file.filename)
+    if len(file.data) > ATTACHMENT_MAX_BYTES:
+        mb = ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        return Problem(
+            "attachment",
+            "too_big",
+            f"附件“{file.filename}”超过 {mb} MB",
+            f"The attachment {file.filename} is over {mb} MB",
+            value=file.filename,
+        )
+    if sniffed_type(file.data) is None:
+        return Problem(
+            "attachment",
+            "file_type",
+            f"附件“{file.filename}”不是 PDF、JPG 或 PNG 文件",
+            f"The attachment {file.filename} is not a PDF, JPEG or PNG file",
+            value=file.filename,
+        )
+    return None
+
+
+def answer_alert(
+    *,
+    session: Session,
+    principal: Principal,
+    protector: Protector,
+    alert_id: int,
+    note: str,
+    attachment: AttachmentIn | None = None,
+) -> AlertEvent:
+    """The enterprise's answer to an alert on one of its projects: a note (what was done, e.g. "paid on
+    12 October") and optionally one file (PDF / JPEG / PNG by content, at most ``ATTACHMENT_MAX_BYTES``),
+    stored encrypted. Recorded as a ``responded`` event in the alert's history; the status is the
+    inspector's to change."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound(f"alert {alert_id} not found", message_zh="预警不存在")
+    check_alert_answer(session, principal, alert.project_id)
+    text = (note or "").strip()
+    if not text:
+        raise ValidationFailed(
+            "a note is required",
+            [Problem("note", "required", "请填写答复说明", "Please write what was done")],
+            message_zh="请填写答复说明",
+        )
+    if len(text) > NOTE_MAX_CHARS:
+        raise ValidationFailed(f"the note is over {NOTE_MAX_CHARS} characters", message_zh="答复说明过长")
+    if attachment is not None and (problem := _attachment_problem(attachment)) is not None:
+        raise ValidationFailed(problem.message_en, [problem], message_zh=problem.message_zh)
+    event = AlertEvent(
+        alert_id=alert.id, actor=principal.username, action=EventAction.RESPONDED.value, note=text
+    )
+    session.add(event)
+    session.flush()
+    if attachment is not None:
+        content_type = sniffed_type(attachment.data)
+        assert content_type is not None
+        session.add(
+            AlertAttachment(
+                alert_id=alert.id,
+                event_id=event.id,
+                filename=attachment.filename,
+                content_type=content_type,
+                size_bytes=len(attachment.data),
+                sha256=hashlib.sha256(attachment.data).hexdigest(),
+                data_enc=protector.encrypt_bytes(attachment.data),
+                uploaded_by=principal.username,
+            )
+        )
+        event.detail = {"attachment": attachment.filename}
+    alert.updated_at = utcnow()
+    session.flush()
+    return event
+
+
+def may_view_alert(session: Session, principal: Principal, alert: Alert) -> bool:
+    """Inspectors of the alert's region and admins; the enterprises taking part in its project."""
+    if principal.covers_region(alert.region_code):
+        return True
+    if principal.enterprise_id is None or alert.project_id is None:
+        return False
+    found = session.scalar(
+        select(ProjectParticipant.id)
+        .where(
+            ProjectParticipant.project_id == alert.project_id,
+            ProjectParticipant.enterprise_id == principal.enterprise_id,
+        )
+        .limit(1)
+    )
+    return found is not None and principal.role is Role.ENTERPRISE
+
+
+@dataclass(frozen=True)
+class AttachmentOut:
+    """An attachment's clear content for the one response that serves it."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def view_alert_attachment(
+    *, session: Session, principal: Principal, protector: Protector, alert_id: int, attachment_id: int
+) -> AttachmentOut:
+    """One attachment of an alert the caller may see, decrypted and checked against its digest. A receipt
+    shows account numbers and names, so every view is audited (action ``view_alert_attachment``)."""
+    alert = session.get(Alert, alert_id)
+    file = session.get(AlertAttachment, attachment_id)
+    if (
+        alert is None
+        or file is None
+        or file.alert_id != alert.id
+        or not may_view_alert(session, principal, alert)
+    ):
+        raise NotFound("attachment not found", message_zh="附件不存在")
+    data = protector.decrypt_bytes(file.data_enc)
+    if hashlib.sha256(data).hexdigest() != file.sha256:
+        raise ValueError(f"alert attachment {file.id}: content does not match its digest")
+    record_audit(
+        session,
+        actor=principal.username,
+        action="view_alert_attachment",
+        subject_type="alert",
+        subject_id=alert.id,
+        detail={"attachment": file.id},
+    )
+    return AttachmentOut(file.filename, file.content_type, data)
