@@ -122,6 +122,23 @@ def enterprise_projects(*, session: Session, principal: Principal, limit: int = 
     return rows[:limit]
 
 
+def top_owing_projects(*, session: Session, principal: Principal, limit: int = 10) -> list[ProjectOwingRow]:
+    """The projects in scope owing the most (one click from the landing page to each one's answer)."""
+    owing = owing_by_project(session=session, principal=principal)
+    top = sorted((o for o in owing.values() if o.owes), key=lambda o: (-o.owed_fen, o.project_id))[:limit]
+    if not top:
+        return []
+    names = {
+        pid: (code, name, region)
+        for pid, code, name, region in session.execute(
+            select(Project.id, Project.project_code, Project.name, Project.region_code).where(
+                Project.id.in_([o.project_id for o in top])
+            )
+        )
+    }
+    return [ProjectOwingRow(o.project_id, *names[o.project_id], o) for o in top if o.project_id in names]
+
+
 @dataclass(frozen=True)
 class PaySheetDue:
     """A project-month whose pay sheet is missing: ``overdue`` once its deadline (the project's pay day in

@@ -54,6 +54,8 @@ def _inspector(principal: Principal, session: Session, settings: Settings) -> di
             session=session, principal=principal, today=today_local(settings)
         ),
         "map": _map(counties),
+        "top": overview.top_owing_projects(session=session, principal=principal),
+        "county_names": {c.code: c.name for c in counties},
     }
 
 

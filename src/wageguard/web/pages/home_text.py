@@ -35,6 +35,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Most owed first; the darker the row, the more is owed. Click a county for its projects.",
     ),
     "home.county": ("区县", "County"),
+    "home.top_owing": ("欠薪金额最多的项目", "Projects owing the most"),
+    "home.top_none": ("暂无欠薪项目。", "No project owes wages."),
     "home.projects": ("项目数", "Projects"),
     "home.projects_owing": ("欠薪项目", "Owing"),
     "home.owed_yuan": ("欠薪金额（元）", "Owed (yuan)"),
