@@ -7,6 +7,7 @@ password.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -133,6 +134,7 @@ def serve(
     from wageguard.attendance.intake import IntakeDrainer
     from wageguard.attendance.live import start_live_gates
     from wageguard.complaints.drainer import ComplaintDrainer
+    from wageguard.complaints.noticeboard import warm_up as warm_up_notice_board
     from wageguard.monitoring.scheduler import start_scheduler
     from wageguard.web.app import create_app
     from wageguard.web.deps import counter_store_of
@@ -142,6 +144,8 @@ def serve(
     web = create_app(s)
     if s.environment == "production":
         _refuse_demo_passwords(web.state.db)
+    # WeasyPrint and its fonts loaded while the server starts, so the first notice board prints in < 1 s
+    threading.Thread(target=warm_up_notice_board, name="notice-board-warm-up", daemon=True).start()
     bind_host, bind_port = host or s.host, port or s.port
     base_url = f"http://{_connect_host(bind_host)}:{bind_port}"
     live: list[LiveGates] = []
