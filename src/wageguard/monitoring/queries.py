@@ -341,11 +341,13 @@ def project_owes(
     as_of: date,
     settings: Any,
 ) -> list[dict[str, Any]]:
-    """Per month: attended workers and days, declared, paid, unpaid workers and the amount owed.
+    """Per month: attended workers and days, declared, paid, unpaid workers and the amount owed (inspectors in
+    their region, an enterprise on its own projects).
 
     Only this project's rows are read (the project filter is part of each fact query)."""
     project = session.get(Project, project_id)
-    if project is None or not principal.covers_region(project.region_code):
+    seen = principal.project_clause(Project.id, Project.region_code)
+    if project is None or session.scalar(select(Project.id).where(Project.id == project_id, seen)) is None:
         raise NotFound(f"project {project_id} not found", message_zh="项目不存在")
     from wageguard.monitoring import facts as F
     from wageguard.monitoring.engine import reconcile

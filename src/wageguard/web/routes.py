@@ -21,6 +21,7 @@ from wageguard.web.pages import home as home_pages
 from wageguard.web.pages import imports as import_pages
 from wageguard.web.pages import inbox as inbox_pages
 from wageguard.web.pages import money as money_pages
+from wageguard.web.pages import owed as owed_pages
 from wageguard.web.pages import projects as project_pages
 
 
@@ -37,6 +38,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(home_pages.router)
     app.include_router(auth_pages.router)
     app.include_router(project_pages.router)
+    app.include_router(owed_pages.router)
     app.include_router(case_pages.router)
     app.include_router(money_pages.router)
     app.include_router(import_pages.router)
