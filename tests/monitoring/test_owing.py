@@ -137,3 +137,24 @@ def test_unpaid_and_underpaid_workers_of_one_month_add_up(
     with db.sessions() as s:
         got = owing_by_project(session=s, principal=make_user("tr", Role.INSPECTOR, region_code="520600"))
     assert (got[pid].owed_fen, got[pid].workers) == (230_000, 3)
+
+
+def test_departed_workers_are_a_floor_not_one_more_share(db: Database, make_user: Callable[..., Any]) -> None:
+    """W19 names departed workers who are also in W06 or W08: it never adds to them."""
+    with db.transaction() as s:
+        e = make_enterprise(s, name="石阡建工", region_code="520623")
+        p = make_project(s, region_code="520623", name="戊", participants=[(e, GC)])
+        q = make_project(s, region_code="520623", name="己", participants=[(e, GC)])
+        s.add_all(
+            [
+                _alert(p.id, "520623", "W06", "2026-10", 385_000, 1, level="red"),
+                _alert(p.id, "520623", "W19", "2026-10", 385_000, 1, level="red"),
+                # only W19 (its W06 already resolved elsewhere): it still says the project owes
+                _alert(q.id, "520623", "W19", "2026-09", 12_000, 1, level="red"),
+            ]
+        )
+        ids = (p.id, q.id)
+    with db.sessions() as s:
+        got = owing_by_project(session=s, principal=make_user("tr", Role.INSPECTOR, region_code="520600"))
+    assert (got[ids[0]].owed_fen, got[ids[0]].workers) == (385_000, 1)
+    assert (got[ids[1]].owed_fen, got[ids[1]].since) == (12_000, "2026-09")

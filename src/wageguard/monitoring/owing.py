@@ -4,10 +4,10 @@ The arrears rules (``ARREARS_RULES``) each write one alert per project and month
 the workers affected. They overlap: W06 (attended, not paid) and W08 (paid less than declared) name
 workers; W17 (group arrears) and W18 (criminal threshold) restate the same month's arrears for the project;
 W05 (pay sheet overdue) estimates what is owed before any sheet exists; W19 (departed, not settled) is the
-departed workers' share of W06/W08. W06, W17 and W05 are about the
-same unpaid workers (nothing paid), W08 about other workers (paid something, less than declared: its
-condition needs a payment, W06's needs none). So per project and month: the largest amount and head-count
-among the unpaid rules (W05/W06/W17, never their sum) plus W08's amount and head-count; a project's figure
+departed workers' share of W06/W08. W06, W17 and W05 are about the same unpaid workers (nothing paid),
+W08 about other workers (paid something, less than declared: its condition needs a payment, W06's needs
+none). So per project and month: the largest amount and head-count among the unpaid rules (W05/W06/W17,
+never their sum) plus W08's amount and head-count, at least W19's (a floor, never added); a project's figure
 is the sum of its months' amounts and its largest monthly head-count; ``since`` is its earliest such
 month. An alert without a month (W18 sums a project's arrears over several months) is not one more
 month: it is a floor under the monthly sum (its amount and head-count count when larger), never added to
@@ -29,7 +29,9 @@ from wageguard.monitoring.models import Alert
 from wageguard.registry.models import Project, Region
 
 ARREARS_RULES = ("W05", "W06", "W08", "W17", "W18", "W19")
-UNPAID_RULES = ("W05", "W06", "W17", "W18")  # nothing paid (W18: over months); W08: paid short
+UNPAID_RULES = ("W05", "W06", "W17", "W18")  # nothing paid (W18: over months)
+SHORT_RULES = ("W08",)  # paid less than declared: other workers than the unpaid ones
+DEPARTED_RULES = ("W19",)  # departed workers unpaid or paid short: some of the above, never more
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,18 @@ def owing_by_project(
     scope = _scope(principal)
     only = [Alert.project_id.in_(project_ids)] if project_ids is not None else []
     unpaid = Alert.rule_code.in_(UNPAID_RULES)
+    short = Alert.rule_code.in_(SHORT_RULES)
+    departed = Alert.rule_code.in_(DEPARTED_RULES)
     months = (
         select(
             Alert.project_id.label("pid"),
             Alert.period.label("period"),
-            (_largest(Alert.amount_fen, unpaid) + _largest(Alert.amount_fen, ~unpaid)).label("amount"),
-            (_largest(Alert.workers, unpaid) + _largest(Alert.workers, ~unpaid)).label("workers"),
+            _largest(Alert.amount_fen, unpaid),
+            _largest(Alert.amount_fen, short),
+            _largest(Alert.amount_fen, departed),
+            _largest(Alert.workers, unpaid),
+            _largest(Alert.workers, short),
+            _largest(Alert.workers, departed),
         )
         .where(
             scope,
@@ -96,8 +104,12 @@ def owing_by_project(
     )
     monthly: dict[int, tuple[int, int, str | None]] = {}
     standing: dict[int, tuple[int, int]] = {}  # alerts without a month (W18: arrears summed over months)
-    for pid, period, amount, workers in session.execute(select(months)):
-        pid, amount, workers = int(pid), int(amount or 0), int(workers or 0)
+    for pid, period, *figures in session.execute(select(months)):
+        a_unpaid, a_short, a_departed, w_unpaid, w_short, w_departed = (int(f or 0) for f in figures)
+        # unpaid and paid-short workers are different people; the departed are some of them (a floor)
+        pid = int(pid)
+        amount = max(a_unpaid + a_short, a_departed)
+        workers = max(w_unpaid + w_short, w_departed)
         if period:
             before = monthly.get(pid, (0, 0, None))
             first = min(p for p in (before[2], period) if p)
@@ -147,4 +159,3 @@ def owing_by_county(*, session: Session, principal: Principal) -> list[CountyOwi
         row[5] += o.red_alerts
     names = dict(session.execute(select(Region.code, Region.name).where(Region.code.in_(list(totals)))).all())
     return [CountyOwing(code, names.get(code, code), *values) for code, values in sorted(totals.items())]
-
