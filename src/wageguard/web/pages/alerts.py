@@ -4,11 +4,10 @@ which the inspector sees), and "does this project owe wages?". The inbox is ``in
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,6 @@ from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed, WageGuardError
 from wageguard.monitoring import queries, service
-from wageguard.monitoring.calendar import months_back
 from wageguard.monitoring.choices import AlertStatus, EventAction
 from wageguard.monitoring.rules import all_rules
 from wageguard.registry.choices import Role
@@ -25,7 +23,7 @@ from wageguard.security.crypto import Protector
 from wageguard.web import csrf
 from wageguard.web.deps import get_database, get_protector, get_session, get_settings_dep, optional_principal
 from wageguard.web.pages import alerts_text
-from wageguard.web.pages.alerts_view import Names, evidence_view, ids_of, line_details, show, yuan
+from wageguard.web.pages.alerts_view import Names, actor, evidence_view, ids_of, line_details, show, yuan
 from wageguard.web.pages.render import error_page, login_redirect, page_lang, render
 from wageguard.web.uploads import safe_filename
 
@@ -110,6 +108,8 @@ def _detail(
         "lines": lines,
         "line_status": lambda line: show("status", line.evidence.get("status"), lang),
         "line_details": lambda line: line_details(line.evidence, lang, known),
+        "actor": lambda name: actor(name, lang),
+        "raised_seen": any(e.action == EventAction.RAISED.value for e in events),
         "actions": actions,
         "acts": acts,
         "answers": answers,
@@ -270,37 +270,3 @@ def alert_attachment(
         "X-Content-Type-Options": "nosniff",
     }
     return Response(out.data, media_type=out.content_type, headers=headers)
-
-
-@router.get("/projects/{project_id}/owed-wages")
-def owed_page(
-    request: Request,
-    project_id: int,
-    principal: Caller,
-    db: Annotated[Database, Depends(get_database)],
-    settings: Annotated[Settings, Depends(get_settings_dep)],
-    as_of: date | None = None,
-    months: Annotated[int, Query(ge=1, le=24)] = 6,
-) -> Response:
-    """Does this project owe wages? Months × (attended, declared, paid, unpaid workers, amount owed)."""
-    if (denied := _deny(request, principal)) is not None:
-        return denied
-    assert principal is not None
-    day = as_of or date.today()
-    with db.sessions() as session:
-        try:
-            rows = queries.project_owes(
-                db_engine=db.engine,
-                session=session,
-                principal=principal,
-                project_id=project_id,
-                months=months_back(day, months),
-                as_of=day,
-                settings=settings,
-            )
-        except NotFound as exc:
-            return error_page(request, principal, exc)
-        code, name = queries.project_names(session=session, project_ids=[project_id])[project_id]
-    totals = {k: sum(int(r[k]) for r in rows) for k in queries.OWES_COLUMNS}
-    ctx = {"rows": rows, "totals": totals, "project_id": project_id, "code": code, "name": name, "day": day}
-    return _page(request, principal, "alerts/owed.html", ctx)

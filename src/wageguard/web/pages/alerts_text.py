@@ -74,6 +74,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "alerts.line_more": ("其他情况", "More"),
     "alerts.timeline": ("预警经过", "Timeline"),
     "alerts.engine": ("监测系统", "monitoring"),
+    "alerts.actor_engine": ("监测系统", "monitoring"),
+    "alerts.actor_complaint": ("工人投诉", "worker complaint"),
+    "alerts.actor_system": ("系统", "system"),
     "alerts.answers": ("企业答复", "The enterprise's answers"),
     "alerts.no_answers": ("企业尚未答复。", "The enterprise has not answered yet."),
     "alerts.answer_note": (
@@ -123,7 +126,7 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 ACTION_TEXT: dict[str, tuple[str, str]] = {
-    "raised": ("发现", "raised"),
+    "raised": ("首次发现", "first seen"),
     "updated": ("数据更新", "updated"),
     "cleared_by_data": ("数据显示已消除", "cleared by data"),
     "holds_again": ("问题再次出现", "holds again"),

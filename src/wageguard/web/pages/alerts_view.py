@@ -116,7 +116,7 @@ def show(key: str, value: Any, lang: str, names: Names | None = None) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if key.endswith("_id") else f"{value:,}"
     return str(value)
 
 
@@ -159,3 +159,9 @@ def line_details(evidence: dict[str, Any] | None, lang: str, names: Names | None
     date, W11's payments), in words."""
     rest = {k: v for k, v in (evidence or {}).items() if k not in LINE_FIGURES}
     return show("", rest, lang, names) if rest else ""
+
+
+def actor(name: str, lang: str) -> str:
+    """Who did a step: the monitoring engine and the complaint link in words, people by their user name."""
+    key = f"alerts.actor_{name}"
+    return translate(lang, key) if key in ZH else name
