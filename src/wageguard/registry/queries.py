@@ -197,12 +197,26 @@ def _project_select() -> AnySelect:
     )
 
 
-def list_projects(session: Session, principal: Principal, filters: ProjectFilters) -> Page[ProjectOut]:
+# sort keys of the project list -> the column ordered by (ties: county, then id)
+PROJECT_SORTS: dict[str, Callable[[], Any]] = {
+    "county": lambda: Project.region_code,
+    "code": lambda: Project.project_code,
+    "name": lambda: Project.name,
+    "status": lambda: Project.status,
+    "workers": lambda: _worker_count(Project.id),
+}
+
+
+def list_projects(
+    session: Session, principal: Principal, filters: ProjectFilters, order: list[Any] | None = None
+) -> Page[ProjectOut]:
+    """One page of the visible projects, by county and id unless ``order`` (SQL sort expressions, e.g.
+    ``PROJECT_SORTS[key]().desc()``) comes first."""
     ensure_reader(principal)
     stmt = (
         _project_select()
         .where(*_project_conditions(principal, filters))
-        .order_by(Project.region_code, Project.id)
+        .order_by(*(order or []), Project.region_code, Project.id)
     )
     return paginate(session, filters, stmt, lambda row: _project_out(*row))
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
@@ -22,15 +22,16 @@ from wageguard.monitoring.rules import all_rules
 from wageguard.payroll.models import WageAccount
 from wageguard.registry import queries, region_queries
 from wageguard.registry.choices import Role
+from wageguard.registry.models import Project
 from wageguard.registry.schemas import CountySummary, Page, ProjectFilters, ProjectOut
 from wageguard.web.assets import available
 from wageguard.web.deps import get_session, get_settings_dep, optional_principal
-from wageguard.web.pages import projects_text
+from wageguard.web.pages import project_list_text, projects_text
 from wageguard.web.pages.alerts_view import yuan
 from wageguard.web.pages.render import error_page, login_redirect, page_lang, render, today_local
 
 router = APIRouter(include_in_schema=False)
-_ = projects_text  # the import installs this page's messages in the shared catalogue
+_ = projects_text, project_list_text  # the imports install these pages' messages in the catalogue
 PAGE_SIZE = 50
 TONGREN = "5206"
 Caller = Annotated[Principal | None, Depends(optional_principal)]
@@ -55,6 +56,42 @@ def _pager(request: Request, page: Page[ProjectOut]) -> tuple[str | None, str | 
     return prev_url, next_url
 
 
+SORTS = (*queries.PROJECT_SORTS, "owed")
+
+
+def _sort_links(request: Request, sort: str, direction: str) -> dict[str, dict[str, str]]:
+    """Per sortable column: the link that sorts by it (again: the other way round) and its aria-sort."""
+    links = {}
+    for key in SORTS:
+        current = key == sort
+        if current:
+            flip = "asc" if direction == "desc" else "desc"
+        else:
+            flip = "desc" if key in ("owed", "workers") else "asc"  # largest first, words A to Z
+        url = request.url.include_query_params(sort=key, dir=flip).remove_query_params("offset")
+        aria = ("ascending" if direction == "asc" else "descending") if current else "none"
+        links[key] = {"url": str(url.replace(scheme="", netloc="")), "aria": aria}
+    return links
+
+
+def _order(session: Session, principal: Principal, sort: str, direction: str) -> list[Any]:
+    """SQL sort expressions for the list: a column, or the amount owed (read once from the alerts table)."""
+    if sort == "owed":
+        owed = {
+            pid: o.owed_fen
+            for pid, o in owing_by_project(session=session, principal=principal).items()
+            if o.owes
+        }
+        if not owed:
+            return []
+        key: Any = case(owed, value=Project.id, else_=0)
+    elif sort in queries.PROJECT_SORTS:
+        key = queries.PROJECT_SORTS[sort]()
+    else:
+        return []
+    return [key.desc() if direction == "desc" else key.asc()]
+
+
 @router.get("/projects")
 def projects_page(
     request: Request,
@@ -63,16 +100,23 @@ def projects_page(
     county: Annotated[str, Query(max_length=6, pattern=r"^(\d{6})?$")] = "",
     q: Annotated[str, Query(max_length=100)] = "",
     offset: Annotated[int, Query(ge=0)] = 0,
+    sort: Annotated[str, Query(max_length=16)] = "",
+    dir: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
-    """Counties of the caller's scope (project and worker counts) and their projects, filterable by county."""
+    """Counties of the caller's scope (project and worker counts) and their projects, filterable by county,
+    sortable by each column (``sort``: county, code, name, status, workers, owed; ``dir``: asc/desc; an
+    unknown value keeps the default order), with the owes-wages answer of each listed project."""
     if principal is None:
         return login_redirect(request)
+    sort = sort if sort in SORTS else ""
+    direction = dir if dir in ("asc", "desc") else ("desc" if sort in ("owed", "workers") else "asc")
     try:
         counties = region_queries.county_summaries(session, principal)
         filters = ProjectFilters(region=county or None, q=q or None, limit=PAGE_SIZE, offset=offset)
-        page = queries.list_projects(session, principal, filters)
+        page = queries.list_projects(session, principal, filters, _order(session, principal, sort, direction))
     except Forbidden as exc:
         return error_page(request, principal, exc)
+    owing = owing_by_project(session=session, principal=principal, project_ids=[p.id for p in page.items])
     prev_url, next_url = _pager(request, page)
     context = {
         "counties": counties,
@@ -82,6 +126,11 @@ def projects_page(
         "map": _map(counties),
         "prev_url": prev_url,
         "next_url": next_url,
+        "owing": owing,
+        "sort": sort,
+        "direction": direction,
+        "sorts": _sort_links(request, sort, direction),
+        "yuan": yuan,
     }
     return render(request, "projects/list.html", context, principal=principal)
 
