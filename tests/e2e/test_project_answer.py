@@ -54,3 +54,27 @@ def test_one_click_from_the_landing_page_to_the_owes_wages_answer(live_server: s
     page.get_by_role("link", name="逐月核对出勤与发放 →").click()
     expect(page).to_have_url(re.compile(r"/owed-wages$"))
     assert not errors, errors
+
+
+def test_one_click_from_the_project_list_to_the_answer(live_server: str, page: Any) -> None:
+    """The list sorted by the amount owed: the first row's owes-wages link opens the project, whose answer
+    says 欠薪 with the same amount the list showed."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server + "/login")
+    page.get_by_label("用户名").fill("tongren")
+    page.get_by_label("密码").fill("tongren123")
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.goto(live_server + "/projects")
+    page.locator('th[data-sort="owed"] a').click()  # sort by the amount owed, largest first
+    expect(page.locator('th[data-sort="owed"]')).to_have_attribute("aria-sort", "descending")
+    owes = page.locator("#project-list tbody tr").first.locator("a.owes.yes")
+    listed = owes.inner_text().strip()  # "欠薪 1,234.00 元"
+    assert re.fullmatch(r"欠薪 [\d,]+\.\d\d 元", listed), listed
+    owes.click()  # the one click
+    expect(page).to_have_url(re.compile(r"/projects/\d+$"))
+    answer = page.locator("#owes-answer")
+    expect(answer.locator(".answer-verdict")).to_have_text("欠薪")
+    expect(answer).to_contain_text(listed)
+    assert not errors, errors
