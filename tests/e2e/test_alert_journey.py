@@ -1,10 +1,12 @@
 """In the browser: an inspector opens an alert from the inbox, reads its evidence in words (labels, names
 with masked ID numbers, percentages, the legal basis with its article; no raw keys), acknowledges it,
-assigns it to an inspector picked from the region's list, and resolves it with a note."""
+assigns it to an inspector picked from the region's list, and resolves it with a note; the enterprise
+answers an alert on its project with a bank receipt (a renamed .exe refused); the inspector downloads it."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 from tests.monitoring.seed import AS_OF, plant
@@ -13,6 +15,7 @@ from tests.monitoring.test_engine_db import SEPT
 from wageguard.monitoring.engine import run_monitoring
 from wageguard.monitoring.models import Alert, AlertEvent
 from wageguard.registry.choices import Role
+from wageguard.registry.models import ProjectParticipant
 
 RAW_KEYS = ("paid_attended_workers", "unpaid_share", "attended_workers", "worker_id", "team_id", "_fen")
 
@@ -77,3 +80,52 @@ def test_inspector_reads_the_evidence_and_resolves_the_alert(
         ]
         assert steps[-3:] == ["acknowledged", "assigned", "resolved"]
     assert errors == []
+
+
+def test_enterprise_answers_with_a_receipt_and_the_inspector_sees_it(
+    live_server, new_page, db, settings, protector, make_user, tmp_path
+):
+    with db.transaction() as s:
+        ids = plant(s, protector)
+        project = ids["project"]
+        s.add(ProjectParticipant(project_id=project.id, enterprise_id=project.contractor_id, corp_type="009"))
+    run_monitoring(db=db, settings=settings, as_of=AS_OF, months=SEPT)
+    make_user("gc", Role.ENTERPRISE, region_code="520602", enterprise_id=project.contractor_id)
+    make_user("bijiang", Role.INSPECTOR, region_code="520602")
+    with db.sessions() as s:
+        w06 = s.query(Alert).filter(Alert.rule_code == "W06").one().id
+    receipt = tmp_path / "银行回单.pdf"
+    receipt.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    renamed = tmp_path / "receipt.pdf"
+    renamed.write_bytes(b"MZ\x90\x00" + b"\x00" * 60)
+
+    clerk = new_page()
+    clerk.goto(f"{live_server}/alerts/{w06}")
+    clerk.get_by_label("用户名").fill("gc")
+    clerk.get_by_label("密码").fill("pw-gc")
+    clerk.get_by_role("button", name="登录").click()
+    expect(clerk).to_have_url(re.compile(rf"/alerts/{w06}$"))
+    expect(clerk.locator('form[data-action="acknowledged"]')).to_have_count(0)
+    form = clerk.locator("#answer-form")
+    form.get_by_label(re.compile("答复说明")).fill("已补发，见银行回单。")
+    form.get_by_label(re.compile("附件")).set_input_files(str(renamed))
+    form.get_by_role("button", name="提交答复").click()
+    expect(clerk.locator('[role="alert"]')).to_contain_text("不是 PDF、JPG 或 PNG 文件")
+    form = clerk.locator("#answer-form")
+    form.get_by_label(re.compile("答复说明")).fill("已补发，见银行回单。")
+    form.get_by_label(re.compile("附件")).set_input_files(str(receipt))
+    form.get_by_role("button", name="提交答复").click()
+    expect(clerk.locator('[role="status"]')).to_have_text("已完成：企业答复")
+    expect(clerk.locator("#alert-answers")).to_contain_text("附件：银行回单.pdf")
+
+    inspector = new_page()
+    inspector.goto(f"{live_server}/alerts/{w06}")
+    inspector.get_by_label("用户名").fill("bijiang")
+    inspector.get_by_label("密码").fill("pw-bijiang")
+    inspector.get_by_role("button", name="登录").click()
+    answers = inspector.locator("#alert-answers")
+    expect(answers).to_contain_text("已补发，见银行回单。")
+    with inspector.expect_download() as got:
+        answers.get_by_role("link", name="附件：银行回单.pdf").click()
+    assert Path(got.value.path()).read_bytes() == b"%PDF-1.4\n%%EOF\n"
+    expect(inspector.locator("#alert-history")).to_contain_text("企业答复")
