@@ -198,7 +198,7 @@ def project_links(
     links.append(("project.link.devices", "/attendance/devices"))
     if staff:
         links.append(("project.link.complaints", f"/projects/{project_id}/complaints"))
-        links.append(("project.link.owed", f"/projects/{project_id}/owed-wages"))
+    links.append(("project.link.owed", f"/projects/{project_id}/owed-wages"))  # enterprises: own projects
     links += [
         ("project.link.notice_board", f"/c/{quote(code)}/notice-board.pdf"),
         ("project.link.qr", f"/c/{quote(code)}/qr.svg"),
