@@ -110,6 +110,19 @@ def _bench_logins(url: str) -> dict[str, tuple[str, str]] | None:
     return found or None
 
 
+def _region_of(url: str, username: str) -> str:
+    """The user's region as a code prefix (an inspector's; empty for others)."""
+    from wageguard.auth.models import User
+    from wageguard.auth.scope import region_prefix
+    from wageguard.db import Database
+
+    db = Database(url)
+    with db.sessions() as session:
+        code = session.scalar(select(User.region_code).where(User.username == username))
+    db.dispose()
+    return region_prefix(code) if code else ""
+
+
 def _busiest_project(url: str, region: str, enterprise_user: str) -> int | None:
     """The project with the most alerts in ``region`` (of the enterprise user's enterprise, if given)."""
     from wageguard.auth.models import User
@@ -157,11 +170,12 @@ def measure(url: str, logins: dict[str, tuple[str, str]], repeat: int) -> list[d
     settings = Settings(database_url=url, monitor_scheduler_enabled=False, var_dir=Path(tempfile.mkdtemp()))
     app = create_app(settings)
     rows: list[dict[str, Any]] = []
-    region_of = {"province": "52", "city": "5201", "county": "520102", "enterprise": "", "admin": ""}
     for name, (username, password) in logins.items():
         with TestClient(app, base_url="http://127.0.0.1") as client:
             _login(client, username, password)
-            project = _busiest_project(url, region_of.get(name, ""), username if name == "enterprise" else "")
+            project = _busiest_project(
+                url, _region_of(url, username), username if name == "enterprise" else ""
+            )
             paths = ["/", "/alerts", "/alerts?sort=amount&dir=desc", "/projects"]
             if name == "bank":
                 paths, project = ["/", "/money"], None
