@@ -130,3 +130,15 @@ def test_another_enterprise_cannot_see_or_answer_the_alert(
     )
     assert r.status_code == 404 and "<html" in r.text and answers(db, w06) == 0
     assert client.get(f"/alerts/{w06}/attachments/1").status_code == 404
+
+
+def test_the_assignment_select_lists_only_inspectors_who_may_take_the_alert(
+    client: TestClient, make_user: Callable[..., Any], w06: int
+) -> None:
+    make_user("li", Role.INSPECTOR, region_code="520602", display_name="李监察")
+    make_user("wan", Role.INSPECTOR, region_code="520603", display_name="万山区监察员")
+    log_in(client, make_user, "tongren", Role.INSPECTOR, "520600", display_name="铜仁市监察员")
+    page = client.get(f"/alerts/{w06}").text
+    select = page.split('name="assignee_user_id"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+    assert sorted(options) == sorted(["铜仁市监察员", "bijiang", "李监察"])  # not the other county's

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from wageguard.auth.scope import Principal
+from wageguard.auth.scope import Principal, region_prefix
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed, WageGuardError
@@ -96,7 +96,11 @@ def _detail(
     known = _names(session, alert, lines)
     attachments = queries.alert_attachments(session=session, principal=principal, alert_id=alert_id)
     answers = [e for e in events if e.action == EventAction.RESPONDED.value]
-    inspectors = queries.region_inspectors(session=session, principal=principal) if acts else []
+    inspectors = [  # those who may take this alert: their region covers the alert's (as the service checks)
+        i
+        for i in (queries.region_inspectors(session=session, principal=principal) if acts else [])
+        if i.region_code and alert.region_code.startswith(region_prefix(i.region_code))
+    ]
     ctx = {
         "alert": alert,
         "events": events,
