@@ -71,6 +71,8 @@ def test_inspector_reads_the_evidence_and_resolves_the_alert(
     history = page.locator("#alert-history")
     expect(history).to_contain_text("已责令补发，工人已确认到账。")
     expect(history.locator('tr[data-action="assigned"]')).to_contain_text("李监察")
+    expect(history.locator('tr[data-action="resolved"]')).to_contain_text("碧江区监察员")  # who, by name
+    expect(history.locator('tr[data-action="raised"]')).to_contain_text("监测系统")
     expect(history.locator("tbody tr").first).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"))
     with db.sessions() as s:
         alert = s.get(Alert, w07)

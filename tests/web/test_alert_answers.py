@@ -59,7 +59,15 @@ def test_enterprise_answers_its_own_alert_with_a_receipt_and_the_inspector_downl
     client: TestClient, db: Database, planted: dict[str, Any], make_user: Callable[..., Any], w06: int
 ) -> None:
     contractor = planted["project"].contractor_id
-    log_in(client, make_user, "gc", Role.ENTERPRISE, "520602", enterprise_id=contractor)
+    log_in(
+        client,
+        make_user,
+        "gc",
+        Role.ENTERPRISE,
+        "520602",
+        enterprise_id=contractor,
+        display_name="总包薪资专员",
+    )
     page = client.get(f"/alerts/{w06}")
     assert page.status_code == 200 and 'id="answer-form"' in page.text
     assert 'name="action"' not in page.text  # the enterprise answers; it does not acknowledge or resolve
@@ -80,6 +88,7 @@ def test_enterprise_answers_its_own_alert_with_a_receipt_and_the_inspector_downl
     seen = client.get(f"/alerts/{w06}")
     assert seen.status_code == 200 and "已于 10 月 22 日补发，见银行回单。" in seen.text
     assert 'id="answer-form"' not in seen.text and link.group(1) in seen.text
+    assert "总包薪资专员" in seen.text.split('id="alert-answers"')[1]  # who answered, by name
     got = client.get(link.group(1))
     assert got.status_code == 200 and got.content == PDF
     assert got.headers["content-type"] == "application/pdf"

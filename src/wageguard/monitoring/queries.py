@@ -267,6 +267,16 @@ def alert_attachments(
     return out
 
 
+def display_names(*, session: Session, usernames: set[str]) -> dict[str, str]:
+    """Display names of the users who took steps on an alert (its timeline's "who")."""
+    if not usernames:
+        return {}
+    rows = session.execute(
+        select(User.username, User.display_name).where(User.username.in_(sorted(usernames)))
+    )
+    return {username: name for username, name in rows if name}
+
+
 @dataclass(frozen=True)
 class EvidenceNames:
     """Names for the ids an alert's evidence holds (workers with masked ID numbers only)."""

@@ -96,6 +96,7 @@ def _detail(
     known = _names(session, alert, lines)
     attachments = queries.alert_attachments(session=session, principal=principal, alert_id=alert_id)
     answers = [e for e in events if e.action == EventAction.RESPONDED.value]
+    people = queries.display_names(session=session, usernames={e.actor for e in events})
     inspectors = [  # those who may take this alert: their region covers the alert's (as the service checks)
         i
         for i in (queries.region_inspectors(session=session, principal=principal) if acts else [])
@@ -112,7 +113,7 @@ def _detail(
         "lines": lines,
         "line_status": lambda line: show("status", line.evidence.get("status"), lang),
         "line_details": lambda line: line_details(line.evidence, lang, known),
-        "actor": lambda name: actor(name, lang),
+        "actor": lambda name: people.get(name) or actor(name, lang),
         "raised_seen": any(e.action == EventAction.RAISED.value for e in events),
         "actions": actions,
         "acts": acts,
