@@ -17,6 +17,7 @@ from tests.monitoring.test_w20 import AS_OF as W20_AS_OF
 from tests.monitoring.test_w20 import complaints
 
 from wageguard.monitoring.rules import all_rules
+from wageguard.monitoring.rules.w20_complaints_spike import spike_finding
 from wageguard.monitoring.upsert import group_workers
 from wageguard.web.i18n import EN, ZH
 from wageguard.web.pages import alerts_text  # noqa: F401  (installs the labels)
@@ -65,6 +66,17 @@ def written_keys() -> tuple[set[str], dict[str, set[Any]]]:
         walk(json.loads(row["evidence"]), found)
     for row in lines.iter_rows(named=True):
         walk(json.loads(row["evidence"]), found)
+    linked = spike_finding(  # the complaint link's own W20 finding (monitoring/complaint_link.py)
+        project_id=1,
+        region_code="520602",
+        complaints=1,
+        spike_count=3,
+        window_days=30,
+        first_received=date(2026, 10, 1),
+        last_received=date(2026, 10, 1),
+        tracking_codes=["TS0000000001"],
+    )
+    walk(json.loads(linked["evidence"]), found)
     return set(alerts["rule_code"].unique()), found
 
 
