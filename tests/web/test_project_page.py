@@ -31,21 +31,36 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Databa
 
 
 def _expected_owing(db: Database, project_id: int) -> tuple[int, int, str | None]:
-    """Largest arrears amount per month (never a sum of rules), summed; a monthless alert is a floor."""
+    """Per month: the largest of the unpaid rules (W05/W06/W17, the same workers) plus W08 (other workers,
+    paid short), at least W19 (departed: some of those); summed over months; a monthless alert (W18) is a
+    floor under the sum."""
     with db.engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT period, max(coalesce(amount_fen, 0)), max(coalesce(workers, 0)) FROM alerts "
+                "SELECT period, rule_code, coalesce(amount_fen, 0), coalesce(workers, 0) FROM alerts "
                 f"WHERE project_id = :p AND rule_code IN {ARREARS} AND status NOT IN ('resolved', 'closed') "
-                "AND still_holds GROUP BY period"
+                "AND still_holds"
             ),
             {"p": project_id},
         ).all()
-    monthly = [(p, a, w) for p, a, w in rows if p]
-    standing = [(a, w) for p, a, w in rows if not p]
-    amount = max(sum(a for _, a, _ in monthly), max((a for a, _ in standing), default=0))
-    workers = max([w for _, _, w in monthly] + [w for _, w in standing] + [0])
-    return amount, workers, min((p for p, _, _ in monthly), default=None)
+    months: dict[str, list[tuple[str, int, int]]] = {}
+    floor = (0, 0)
+    for period, rule, amount, workers in rows:
+        if period:
+            months.setdefault(period, []).append((rule, amount, workers))
+        else:
+            floor = (max(floor[0], amount), max(floor[1], workers))
+    total, most = 0, 0
+    for lines in months.values():
+        unpaid = [(a, w) for r, a, w in lines if r in ("W05", "W06", "W17")]
+        short = [(a, w) for r, a, w in lines if r == "W08"]
+        departed = [(a, w) for r, a, w in lines if r == "W19"]
+        amount = max([a for a, _ in unpaid] + [0]) + sum(a for a, _ in short)
+        workers = max([w for _, w in unpaid] + [0]) + sum(w for _, w in short)
+        amount = max([amount] + [a for a, _ in departed])
+        workers = max([workers] + [w for _, w in departed])
+        total, most = total + amount, max(most, workers)
+    return max(total, floor[0]), max(most, floor[1]), min(months, default=None)
 
 
 def _cells(html: str, table_id: str) -> list[list[str]]:
