@@ -42,7 +42,8 @@ def test_every_literal_key_used_by_the_templates_is_in_the_catalogue():
     assert used, "no keys found: the pattern is wrong"
     prefixes = {key for key in used if key.endswith(".")}  # e.g. t("status." ~ code)
     assert used - prefixes <= set(ZH), sorted(used - prefixes - set(ZH))
-    assert prefixes == {"status.", "category.", "corp_type.", "role."}
+    assert prefixes == {"status.", "category.", "corp_type.", "role.", "alert.level."}
+    assert {f"alert.level.{level}" for level in LEVEL_ZH} <= set(EN)
 
 
 def test_code_tables_shown_on_pages_are_translated():
