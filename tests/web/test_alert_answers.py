@@ -72,6 +72,8 @@ def test_enterprise_answers_its_own_alert_with_a_receipt_and_the_inspector_downl
     assert page.status_code == 200 and 'id="answer-form"' in page.text
     assert 'name="action"' not in page.text  # the enterprise answers; it does not acknowledge or resolve
     assert "未发放" in page.text and "企业尚未答复" in page.text
+    owed = re.search(r'href="(/projects/\d+/owed-wages)"', page.text)
+    assert owed is not None and client.get(owed.group(1)).status_code == 200  # its own project's answer
     # the browser claims text/html: the file is kept and served as what its bytes are
     done = send(client, w06, "已于 10 月 22 日补发，见银行回单。", ("回单 2026-10.pdf", PDF, "text/html"))
     assert done.status_code == 303 and done.headers["location"] == f"/alerts/{w06}?done=responded"
