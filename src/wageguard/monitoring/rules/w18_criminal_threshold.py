@@ -76,7 +76,7 @@ RULE = register(
         Level.RED,
         SubjectType.PROJECT,
         False,
-        "欠薪达到刑事立案标准(移送公安/失信审查)",
+        "欠薪达到刑事立案标准（移送公安/失信审查）",
         "criminal-threshold arrears: escalate",
         "《中华人民共和国刑法》第二百七十六条之一；法释〔2013〕3号第三条；黔高法〔2013〕230号",
         evaluate,
