@@ -11,9 +11,12 @@ No imports from the slices: settings, devices and the punch store all read zones
 from __future__ import annotations
 
 import re
-from datetime import timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+from typing import Annotated
 from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator
 
 _OFFSET = re.compile(r"(?:(?:UTC|GMT)\s*)?([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 _CANONICAL_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
@@ -56,3 +59,18 @@ def zone(name: str) -> tzinfo:
     if name.upper() == "Z" or _OFFSET.fullmatch(name.strip()) is not None:
         return zone(canonical_zone(name))
     return ZoneInfo(name)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored instant marked as UTC (the database keeps naive UTC), so that JSON carries its zone."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# An instant in API output: naive values are UTC and are written with their zone (``2026-11-30T17:05:42Z``).
+UtcInstant = Annotated[datetime, AfterValidator(_aware)]

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from wageguard.attendance.choices import Vendor
+from wageguard.timezones import UtcInstant
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,8 @@ class DeviceOut(BaseModel):
     default_direction: str
     tz: str
     active: bool
-    last_seen_at: datetime | None
-    last_punch_at: datetime | None
+    last_seen_at: UtcInstant | None
+    last_punch_at: UtcInstant | None
     account: str | None = None
     silent: bool = False
     serial_gaps: int = 0

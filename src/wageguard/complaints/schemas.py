@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, Field
 
 from wageguard.complaints.choices import CaseAction, Outcome
 from wageguard.errors import Problem
+from wageguard.timezones import UtcInstant
 from wageguard.validation import Invalid, parse_bank_card, parse_id_number, parse_mobile
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -298,7 +299,7 @@ class CaseRevealIn(BaseModel):
 
 
 class CaseEventOut(BaseModel):
-    at: datetime
+    at: UtcInstant
     actor: str
     action: str
     from_state: str | None

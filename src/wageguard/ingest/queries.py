@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
 from wageguard.ingest.models import ImportBatch
+from wageguard.timezones import as_utc
 
 
 def list_batches(
@@ -34,9 +36,15 @@ def list_batches(
             "updated": b.updated,
             "unchanged": b.unchanged,
             "error_count": b.error_count,
-            "started_at": b.started_at.isoformat(),
-            "finished_at": b.finished_at.isoformat() if b.finished_at else None,
+            "started_at": _utc_text(b.started_at),
+            "finished_at": _utc_text(b.finished_at),
         }
         for b in batches
     ]
     return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def _utc_text(value: datetime | None) -> str | None:
+    """An instant as ISO 8601 with its zone (stored naive UTC → ``+00:00``)."""
+    aware = as_utc(value)
+    return aware.isoformat() if aware is not None else None

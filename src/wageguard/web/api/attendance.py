@@ -32,6 +32,7 @@ from wageguard.db import Database, utcnow
 from wageguard.events import announce_import
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
+from wageguard.timezones import as_utc
 from wageguard.validation.schema import schema_rejected
 from wageguard.web.deps import (
     current_principal,
@@ -197,7 +198,11 @@ def get_devices(
     health = queries.device_health(
         session, as_of=utcnow(), silent_hours=settings.device_silent_hours, principal=caller
     )
-    return [h.__dict__ for h in health if h.silent or not silent_only]
+    return [
+        {**h.__dict__, "last_seen_at": as_utc(h.last_seen_at), "last_punch_at": as_utc(h.last_punch_at)}
+        for h in health
+        if h.silent or not silent_only
+    ]
 
 
 @router.post("/devices/{serial}/enrolments", status_code=201)
