@@ -35,8 +35,9 @@ EVIL_TEAM = "+1+cmd|' /C calc'!A0"
 ACCOUNT_NO = "6222024000012345678"
 MONTH = "2026-10"
 TEMPLATES = Path(__file__).parents[2] / "src" / "wageguard" / "web" / "templates"
-EXPORT_HREF = re.compile(r'href="(/api/v1/[^"]*(?:\.xlsx|\.pdf|\.csv|/photos/\d+)[^"]*)"')
-TEMPLATE_EXPORT = re.compile(r'href="/api/v1/[^"]*(?:\.xlsx|\.pdf|\.csv|/photos/)')
+# exports are linked from pages as API routes or as page routes (/money/...: a 404 page outside scope)
+EXPORT_HREF = re.compile(r'href="(/(?:api/v1|money)/[^"]*(?:\.xlsx|\.pdf|\.csv|/photos/\d+)[^"]*)"')
+TEMPLATE_EXPORT = re.compile(r'href="/(?:api/v1|money)/[^"]*(?:\.xlsx|\.pdf|\.csv|/photos/)')
 JPEG = b"\xff\xd8\xff\xe0" + b"\x01" * 64
 
 
