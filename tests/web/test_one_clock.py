@@ -13,15 +13,21 @@ import openpyxl
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from tests.attendance.conftest import HIK_SN, ZK_SN, build_site
+from tests.complaints.conftest import _project, token, valid_form
 from tests.factories import GC, make_enterprise, make_project
 
 from wageguard.attendance.models import Device
 from wageguard.auth.scope import Principal
+from wageguard.complaints.models import Complaint, ComplaintEvent
+from wageguard.complaints.schemas import parse_complaint_form
+from wageguard.complaints.service import submit_complaint
+from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.exports.cells import csv_row, write_row
 from wageguard.monitoring.models import Alert, AlertEvent
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
+from wageguard.web.pages.render import today_local
 
 STORED = datetime(2026, 11, 30, 17, 5, 42, 123456)  # UTC; 2026-12-01 01:05 in Shanghai
 SHOWN = "2026-12-01 01:05"
@@ -160,3 +166,42 @@ def test_api_json_keeps_the_instant_with_its_zone(
         text = zk[key]
         assert text.endswith(("Z", "+00:00")), text
         assert datetime.fromisoformat(text) == STORED.replace(tzinfo=UTC)
+
+
+def test_a_case_history_shows_local_minutes_and_names_the_complainant(
+    client: TestClient,
+    db: Database,
+    protector: Protector,
+    settings: Settings,
+    make_user: Callable[..., Principal],
+    login: Callable[[str], dict[str, str]],
+) -> None:
+    site = _project(db, "520602", "碧江时钟投诉工地")
+    form, problems = parse_complaint_form(valid_form(), today=today_local(settings), need_region=False)
+    assert form is not None, problems
+    receipt = submit_complaint(
+        db=db,
+        protector=protector,
+        settings=settings,
+        form=form,
+        photos=[],
+        idem_token=token(),
+        project_code=site.code,
+    )
+    with db.transaction() as s:
+        s.execute(
+            update(ComplaintEvent)
+            .where(ComplaintEvent.complaint_id == receipt.complaint_id)
+            .values(at=STORED)
+        )
+        s.execute(update(Complaint).where(Complaint.id == receipt.complaint_id).values(received_at=STORED))
+    make_user("adm", Role.ADMIN)
+    headers = login("adm")
+    for lang, who in (("zh", "投诉人"), ("en", "Complainant")):
+        page = client.get(f"/cases/{receipt.complaint_id}", params={"lang": lang}, headers=headers)
+        assert page.status_code == 200
+        history = page.text[page.text.index('id="events"') :]
+        body = history.index("<tbody>")
+        row = history[body : history.index("</tr>", body)]
+        assert SHOWN in row and f"<td>{who}</td>" in row, row
+        assert not WRONG.search(row) and ">worker<" not in row, row
