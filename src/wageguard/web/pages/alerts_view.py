@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from wageguard.monitoring.rules.base import WORKER_FIGURES
 from wageguard.web.i18n import ZH, translate
 
 
@@ -133,25 +134,7 @@ def evidence_view(evidence: dict[str, Any] | None, lang: str, names: Names | Non
     return view
 
 
-LINE_FIGURES = frozenset(
-    {
-        "project_id",
-        "worker_id",
-        "team_id",
-        "attended_days",
-        "attended_minutes",
-        "declared_fen",
-        "declared_source",
-        "received_fen",
-        "other_card_fen",
-        "failed_fen",
-        "paid_fen",
-        "shortfall_fen",
-        "deadline",
-        "last_paid_on",
-        "status",
-    }
-)
+LINE_FIGURES = frozenset(WORKER_FIGURES)  # what every worker line shows in its own columns
 
 
 def line_details(evidence: dict[str, Any] | None, lang: str, names: Names | None = None) -> str:
