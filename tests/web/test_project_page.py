@@ -183,3 +183,22 @@ def test_an_enterprise_sees_its_own_projects_answer_only(city: tuple[Any, Databa
         assert own.status_code == 200 and 'id="owes-answer"' in own.text
         refused = client.get(f"/projects/{other}")
         assert refused.status_code == 404 and 'id="owes-answer"' not in refused.text
+
+
+def test_the_month_by_month_page_says_no_records_rather_than_not_yet_due(city: tuple[Any, Database]) -> None:
+    app, db = city
+    owing_id, _ = _projects(db)
+    with TestClient(app) as client:
+        log_in(client, "tongren")
+        page = client.get(f"/projects/{owing_id}/owed-wages?months=12").text
+    body = page.split('id="owed-table"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = {
+        month: [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for month, row in re.findall(r'<tr data-month="([\d-]+)">(.*?)</tr>', body, re.S)
+    }
+    assert len(rows) == 12
+    empty = [m for m, r in rows.items() if all(c in ("0", "0.00") for c in r[:6])]
+    assert empty, rows  # months before the demo's data
+    for month in empty:
+        assert rows[month][-1] == "无考勤与工资记录", rows[month]
+    assert "已到期" in {r[-1] for r in rows.values()}

@@ -29,6 +29,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "owedw.due": ("是否到期", "Due"),
     "owedw.due_yes": ("已到期", "due"),
     "owedw.due_no": ("未到期", "not yet due"),
+    "owedw.no_data": ("无考勤与工资记录", "no attendance or pay on record"),
     "owedw.total": ("合计", "Total"),
     "owedw.alerts": ("查看本项目预警", "This project's alerts"),
     "owedw.back": ("返回项目", "Back to the project"),
