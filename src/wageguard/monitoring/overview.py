@@ -13,7 +13,18 @@ import calendar as month_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from wageguard.auth.scope import Principal
@@ -301,7 +312,10 @@ def failed_payments(
     from wageguard.payroll.choices import PaymentStatus
     from wageguard.payroll.models import BankPayment, WageAccount
 
-    bad = [PaymentStatus.FAILED.value, PaymentStatus.RETURNED.value]
+    # literal values, not parameters: the planner then sees the partial index's predicate (0003d) holds
+    bad: list[ColumnElement[str]] = [
+        literal_column(f"'{status.value}'") for status in (PaymentStatus.FAILED, PaymentStatus.RETURNED)
+    ]
     where = [
         BankPayment.status.in_(bad),
         BankPayment.account_id.in_(select(WageAccount.id).where(_bank_accounts_clause(principal))),

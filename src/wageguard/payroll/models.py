@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -200,6 +201,13 @@ class BankPayment(Base):
         Index("ix_bank_payments_card_month", "payee_card_bidx", "pay_month"),
         Index("ix_bank_payments_worker_month", "worker_id", "pay_month"),
         Index("ix_bank_payments_month", "pay_month"),  # the monitoring engine's month reads (0003b)
+        Index(  # the bank's failed and returned payments (0003d): failures are rare, so only they are held
+            "ix_bank_payments_failed",
+            "account_id",
+            "value_date",
+            sqlite_where=text("status IN ('failed', 'returned')"),
+            postgresql_where=text("status IN ('failed', 'returned')"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("wage_accounts.id"))
