@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from wageguard.auth.policy import check_bank_writer
@@ -39,7 +39,6 @@ from wageguard.payroll.choices import STATUS_RANK, PaymentStatus
 from wageguard.payroll.inflows import store_balances, store_credits
 from wageguard.payroll.matching import Candidate, Matcher, flag_shared_cards, reference_keys
 from wageguard.payroll.models import BankPayment
-from wageguard.registry.models import Worker
 from wageguard.security.crypto import Protector, mask
 
 MAX_PROBLEMS = 500
@@ -92,12 +91,23 @@ def read_bank_file(
     return read_tabular(path, get_profile(profile or "generic"), limits=limits, encoding=encoding)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def encoding_problem() -> Problem:
+    """The whole-file problem of a CSV whose encoding is neither UTF-8 nor GBK."""
+    return problem(
+        None,
+        "file",
+        "encoding",
+        "文件编码无法识别（应为 UTF-8 或 GBK）",
+        "file encoding not recognised (UTF-8 or GBK expected)",
+    )
 
 
 def _reject(message: str, problems: list[Problem], rows: int) -> ImportRejected:
@@ -341,7 +351,7 @@ def store_document(
     return result
 
 
-def _batch(session: Session, filename: str, file_format: str, sha256: str, actor: str) -> ImportBatch:
+def open_batch(session: Session, filename: str, file_format: str, sha256: str, actor: str) -> ImportBatch:
     batch = ImportBatch(
         object_name="bank_payments",
         filename=filename[:300],
@@ -371,7 +381,7 @@ def record_rejection(
 ) -> None:
     """Keep a record of a rejected attempt (its own transaction: the import itself was rolled back)."""
     with db.transaction() as session:
-        batch = _batch(session, filename, file_format, sha256, actor)
+        batch = open_batch(session, filename, file_format, sha256, actor)
         batch.status, batch.error_count, batch.finished_at = "rejected", len(exc.problems), utcnow()
         batch.summary = {"problems": [p.as_dict() for p in exc.problems[:50]]}
     exc.report.setdefault("batch_id", batch.id)
@@ -392,13 +402,13 @@ def import_bank_file(
 ) -> ImportResult:
     """Import one bank file (CSV/XLSX via ``profile``, camt.053/054 or pain.001) in one transaction, read
     under ``limits`` (``Limits.of(settings)``); ``encoding`` overrides the CSV encoding detection."""
-    sha = _sha256(path)
+    sha = file_sha256(path)
     fmt = "xml" if path.suffix.lower() == ".xml" else path.suffix.lower().lstrip(".") or "csv"
     try:
         with db.transaction() as session:
             doc = read_bank_file(path, profile, limits=limits, encoding=encoding)
             fmt = doc.file_format
-            batch = _batch(session, path.name, fmt, sha, actor)
+            batch = open_batch(session, path.name, fmt, sha, actor)
             try:
                 result = store_document(
                     session=session,
@@ -410,14 +420,7 @@ def import_bank_file(
                     chunk_rows=chunk_rows,
                 )
             except UnicodeDecodeError as exc:
-                prob = problem(
-                    None,
-                    "file",
-                    "encoding",
-                    "文件编码无法识别（应为 UTF-8 或 GBK）",
-                    "file encoding not recognised (UTF-8 or GBK expected)",
-                )
-                raise _reject("bad encoding", [prob], 0) from exc
+                raise _reject("bad encoding", [encoding_problem()], 0) from exc
             _finish(batch, result)
     except ImportRejected as exc:
         record_rejection(db, filename=path.name, file_format=fmt, sha256=sha, actor=actor, exc=exc)
@@ -446,7 +449,7 @@ def push_bank_payments(
         with db.transaction() as session:
             check_bank_writer(principal)
             info = AccountBook(session, protector, principal).require(account_no)
-            batch = _batch(session, f"push:{info.masked}", "push", digest, actor)
+            batch = open_batch(session, f"push:{info.masked}", "push", digest, actor)
             result = store_document(
                 session=session,
                 principal=principal,
@@ -462,143 +465,3 @@ def push_bank_payments(
         raise
     announce_import("bank_payments")
     return result
-
-
-@dataclass(frozen=True)
-class PreviewPayment:
-    """One payment line of a previewed bank file, as it would be stored (card masked)."""
-
-    row: int | str
-    payee_name: str
-    card_masked: str
-    amount_fen: int
-    value_date: Any
-    status: str
-    failure_reason: str | None
-    outcome: str | None = None
-    worker_name: str | None = None
-    stored_before: bool = False
-
-
-@dataclass
-class BankPreview:
-    """What ``import_bank_file`` would do with a file: its result, or the problems that reject it."""
-
-    file_format: str
-    result: ImportResult | None = None
-    problems: list[Problem] = field(default_factory=list)
-    payments: list[PreviewPayment] = field(default_factory=list)
-
-
-PREVIEW_LINES = 2000
-"""Payment lines a preview lists (all are checked and counted)."""
-
-
-def _preview_lines(
-    session: Session, protector: Protector, seen: list[ParsedPayment], batch_id: int | None
-) -> list[PreviewPayment]:
-    stored: dict[str, tuple[str, str | None]] = {}
-    queues: dict[tuple[str, int, Any], list[tuple[str, str | None]]] = {}
-    if batch_id is not None:
-        rows = session.execute(
-            select(
-                BankPayment.natural_key,
-                BankPayment.payee_card_bidx,
-                BankPayment.amount_fen,
-                BankPayment.value_date,
-                BankPayment.outcome,
-                Worker.name,
-            )
-            .outerjoin(Worker, Worker.id == BankPayment.worker_id)
-            .where(BankPayment.import_batch_id == batch_id)
-            .order_by(BankPayment.id)
-        )
-        for key, bidx, amount, day, outcome, name in rows:
-            stored[key] = (outcome, name)
-            queues.setdefault((bidx, amount, day), []).append((outcome, name))
-    out = []
-    for p in seen:
-        found: tuple[str, str | None] | None
-        if batch_id is None:
-            found = None
-        elif p.link_reference:
-            found = stored.get(f"r:{p.link_reference}")
-        else:
-            queue = queues.get((protector.blind_index(p.payee_card), p.amount_fen, p.value_date)) or []
-            found = queue.pop(0) if queue else None
-        out.append(
-            PreviewPayment(
-                row=p.row,
-                payee_name=p.payee_name,
-                card_masked=mask(p.payee_card),
-                amount_fen=p.amount_fen,
-                value_date=p.value_date,
-                status=p.status.value,
-                failure_reason=p.failure_reason,
-                outcome=found[0] if found else None,
-                worker_name=found[1] if found else None,
-                stored_before=batch_id is not None and found is None,
-            )
-        )
-    return out
-
-
-def preview_bank_file(
-    *,
-    db: Database,
-    principal: Principal,
-    protector: Protector,
-    path: Path,
-    profile: str | None = None,
-    account_no: str | None = None,
-    actor: str,
-    chunk_rows: int = 5000,
-    limits: Limits | None = None,
-    encoding: str | None = None,
-) -> BankPreview:
-    """A dry run of ``import_bank_file``: the same reading, write policy, matching and storing, in a
-    transaction that is always rolled back; nothing is stored, recorded or announced. Returns each payment
-    line with the worker it matched (or the problems that would reject the file)."""
-    preview = BankPreview(file_format="")
-    seen: list[ParsedPayment] = []
-
-    def recorded(payments: Iterable[ParsedPayment]) -> Iterator[ParsedPayment]:
-        for p in payments:  # a tabular file's rows are read while they are stored: keep the first ones
-            if len(seen) < PREVIEW_LINES:
-                seen.append(p)
-            yield p
-
-    with db.sessions() as session:
-        session.begin()
-        try:
-            doc = read_bank_file(path, profile, limits=limits, encoding=encoding)
-            doc.payments = recorded(doc.payments)
-            preview.file_format = doc.file_format
-            batch = _batch(session, path.name, doc.file_format, _sha256(path), actor)
-            preview.result = store_document(
-                session=session,
-                principal=principal,
-                protector=protector,
-                doc=doc,
-                account_no=account_no,
-                batch=batch,
-                chunk_rows=chunk_rows,
-            )
-            preview.payments = _preview_lines(session, protector, seen, batch.id)
-        except ImportRejected as exc:
-            preview.result = None
-            preview.problems = list(exc.problems)
-            preview.payments = _preview_lines(session, protector, seen, None)
-        except UnicodeDecodeError:
-            preview.problems = [
-                problem(
-                    None,
-                    "file",
-                    "encoding",
-                    "文件编码无法识别（应为 UTF-8 或 GBK）",
-                    "file encoding not recognised (UTF-8 or GBK expected)",
-                )
-            ]
-        finally:
-            session.rollback()
-    return preview

@@ -3,8 +3,9 @@ inflows vs outflows vs balance, a project's declared vs paid pay per worker for 
 and the bank officer's statement upload (preview row by row, then confirm), server-rendered in Chinese or
 English and scoped to the caller.
 
-The statement preview is ``payroll.payments.preview_bank_file``: the import itself in a transaction that is
-rolled back. Between preview and confirm the file waits in the pending-upload store of ``imports.py``.
+The statement preview is ``payroll.payment_preview.preview_bank_file``: the import itself in a
+transaction that is rolled back. Between preview and confirm the file waits in the pending-upload store
+of ``imports.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from wageguard.ingest.boundary import Limits
 from wageguard.payroll import exports, queries
 from wageguard.payroll.amounts import month_of, previous_month
 from wageguard.payroll.banks.profiles import PROFILES
-from wageguard.payroll.payments import BankPreview, import_bank_file, preview_bank_file
+from wageguard.payroll.payment_preview import BankPreview, preview_bank_file
+from wageguard.payroll.payments import import_bank_file
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web.deps import get_database, get_protector, get_session, get_settings_dep, optional_principal
