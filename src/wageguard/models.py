@@ -13,6 +13,7 @@ from wageguard.ingest import models as ingest_models
 from wageguard.monitoring import models as monitoring_models
 from wageguard.payroll import models as payroll_models
 from wageguard.registry import models as registry_models
+from wageguard.risk import models as risk_models
 from wageguard.security import models as security_models
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "monitoring_models",
     "payroll_models",
     "registry_models",
+    "risk_models",
     "security_models",
 ]

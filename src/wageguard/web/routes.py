@@ -13,6 +13,7 @@ from wageguard.web.api import cases as cases_api
 from wageguard.web.api import imports as imports_api
 from wageguard.web.api import money as money_api
 from wageguard.web.api import registry as registry_api
+from wageguard.web.api import risk as risk_api
 from wageguard.web.pages import alerts as alert_pages
 from wageguard.web.pages import attendance as attendance_pages
 from wageguard.web.pages import auth as auth_pages
@@ -34,6 +35,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(imports_api.router, prefix="/api/v1")
     app.include_router(money_api.router, prefix="/api/v1")
     app.include_router(registry_api.router, prefix="/api/v1")
+    app.include_router(risk_api.router, prefix="/api/v1")
     app.include_router(public_pages.router)
     app.include_router(home_pages.router)
     app.include_router(auth_pages.router)
