@@ -23,6 +23,7 @@ from tests.risk.conftest import (
     write_csv,
 )
 
+from wageguard.audit.models import AuditEntry
 from wageguard.ingest.models import ImportBatch
 from wageguard.risk.choices import FEED_OBJECT, Feed
 from wageguard.risk.queries import contract_of_project, registration_of_enterprise, tax_years_of_enterprise
@@ -150,7 +151,9 @@ def test_a_registration_file_replaces_the_enterprise_s_whole_record(registered, 
     assert [(e["kind"], e["amount_fen"]) for e in record["events"]] == [("social_insurance", 12_000_00)]
 
 
-def test_every_import_leaves_a_batch_record(registered, feed_import, feed_reject, db, tmp_path):
+def test_every_import_leaves_a_batch_record_and_an_audit_entry(
+    registered, feed_import, feed_reject, db, tmp_path
+):
     feed_import(Feed.TAX, _example(tmp_path, Feed.TAX, "csv"))
     bad = write_csv(
         tmp_path / "bad.csv", [{"corpCode": UNREGISTERED, "taxYear": "2025", "creditRating": "A"}]
@@ -158,9 +161,15 @@ def test_every_import_leaves_a_batch_record(registered, feed_import, feed_reject
     feed_reject(Feed.TAX, bad)
     with db.sessions() as s:
         batches = s.execute(
-            select(ImportBatch.object_name, ImportBatch.status).order_by(ImportBatch.id)
+            select(ImportBatch.id, ImportBatch.object_name, ImportBatch.status).order_by(ImportBatch.id)
         ).all()
-    assert [tuple(b) for b in batches] == [
+        audited = s.execute(
+            select(AuditEntry.subject_id).where(
+                AuditEntry.action == "import", AuditEntry.subject_type == "import_batch"
+            )
+        ).scalars()
+        assert sorted(audited) == sorted(str(b.id) for b in batches)
+    assert [(b.object_name, b.status) for b in batches] == [
         (FEED_OBJECT[Feed.TAX], "accepted"),
         (FEED_OBJECT[Feed.TAX], "rejected"),
     ]
