@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     session_absolute_hours: int = Field(default=12, ge=1)
     redis_url: str = ""
     redis_key_prefix: str = "wageguard:"
+    # The command screen (大屏).
+    screen_map_dir: Path | None = None
+    screen_map_approval: str = ""
+    screen_rotate_seconds: int = Field(default=15, ge=5, le=600)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("trusted_proxies", mode="before")

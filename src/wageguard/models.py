@@ -15,6 +15,7 @@ from wageguard.payroll import models as payroll_models
 from wageguard.registry import models as registry_models
 from wageguard.risk import models as risk_models
 from wageguard.security import models as security_models
+from wageguard.tallies import models as tally_models
 
 __all__ = [
     "Base",
@@ -29,4 +30,5 @@ __all__ = [
     "registry_models",
     "risk_models",
     "security_models",
+    "tally_models",
 ]

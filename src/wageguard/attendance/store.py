@@ -24,6 +24,8 @@ from wageguard.attendance.choices import PunchFlag, PunchKind
 from wageguard.attendance.models import Punch
 from wageguard.config import Settings
 from wageguard.db import utcnow
+from wageguard.tallies.measures import Measure
+from wageguard.tallies.service import add_tallies
 from wageguard.timezones import zone
 
 CHUNK = 2000
@@ -149,6 +151,7 @@ class Bulk:
     """
 
     def __init__(self, session: Session) -> None:
+        self.session = session
         self.sqlite = session.get_bind().dialect.name == "sqlite"
         self.mark = "?" if self.sqlite else "%s"
         self.cursor = session.connection().connection.cursor()
@@ -358,6 +361,11 @@ def fold_into_days(bulk: Bulk, new: Sequence[Sequence[Any]], region: dict[int, s
         "last_out = excluded.last_out, minutes = excluded.minutes, punch_count = excluded.punch_count",
     )
     month_rows = [(p, w, mo, region[p], d, mins) for (p, w, mo), (d, mins) in months.items()]
+    on_site: dict[tuple[int, str], int] = {}
+    for project_id, _worker, work_date in (k for k in delta if k not in old):
+        day = work_date[:10] if isinstance(work_date, str) else work_date.isoformat()
+        on_site[(project_id, day)] = on_site.get((project_id, day), 0) + 1
+    add_tallies(bulk.session, [(Measure.ON_SITE, d, p, region[p], n) for (p, d), n in on_site.items()])
     bulk.run(
         "INSERT INTO worker_months (project_id, worker_id, month, region_code, days, minutes)",
         MONTH_TYPES,

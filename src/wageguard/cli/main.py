@@ -13,6 +13,7 @@ from wageguard.cli import money as money_cli
 from wageguard.cli import monitor as monitor_cli
 from wageguard.cli import registry as registry_cli
 from wageguard.cli import risk as risk_cli
+from wageguard.cli import screen as screen_cli
 from wageguard.monitoring.complaint_link import install as link_complaints_to_alerts
 from wageguard.security.logs import install_log_scrubbing
 
@@ -34,6 +35,7 @@ app.add_typer(demo_cli.app, name="demo")
 app.add_typer(monitor_cli.app, name="monitor")
 app.add_typer(registry_cli.app, name="registry")
 app.add_typer(risk_cli.app, name="risk")
+app.add_typer(screen_cli.app, name="screen")
 
 if __name__ == "__main__":
     app()

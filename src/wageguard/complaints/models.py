@@ -40,6 +40,7 @@ class Complaint(Base):
         Index("ix_complaints_project_received", "project_id", "received_at"),
         Index("ix_complaints_region_state", "region_code", "state"),
         Index("ix_complaints_phone_received", "phone_bidx", "received_at"),
+        Index("ix_complaints_received_region", "received_date", "region_code"),  # the screen (0005d)
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(16), unique=True)

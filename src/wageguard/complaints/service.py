@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from wageguard.calendar_models import CalendarOverride
 from wageguard.complaints.choices import PHOTO_TYPES, CaseState
+from wageguard.complaints.feed import complaint_feed_items
 from wageguard.complaints.intake import ComplaintIntake
 from wageguard.complaints.models import Complaint, ComplaintEvent, ComplaintPhoto
 from wageguard.complaints.schemas import TOKEN_RE, ComplaintIn, PhotoIn
@@ -38,6 +39,7 @@ from wageguard.errors import Busy, Conflict, NotFound, Problem, ValidationFailed
 from wageguard.registry.models import Project, Region
 from wageguard.security.counters import CounterStore, DatabaseCounterStore
 from wageguard.security.crypto import Protector, mask, mask_phone
+from wageguard.tallies import live
 from wageguard.workdays import china_today, load_calendar
 
 log = logging.getLogger("wageguard.complaints")
@@ -215,6 +217,8 @@ def _store(
     session.execute(_ADD_EVENT, event)
     for hook in list(_HOOKS):
         hook(session, c)
+    for item in complaint_feed_items(session, [c.id]):
+        live.note_event(session, {"type": "feed", "item": item})
     return c
 
 

@@ -60,6 +60,7 @@ from wageguard.payroll.service import (
     set_money_terms,
 )
 from wageguard.registry.models import BankCard, LabourContract, ProjectWorker, Team, Worker
+from wageguard.registry.tallying import refresh_registry_tallies
 from wageguard.security.crypto import mask
 
 BANKS = (
@@ -154,6 +155,7 @@ def register_ghosts(ctx: DemoContext, p: ProjectMoney, month: str, count: int = 
                     300_00,
                 )
             )
+        refresh_registry_tallies(s)  # the ghosts are written here, not through an import
     p.workers.extend(ghosts)
     for g in ghosts:
         p.days[(g.worker_id, month)] = 22.0

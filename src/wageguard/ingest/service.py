@@ -35,6 +35,7 @@ from wageguard.ingest.readers import Row, Source, guess_format, read_rows
 from wageguard.ingest.records import record_import
 from wageguard.ingest.report import ImportReport
 from wageguard.ingest.spec import ParsedRow, parse_row
+from wageguard.registry.tallying import refresh_registry_tallies
 from wageguard.security.crypto import Protector
 from wageguard.validation import Invalid, Notice
 
@@ -141,6 +142,7 @@ def import_stream(
                 _run(ctx, handler, rows, cfg.import_batch_rows)
             if report.errors:
                 raise _Rejected
+            refresh_registry_tallies(session)
             _record(session, actor, report, events)
     except _Rejected:
         _finish_rejected(db, actor, report, events)

@@ -31,6 +31,7 @@ from wageguard.monitoring.calendar import add_months, month_key
 from wageguard.monitoring.choices import FINISHED, AlertStatus, EventAction, SubjectType
 from wageguard.monitoring.models import Alert, AlertEvent
 from wageguard.monitoring.rules.w20_complaints_spike import KEYS, spike_finding
+from wageguard.monitoring.tallying import refresh_alert_tallies
 from wageguard.monitoring.thresholds import resolve_keys
 from wageguard.monitoring.upsert import content_hash, find_alert, upsert_one
 from wageguard.workdays import CHINA_TZ_OFFSET, china_today
@@ -176,3 +177,4 @@ def on_complaint_stored(session: Session, complaint: Complaint) -> None:
         session, complaint.project_id, complaint.region_code, day, settings.monitor_evidence_rows
     )
     _record(session, [*ids, *([w20] if w20 is not None else [])], day, complaint.tracking_code)
+    refresh_alert_tallies(session, [complaint.project_id])

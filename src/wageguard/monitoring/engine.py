@@ -25,6 +25,7 @@ from wageguard.monitoring.rules import all_rules
 from wageguard.monitoring.rules import w16_device_silent as W16
 from wageguard.monitoring.rules.base import FINDING_SCHEMA, Rule, RuleInput, empty_findings
 from wageguard.monitoring.run_summary import RunSummary
+from wageguard.monitoring.tallying import announce_run, refresh_alert_tallies
 from wageguard.monitoring.thresholds import resolve
 from wageguard.monitoring.upsert import apply_findings
 from wageguard.registry.models import Region
@@ -183,6 +184,7 @@ def run_monitoring(
     ``as_of``) and apply the findings to the alerts; a rerun on the same data changes nothing."""
     months = sorted(months or months_back(as_of, settings.monitor_lookback_months))
     keys = [month_key(m) for m in months]
+    started = utcnow()
     run_id = _start_run(db, as_of, keys, trigger)
     timings: dict[str, float] = {}
     try:
@@ -214,6 +216,8 @@ def run_monitoring(
                 thresholds=facts_list[-1].thresholds,
                 summary=summary,
             )
+            refresh_alert_tallies(session)
+            announce_run(session, started)
         timings["write_alerts"] = time.perf_counter() - t0
         return summary
     except Exception as exc:

@@ -20,6 +20,7 @@ from wageguard.db import utcnow
 from wageguard.errors import Conflict, NotFound, Problem, ValidationFailed
 from wageguard.monitoring.choices import FINISHED, AlertStatus, EventAction
 from wageguard.monitoring.models import Alert, AlertAttachment, AlertEvent
+from wageguard.monitoring.tallying import refresh_alert_tallies
 from wageguard.registry.choices import Role
 from wageguard.registry.models import ProjectParticipant
 from wageguard.security.crypto import Protector
@@ -111,6 +112,8 @@ def act_on_alert(
         )
     )
     session.flush()
+    if alert.project_id is not None:  # an alert on no project is recounted by the next engine run
+        refresh_alert_tallies(session, [int(alert.project_id)])
     return alert
 
 

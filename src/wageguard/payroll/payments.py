@@ -39,6 +39,7 @@ from wageguard.payroll.choices import STATUS_RANK, PaymentStatus
 from wageguard.payroll.inflows import store_balances, store_credits
 from wageguard.payroll.matching import Candidate, Matcher, flag_shared_cards, reference_keys
 from wageguard.payroll.models import BankPayment
+from wageguard.payroll.tallying import refresh_payment_tallies
 from wageguard.security.crypto import Protector, mask
 
 MAX_PROBLEMS = 500
@@ -131,6 +132,8 @@ class _Store:
     result: ImportResult
     problems: list[Problem]
     seq: Counter[tuple[int, str, int, str]] = field(default_factory=Counter)
+    touched_projects: set[int] = field(default_factory=set)  # whose money tallies to recompute
+    touched_regions: set[str] = field(default_factory=set)  # of payments on no project
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.session)
@@ -227,6 +230,7 @@ class _Store:
                 value_date=bindparam("b_date"),
             )
         )
+        self._touch_existing([c["b_id"] for c in changes])
         self.session.connection().execute(stmt, changes)
         moved = [{"b_id": c["b_id"], "b_outcome": c["b_outcome"]} for c in changes if c["b_outcome"]]
         if moved:
@@ -235,6 +239,17 @@ class _Store:
                 moved,
             )
         self.result.updated += len(changes)
+
+    def _touch_existing(self, ids: list[int]) -> None:
+        sql = "SELECT project_id, region_code FROM bank_payments WHERE id IN ({in})"
+        for project_id, region in select_in(self.session.connection(), sql, ids):
+            self._touch(project_id, region)
+
+    def _touch(self, project_id: int | None, region: str) -> None:
+        if project_id is None:
+            self.touched_regions.add(region)
+        else:
+            self.touched_projects.add(int(project_id))
 
     def _insert(self, new: dict[tuple[int, str], tuple[ParsedPayment, AccountInfo, str]]) -> None:
         if not new:
@@ -287,6 +302,8 @@ class _Store:
             )
             self.result.outcomes[m.outcome.value] = self.result.outcomes.get(m.outcome.value, 0) + 1
         insert_many(self.session.connection(), PAYMENTS, INSERT_COLUMNS, rows)
+        for row in rows:
+            self._touch(row[1], row[2])
         self.result.inserted += len(rows)
 
 
@@ -347,6 +364,7 @@ def store_document(
         result.credits_duplicates = len(doc.credits) - result.credits_inserted
         result.balances = store_balances(session, named.id, doc.balances)
     flag_shared_cards(session, batch.id)
+    refresh_payment_tallies(session, project_ids=store.touched_projects, regions=store.touched_regions)
     result.warnings = [w.as_dict() for w in doc.warnings]
     return result
 

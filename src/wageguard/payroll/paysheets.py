@@ -38,6 +38,7 @@ from wageguard.payroll.amounts import parse_month
 from wageguard.payroll.banks.records import problem
 from wageguard.payroll.models import PaySheet, PaySheetLine
 from wageguard.payroll.schemas import PayrollIn, PayrollsIn
+from wageguard.payroll.tallying import refresh_declared_tallies
 from wageguard.registry.models import Project, ProjectWorker, Team, Worker
 from wageguard.security.crypto import Protector, mask
 from wageguard.validation.base import Invalid, is_blank
@@ -439,7 +440,9 @@ def submit_pay_sheets(
             "problems": [p.as_dict() for p in probs[:500]],
         }
         raise ImportRejected("pay sheets rejected", report=report, problems=probs[:500])
-    return [_store_sheet(session, protector, d, p, t, lines, source, actor) for d, p, t, lines in checked]
+    stored = [_store_sheet(session, protector, d, p, t, lines, source, actor) for d, p, t, lines in checked]
+    refresh_declared_tallies(session, project_ids={p.id for _d, p, _t, _lines in checked})
+    return stored
 
 
 def import_payroll_file(

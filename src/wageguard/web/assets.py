@@ -37,7 +37,7 @@ NPM_FILES = {
     "swagger-ui/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
     "swagger-ui/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
 }
-MAP_FILES = {"maps/tongren.geojson": "tongren.geojson"}
+MAP_FILES = {"maps/tongren.geojson": "tongren.geojson", "maps/guizhou.echarts.json": "guizhou.echarts.json"}
 
 
 @dataclass(frozen=True)

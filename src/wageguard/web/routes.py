@@ -14,6 +14,7 @@ from wageguard.web.api import imports as imports_api
 from wageguard.web.api import money as money_api
 from wageguard.web.api import registry as registry_api
 from wageguard.web.api import risk as risk_api
+from wageguard.web.api import screen as screen_api
 from wageguard.web.pages import alerts as alert_pages
 from wageguard.web.pages import attendance as attendance_pages
 from wageguard.web.pages import auth as auth_pages
@@ -24,6 +25,7 @@ from wageguard.web.pages import inbox as inbox_pages
 from wageguard.web.pages import money as money_pages
 from wageguard.web.pages import owed as owed_pages
 from wageguard.web.pages import projects as project_pages
+from wageguard.web.pages import screen as screen_pages
 
 
 def include_routers(app: FastAPI) -> None:
@@ -36,6 +38,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(money_api.router, prefix="/api/v1")
     app.include_router(registry_api.router, prefix="/api/v1")
     app.include_router(risk_api.router, prefix="/api/v1")
+    app.include_router(screen_api.router, prefix="/api/v1")
     app.include_router(public_pages.router)
     app.include_router(home_pages.router)
     app.include_router(auth_pages.router)
@@ -47,6 +50,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(attendance_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(alert_pages.router)
+    app.include_router(screen_pages.router)
     app.include_router(iclock.router)
     app.include_router(isapi.router)
     app.include_router(health.router)
