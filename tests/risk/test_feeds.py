@@ -3,8 +3,11 @@ one replaces, and every class of bad row answers its documented code with nothin
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 from tests.risk.conftest import (
+    DOC,
     GC,
     LABOUR,
     OTHER_PROJECT,
@@ -27,6 +31,7 @@ from wageguard.audit.models import AuditEntry
 from wageguard.ingest.models import ImportBatch
 from wageguard.risk.choices import FEED_OBJECT, Feed
 from wageguard.risk.queries import contract_of_project, registration_of_enterprise, tax_years_of_enterprise
+from wageguard.risk.schemas import SPECS
 
 EXAMPLES = doc_examples()
 TOMORROW = str(TODAY + timedelta(days=1))
@@ -38,15 +43,38 @@ def _example(tmp_path: Path, feed: Feed, lang: str) -> Path:
     return path
 
 
-def _xlsx_of(csv_text: str, path: Path) -> Path:
-    import csv
-    import io
+AMOUNTS = {
+    "taxArrears",
+    "revenueQ1",
+    "revenueQ2",
+    "revenueQ3",
+    "revenueQ4",
+    "regCapital",
+    "paidInCapital",
+    "amount",
+}
 
+
+def _typed(column: str, cell: str) -> Any:
+    """A cell as Excel would hold it: dates as dates, years and amounts as numbers, codes as text."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell):
+        return date.fromisoformat(cell)
+    if column == "taxYear":
+        return int(cell)
+    if column in AMOUNTS and cell:
+        return float(cell.replace(",", ""))
+    return cell or None
+
+
+def _xlsx_of(csv_text: str, path: Path) -> Path:
+    """The CSV example as a workbook with typed cells."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    for cells in csv.reader(io.StringIO(csv_text)):
-        sheet.append(cells)
+    header, *rows = csv.reader(io.StringIO(csv_text))
+    sheet.append(header)
+    for cells in rows:
+        sheet.append([_typed(column, cell) for column, cell in zip(header, cells, strict=True)])
     book.save(path)
     return path
 
@@ -57,8 +85,30 @@ def test_every_feed_is_documented_with_a_json_and_a_csv_example() -> None:
         assert set(examples) == {"json", "csv"}, feed
 
 
+def _section(feed: Feed) -> str:
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index(f"\n### {feed.value}\n")
+    end = text.find("\n### ", start + 1)
+    return text[start : end if end > 0 else len(text)]
+
+
 @pytest.mark.parametrize("feed", list(Feed))
-def test_the_json_example_imports_and_the_csv_example_then_changes_nothing(
+def test_every_field_of_a_feed_is_documented_in_its_section(feed: Feed) -> None:
+    section = _section(feed)
+    for spec in SPECS[feed].fields:
+        assert f"| `{spec.name}`" in section or f", `{spec.name}`" in section, f"{feed}.{spec.name}"
+
+
+def test_every_error_code_the_feeds_answer_is_documented() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    table = text[text.index("\n## Risk feeds") : text.index("\n### contracting")]
+    codes = {c[3] for c in BAD_ROWS} | {"duplicate", "contract.mismatch", "stale", "date.order"}
+    for code in codes:
+        assert f"`{code}`" in table, code
+
+
+@pytest.mark.parametrize("feed", list(Feed))
+def test_the_json_example_imports_and_the_csv_and_xlsx_examples_then_change_nothing(
     feed: Feed, registered, feed_import, stored, tmp_path: Path
 ) -> None:
     report = feed_import(feed, _example(tmp_path, feed, "json"))
@@ -66,6 +116,8 @@ def test_the_json_example_imports_and_the_csv_example_then_changes_nothing(
     after = stored()
     again = feed_import(feed, _example(tmp_path, feed, "csv"))
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, again.rows)
+    workbook = feed_import(feed, _xlsx_of(EXAMPLES[feed.value]["csv"], tmp_path / "example.xlsx"))
+    assert (workbook.file_format, workbook.unchanged) == ("xlsx", workbook.rows)
     resent = feed_import(feed, _example(tmp_path, feed, "json"))
     assert (resent.inserted, resent.updated, resent.unchanged) == (0, 0, resent.rows)
     assert stored() == after
