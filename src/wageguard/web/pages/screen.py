@@ -155,10 +155,12 @@ def _bad_measure(request: Request, principal: Principal) -> Response:
 
 
 def _domain_refusal(request: Request, principal: Principal, exc: WageGuardError) -> Response:
-    """The region refused by ``screen_view``: 403/404 pages, 422 for invalid input, else 400."""
-    if isinstance(exc, Forbidden | NotFound):
-        return error_page(request, principal, exc)
-    status = 422 if isinstance(exc, ValidationFailed) else 400
+    """The region refused by ``screen_view``, its reason in the page language: 403 outside the caller's
+    scope, 404 unknown, 422 malformed, else 400."""
+    status = 400
+    for cls, code in ((Forbidden, 403), (NotFound, 404), (ValidationFailed, 422)):
+        if isinstance(exc, cls):
+            status = code
     return _notice(request, principal, error_message(page_lang(request), exc), status)
 
 

@@ -11,7 +11,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen.title": ("工资支付监管总览", "Wage payment overview"),
     "screen.wall_title": ("工资支付监管指挥大屏", "Wage payment command screen"),
     "screen.region_title": ("{region}工资支付监管总览", "Wage payments in {region}"),
-    "screen.all_regions": ("全国", "All regions"),
+    "screen.own_projects": ("本企业项目", "Your projects"),
     "screen.open_wall": ("打开大屏", "Open the wall screen"),
     "screen.open_overview": ("返回总览", "Back to the overview"),
     "screen.up": ("返回上级：{region}", "Up to {region}"),

@@ -205,7 +205,10 @@
              formatter: function (p) { return p.data && p.data.row ? hover(p.data.row) : esc(p.name); } };
   }
   function drawChildrenBars(chart) {  // no map for this region: the children as bars, by the measure
-    var rows = view.children.slice().sort(function (a, b) { return (measureValue(a) || 0) - (measureValue(b) || 0); });
+    var own = !view.children.length;  // an enterprise's projects, or a county without its map
+    var rows = (own ? view.points : view.children).slice().sort(function (a, b) {
+      return (measureValue(a) || 0) - (measureValue(b) || 0);
+    }).slice(-20);
     document.getElementById("map-missing").hidden = false;
     var ink = wall ? "#dbe9ff" : "#1c2430";
     var vm = visualMap(rows.map(measureValue).filter(function (v) { return v !== null; }));
@@ -220,14 +223,17 @@
       series: [{ type: "bar", barMaxWidth: wall ? 40 : 22, cursor: "pointer",
                  label: { show: true, position: "right", color: ink, fontSize: wall ? 18 : 12,
                           formatter: function (p) { return measureText(p.value); } },
-                 data: rows.map(function (r) { return { value: measureValue(r) || 0, row: r, drill: drill(r.code) }; }) }]
+                 data: rows.map(function (r) { return { value: measureValue(r) || 0, row: r, drill: own ? r.url : drill(r.code) }; }) }]
     }, true);
   }
   function drawMap() {
     var chart = mapChart();
     if (!chart) return;
     var county = view.region.level === "county";
-    if (!view.map || !view.map.url || (!county && !view.children.length)) { drawChildrenBars(chart); return; }
+    if (!view.map || !view.map.url || (!county && !view.children.length)) {
+      if (view.children.length || view.points.length) drawChildrenBars(chart); else chart.clear();
+      return;
+    }
     loadGeo(view.map.url).then(function (geo) {
       var name = "wg-" + view.region.code;
       ec.registerMap(name, prepareGeo(geo));
