@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     screen_map_dir: Path | None = None
     screen_map_approval: str = ""
     screen_rotate_seconds: int = Field(default=15, ge=5, le=600)
+    screen_live_seconds: int = Field(default=600, ge=0, le=86_400)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("trusted_proxies", mode="before")

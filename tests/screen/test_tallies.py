@@ -14,8 +14,11 @@ import pytest
 from sqlalchemy import func, select, text
 from tests.web.demo_city import demo_city
 
+from wageguard.config import Settings
 from wageguard.db import Database
+from wageguard.demo.stages import DemoContext, all_stages
 from wageguard.screen.rebuild import rebuild_tallies, tallies_missing
+from wageguard.security.crypto import Protector
 from wageguard.tallies import live
 from wageguard.tallies.models import NO_PROJECT, REGION_ROW, Tally
 from wageguard.tallies.service import add_tallies, replace_tallies
@@ -118,37 +121,51 @@ def test_redis_bus_carries_one_process_events_to_another_process_screens() -> No
         sending.close()
 
 
+def _compare_with_a_rebuild(db: Database) -> None:
+    with db.sessions() as s:
+        last_day = s.scalar(text("SELECT MAX(work_date) FROM worker_days"))
+        counts = {m: n for m, n in s.execute(select(Tally.measure, func.count()).group_by(Tally.measure))}
+    today = date.fromisoformat(str(last_day)[:10])
+    kept = _rows(db)
+    # every measure the demo feeds is there, through the import paths alone
+    for measure in ("projects", "workers", "on_site", "paid", "paid_for", "declared", "owed", "alerts_red"):
+        assert counts.get(measure, 0) > 0, measure
+    with db.transaction() as s:
+        rebuild_tallies(s, today=today)
+    rebuilt = _rows(db)
+    window = (today - timedelta(days=40)).isoformat()
+
+    def comparable(rows: dict[tuple[str, str, int, str], int]) -> dict[tuple[str, str, int, str], int]:
+        return {k: v for k, v in rows.items() if k[0] != "on_site" or k[1] >= window}
+
+    assert comparable(kept) == comparable(rebuilt)
+    with db.sessions() as s:
+        assert not tallies_missing(s)
+
+
+def test_a_small_demo_built_on_the_test_database_keeps_tallies_equal_to_a_rebuild(
+    db: Database, settings: Settings, protector: Protector, tmp_path: Path
+) -> None:
+    """The same on this run's database (PostgreSQL in the PostgreSQL run: its SQL, its upserts)."""
+    ctx = DemoContext(
+        db=db,
+        protector=protector,
+        settings=settings,
+        out_dir=tmp_path / "files",
+        seed=3,
+        projects=10,
+        workers=600,
+        log=lambda _line: None,
+    )
+    for _name, stage in all_stages():
+        stage(ctx)
+    _compare_with_a_rebuild(db)
+
+
 def test_the_demo_city_tallies_kept_at_ingest_equal_a_rebuild_from_the_facts(tmp_path: Path) -> None:
     settings = demo_city(tmp_path)
     db = Database(settings.database_url)
     try:
-        with db.sessions() as s:
-            last_day = s.scalar(text("SELECT MAX(work_date) FROM worker_days"))
-            counts = {m: n for m, n in s.execute(select(Tally.measure, func.count()).group_by(Tally.measure))}
-        today = date.fromisoformat(str(last_day)[:10])
-        kept = _rows(db)
-        # every measure the demo feeds is there, through the import paths alone
-        for measure in (
-            "projects",
-            "workers",
-            "on_site",
-            "paid",
-            "paid_for",
-            "declared",
-            "owed",
-            "alerts_red",
-        ):
-            assert counts.get(measure, 0) > 0, measure
-        with db.transaction() as s:
-            rebuild_tallies(s, today=today)
-        rebuilt = _rows(db)
-        window = (today - timedelta(days=40)).isoformat()
-
-        def comparable(rows: dict[tuple[str, str, int, str], int]) -> dict[tuple[str, str, int, str], int]:
-            return {k: v for k, v in rows.items() if k[0] != "on_site" or k[1] >= window}
-
-        assert comparable(kept) == comparable(rebuilt)
-        with db.sessions() as s:
-            assert not tallies_missing(s)
+        _compare_with_a_rebuild(db)
     finally:
         db.dispose()

@@ -160,6 +160,11 @@ def _drive_every_async_route(
     hik = hik_event(at=datetime(2026, 10, 8, 7, 40), employee="1001", serial_no=1)
     files = {"event_log": (None, json.dumps(hik))}
     hit("POST", "/isapi/event", 200, "/isapi/event", params={"SN": HIK_SN, "key": KEY}, files=files)
+    # the command screen's live stream: its scope is read in the thread pool; the stream never reads
+    app = client.app
+    app.state.settings = app.state.settings.model_copy(update={"screen_live_seconds": 0})  # type: ignore[attr-defined]
+    live = hit("GET", "/api/v1/screen/live", 200, "/api/v1/screen/live", headers=inspector)
+    assert live.text.startswith("retry: 3000"), live.text[:100]
     return driven
 
 

@@ -11,7 +11,12 @@ from wageguard.security.crypto import Protector
 
 @lru_cache(maxsize=1)
 def database() -> Database:
-    return Database(get_settings().database_url)
+    s = get_settings()
+    if s.redis_url:  # a CLI import's live events reach the servers' screens (no listener here)
+        from wageguard.tallies.live import configure_live
+
+        configure_live(s.redis_url, s.redis_key_prefix, listen=False)
+    return Database(s.database_url)
 
 
 def settings() -> Settings:

@@ -136,12 +136,15 @@ def serve(
     from wageguard.complaints.drainer import ComplaintDrainer
     from wageguard.complaints.noticeboard import warm_up as warm_up_notice_board
     from wageguard.monitoring.scheduler import start_scheduler
+    from wageguard.screen.rebuild import ensure_tallies
+    from wageguard.tallies.live import configure_live
     from wageguard.web.app import create_app
     from wageguard.web.deps import counter_store_of
     from wageguard.web.iclock import intake_of, options_of
     from wageguard.web.public import complaint_intake_of
 
     web = create_app(s)
+    configure_live(s.redis_url, s.redis_key_prefix)  # live screen events: this process, or all via Redis
     if s.environment == "production":
         _refuse_demo_passwords(web.state.db)
     # WeasyPrint and its fonts loaded while the server starts, so the first notice board prints in < 1 s
@@ -152,6 +155,7 @@ def serve(
 
     def start_the_rest() -> None:
         """The scheduler and the demo gates, once the demo's data is in (at once without a build)."""
+        ensure_tallies(web.state.db, s)  # a database from before the command screen: fill its aggregates
         start_scheduler(web.state.db, s)
         gates = start_live_gates(
             db=web.state.db,

@@ -3,19 +3,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from wageguard.attendance.models import WorkerDay
+from wageguard.config import Settings
+from wageguard.db import Database, utcnow
 from wageguard.monitoring.tallying import refresh_alert_tallies
 from wageguard.payroll.tallying import rebuild_money_tallies
 from wageguard.registry.tallying import refresh_registry_tallies
+from wageguard.screen.queries import local_now
 from wageguard.tallies.measures import Measure
 from wageguard.tallies.models import Tally
 from wageguard.tallies.service import add_tallies
 
+log = logging.getLogger("wageguard.screen")
 ON_SITE_DAYS = 40  # the screen shows 30 days on site; older days are kept only as they arrive
 
 
@@ -35,6 +40,16 @@ def rebuild_tallies(session: Session, *, today: date) -> int:
     rebuild_money_tallies(session)
     refresh_alert_tallies(session)
     return int(session.scalar(select(func.count()).select_from(Tally)) or 0)
+
+
+def ensure_tallies(db: Database, settings: Settings) -> bool:
+    """Rebuild the tallies when the table is empty but projects exist; returns whether it did."""
+    with db.transaction() as session:
+        if not tallies_missing(session):
+            return False
+        rows = rebuild_tallies(session, today=local_now(settings, utcnow()).date())
+    log.info("tallies rebuilt from the facts: %d rows", rows)
+    return True
 
 
 def tallies_missing(session: Session) -> bool:

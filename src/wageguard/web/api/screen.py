@@ -142,13 +142,20 @@ async def live_stream(
     lang: str,
     disconnected: Callable[[], Any],
     ping_s: float = PING_S,
+    open_s: float,
 ) -> AsyncIterator[str]:
-    """The SSE text of one screen: its events as they come, a ping when idle, until the client leaves."""
+    """The SSE text of one screen: its events as they come, a ping when idle, until the client leaves or
+    ``open_s`` has passed (the browser then reconnects and refetches)."""
+    loop = asyncio.get_running_loop()
+    ends = loop.time() + open_s
     try:
         yield "retry: 3000\n\n"
         while not await disconnected():
+            left = ends - loop.time()
+            if left <= 0:
+                break
             try:
-                item = await asyncio.wait_for(sub.queue.get(), timeout=ping_s)
+                item = await asyncio.wait_for(sub.queue.get(), timeout=min(ping_s, left))
             except TimeoutError:
                 yield ": ping\n\n"
                 continue
@@ -163,7 +170,7 @@ async def live_stream(
         sub.close()
 
 
-@router.get("/live", response_class=StreamingResponse)
+@router.get("/live", response_class=StreamingResponse, include_in_schema=False)  # SSE: docs/screen.md
 async def live_events(
     request: Request,
     region: Annotated[ScreenRegion, Depends(live_scope)],
@@ -177,7 +184,12 @@ async def live_events(
         return queries.local_now(settings, clock()).date()
 
     stream = live_stream(
-        sub, region, today=today, lang=_lang(request, settings), disconnected=request.is_disconnected
+        sub,
+        region,
+        today=today,
+        lang=_lang(request, settings),
+        disconnected=request.is_disconnected,
+        open_s=settings.screen_live_seconds,
     )
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
