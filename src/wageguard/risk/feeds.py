@@ -13,10 +13,10 @@ reason zh/en); ``service.py`` then checks the registry and writes.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from wageguard.errors import Problem
@@ -74,11 +74,12 @@ class Subject:
         value = self.head.get("asOfDate")
         return value if isinstance(value, date) else None
 
-    @property
+    @cached_property
     def digest(self) -> str:
-        """SHA-256 of the subject's parsed content (head and records in a stable order)."""
-        records = sorted(json.dumps(r, sort_keys=True, default=str) for r in self.records)
-        canon = json.dumps([self.head, records], sort_keys=True, default=str)
+        """SHA-256 of the subject's parsed content (head and records in a stable order); read once the file
+        is grouped."""
+        records = sorted(repr(sorted(r.items())) for r in self.records)
+        canon = repr((sorted(self.head.items()), records))  # str, int, date and None reprs are stable
         return hashlib.sha256(canon.encode()).hexdigest()
 
 
@@ -101,17 +102,15 @@ def read_feed_rows(
     if report.file_format == "json":
         document = read_json_document(source, limits)
         rows = list(_json_rows(document, feed, limits))
-        _warn_unknown(spec, feed, sorted({k for _, r in rows for k in r}), report, "$")
+        _warn_unknown(spec, sorted({k for _, r in rows for k in r}), report, "$")
         return iter(rows)
     table = open_table(source, limits, file_format=report.file_format, encoding=encoding)
     report.encoding = table.encoding
-    _warn_unknown(spec, feed, table.header, report, 1)
+    _warn_unknown(spec, table.header, report, 1)
     return iter(table.rows)
 
 
-def _warn_unknown(
-    spec: ObjectSpec, feed: Feed, columns: list[str], report: ImportReport, row: int | str
-) -> None:
+def _warn_unknown(spec: ObjectSpec, columns: list[str], report: ImportReport, row: int | str) -> None:
     unknown = [c for c in columns if c and not spec.known(c) and c not in REGISTRATION_LISTS]
     report.add_warnings([UNKNOWN_COLUMN.problem(field=c, row=row) for c in unknown])
 
@@ -129,8 +128,7 @@ def _json_rows(document: Any, feed: Feed, limits: Limits) -> Iterator[Row]:
         label = f"[{i}]" if isinstance(document, list) else ""
         if not isinstance(item, dict):
             raise _not_object(label or "$")
-        flatten = _registration_rows if feed is Feed.REGISTRATION else _contract_rows
-        for row in flatten(item, label):
+        for row in FLATTEN[feed](item, label):
             count += 1
             if count > limits.max_rows:
                 raise too_many_rows(limits, row[0])
@@ -150,9 +148,14 @@ def _children(item: dict[str, Any], key: str, label: str) -> Iterator[tuple[str,
         yield f"{where}[{j}]", child
 
 
+def _tax_rows(item: dict[str, Any], label: str) -> Iterator[Row]:
+    """A tax object is its own row."""
+    yield label or "$", item
+
+
 def _contract_rows(item: dict[str, Any], label: str) -> Iterator[Row]:
     """A contract object: one row per ``paymentList`` item with the contract's fields (the object alone
-    when it has no payments); a tax object (no list) is its own row."""
+    when it has no payments)."""
     parent = {k: v for k, v in item.items() if k != "paymentList"}
     payments = list(_children(item, "paymentList", label))
     if not payments:
@@ -172,6 +175,13 @@ def _registration_rows(item: dict[str, Any], label: str) -> Iterator[Row]:
     for key, children in lists:
         for where, child in children:
             yield where, {**carried, "recordType": REGISTRATION_LISTS[key], **child}
+
+
+FLATTEN: dict[Feed, Callable[[dict[str, Any], str], Iterator[Row]]] = {
+    Feed.CONTRACTING: _contract_rows,
+    Feed.TAX: _tax_rows,
+    Feed.REGISTRATION: _registration_rows,
+}
 
 
 # -- parsing and grouping --------------------------------------------------------------------------------
