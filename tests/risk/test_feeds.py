@@ -363,3 +363,30 @@ def test_the_report_lists_every_bad_row_of_a_json_file(registered, feed_reject, 
         ("[0].paymentList[0]", "ownerCorpCode", "ref.enterprise_missing"),
     ]
     assert set(stored().values()) == {0}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("empty.json", "[]", "file.empty"),
+        ("header.csv", "corpCode,taxYear,creditRating\n", "file.empty"),
+        ("shape.json", '[{"corpCode": "x"}, 3]', "json.shape"),
+        ("broken.json", '[{"corpCode": ', "json.invalid"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_rejected_whole(
+    name, content, code, registered, feed_reject, db, tmp_path
+):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    report = feed_reject(Feed.TAX, path)
+    assert [e["code"] for e in report["errors"]] == [code]
+    with db.sessions() as s:
+        assert s.scalar(select(ImportBatch.status)) == "rejected"
+
+
+def test_an_unknown_column_is_ignored_with_a_warning(registered, feed_import, tmp_path):
+    rows = [{**GOOD[Feed.TAX], "taxOffice": "碧江区税务局"}]
+    report = feed_import(Feed.TAX, write_csv(tmp_path / "extra.csv", rows))
+    assert report.inserted == 1
+    assert [(w.row, w.field, w.code) for w in report.warnings] == [(1, "taxOffice", "column.unknown")]
