@@ -1,7 +1,7 @@
 """Reads of the landing pages (``/``): one function per figure, each scoped by the caller.
 
-- inspector / admin: open alerts by level, the counties' arrears (``owing.owing_by_county``) and their
-  totals, complaint cases due this week;
+- inspector / admin: the counties' arrears (``owing.owing_by_county``) and their totals, complaint cases due
+  this week (the figures on top — alerts by level, amount owed — are ``screen/figures.py``'s);
 - enterprise: its projects with their owes-wages answer (``owing.owing_by_project``), open alerts on them,
   pay sheets due (a month with attendance whose pay day + grace passed without a pay sheet);
 - bank: its accounts (balance, last statement, last payment) and payments failed or returned.
@@ -31,26 +31,12 @@ from wageguard.auth.scope import Principal
 from wageguard.complaints.choices import FINISH_CLOCK_STATES, CaseState
 from wageguard.complaints.models import Complaint
 from wageguard.monitoring.choices import FINISHED, Level
-from wageguard.monitoring.models import Alert
 from wageguard.monitoring.owing import CountyOwing, Owing, owing_by_county, owing_by_project
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
 
 LEVELS = [lv.value for lv in Level]  # red, orange, yellow
 UNFINISHED = [s.value for s in FINISHED]
-
-
-def open_alerts_by_level(*, session: Session, principal: Principal) -> dict[str, int]:
-    """Unfinished alerts (open, acknowledged, in hand) the caller may see, per level (every level present)."""
-    seen = principal.project_clause(Alert.project_id, Alert.region_code)  # type: ignore[arg-type]
-    rows = session.execute(
-        select(Alert.level, func.count(Alert.id))
-        .where(seen, Alert.status.not_in(UNFINISHED))
-        .group_by(Alert.level)
-    ).all()
-    counts = {level: 0 for level in LEVELS}
-    counts.update({str(level): int(n) for level, n in rows})
-    return counts
 
 
 def county_arrears(*, session: Session, principal: Principal) -> list[CountyOwing]:

@@ -41,6 +41,11 @@ def view_of(region: ScreenRegion, today: date) -> View:
     return View(region.prefix, region.project_ids, today)
 
 
+def own_view(*, session: Session, principal: Principal, today: date) -> View:
+    """The view of the caller's own region (or, for an enterprise, its projects)."""
+    return view_of(resolve_region(session=session, principal=principal, code=None), today)
+
+
 def on_time_rate(projects: int, owing: int) -> float | None:
     """Share of the projects under construction that owe nothing now (None without projects)."""
     if projects <= 0:

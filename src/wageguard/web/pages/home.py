@@ -17,6 +17,8 @@ from wageguard.demo.progress import still_loading
 from wageguard.monitoring import overview
 from wageguard.monitoring.queries import region_names
 from wageguard.registry.choices import Role
+from wageguard.screen.figures import Figures, all_figures
+from wageguard.screen.queries import own_view
 from wageguard.web.assets import available
 from wageguard.web.deps import get_session, get_settings_dep, optional_principal
 from wageguard.web.pages import home_text
@@ -41,12 +43,21 @@ def _map(counties: list[Any]) -> dict[str, str] | None:
     return {"geo": "/static/vendor/maps/tongren.geojson", "counts": json.dumps(values, ensure_ascii=False)}
 
 
+def _figures(principal: Principal, session: Session, settings: Settings) -> Figures:
+    """The screen's figures of the caller's own region or projects (one definition: screen/figures.py)."""
+    return all_figures(
+        session=session, view=own_view(session=session, principal=principal, today=today_local(settings))
+    )
+
+
 def _inspector(principal: Principal, session: Session, settings: Settings) -> dict[str, Any]:
     counties = overview.county_arrears(session=session, principal=principal)
+    figures = _figures(principal, session, settings)
     region = principal.region_code or ""
     return {
         "region_name": region_names(session=session, codes=[region]).get(region, "") if region else "",
-        "levels": overview.open_alerts_by_level(session=session, principal=principal),
+        "levels": figures.open_alerts,
+        "figures": figures,
         "counties": counties,
         "totals": overview.arrears_totals(counties),
         "max_owed": max([c.owed_fen for c in counties] + [0]),
@@ -62,7 +73,7 @@ def _inspector(principal: Principal, session: Session, settings: Settings) -> di
 def _enterprise(principal: Principal, session: Session, settings: Settings) -> dict[str, Any]:
     return {
         "projects": overview.enterprise_projects(session=session, principal=principal),
-        "levels": overview.open_alerts_by_level(session=session, principal=principal),
+        "levels": _figures(principal, session, settings).open_alerts,
         "due": overview.pay_sheets_due(session=session, principal=principal, today=today_local(settings)),
     }
 

@@ -17,7 +17,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "home.level.orange": ("橙色预警", "Orange"),
     "home.level.yellow": ("黄色预警", "Yellow"),
     "home.owing": ("欠薪项目", "Projects owing wages"),
-    "home.owing_value": ("{owing} / {total} 个项目", "{owing} of {total} [[total:project|projects]]"),
+    "home.owing_value": (
+        "{owing} / {total} 个在建项目",
+        "{owing} of {total} [[total:project|projects]] under construction",
+    ),
     "home.owed": ("欠薪金额", "Amount owed"),
     "home.yuan": ("{amount} 元", "{amount} yuan"),
     "home.workers": ("涉及工人", "Workers affected"),
