@@ -18,6 +18,15 @@
   var colon = en ? ": " : "：";
   var FEED_CAP = 30;
   var charts = {};
+  var drawn = {};  // charts whose drawing (and animation) finished: root's data-drawn, for tests
+  function track(id, chart) {
+    chart.on("finished", function () {
+      if (drawn[id]) return;
+      drawn[id] = true;
+      root.dataset.drawn = Object.keys(drawn).sort().join(" ");
+    });
+    return chart;
+  }
   var ec = window.echarts;
 
   // ---- numbers -------------------------------------------------------------------------------------
@@ -95,7 +104,7 @@
     var paid = view.figures.wage_month_paid, declared = view.figures.wage_month_declared;
     var share = declared ? (paid || 0) / declared : null;
     var el = document.getElementById("paid-ratio");
-    if (el) { el.textContent = pct(share); fitText(el); }
+    if (el) { el.textContent = pct(share); el.classList.toggle("none", share === null); fitText(el); }
     root.querySelectorAll(".fig-ratio .fig-bar > span").forEach(function (bar) {
       bar.style.width = Math.min(100, Math.max(0, (share || 0) * 100)) + "%";
     });
@@ -175,7 +184,7 @@
     var el = document.getElementById("screen-map");
     if (!el || !ec) return null;
     if (!charts.map) {
-      charts.map = ec.init(el, null, { renderer: "canvas" });
+      charts.map = track("map", ec.init(el, null, { renderer: "canvas" }));
       charts.map.on("click", function (p) {
         var d = p.data || {};
         if (d.drill) location.href = d.drill;
@@ -302,7 +311,7 @@
   function lineChart(id, labels, series, opts) {
     var el = document.getElementById(id);
     if (!el || !ec) return;
-    var chart = charts[id] || (charts[id] = ec.init(el));
+    var chart = charts[id] || (charts[id] = track(id, ec.init(el)));
     var ax = axisStyle();
     chart.setOption({
       color: series.map(function (s) { return s.color; }),
@@ -325,7 +334,7 @@
     var tr = view.trends || {};
     var wanFmt = function (v) { return fixed2(v) + " " + T["screen.unit.wan_yuan"]; };
     var wan = function (list) { return (list || []).map(function (f) { return Math.round(f / 1e4) / 100; }); };
-    lineChart("trend-paid", (tr.months || []).map(monthLabel), [
+    lineChart("trend-paid", (tr.wage_months || tr.months || []).map(monthLabel), [
       { name: T["screen.series.declared"], data: wan(tr.declared_fen), color: wall ? "#4d6f9c" : "#9fb6cf" },
       { name: T["screen.series.paid"], data: wan(tr.paid_for_fen), color: wall ? "#35d0ff" : "#1f4e79" }
     ], { bar: true, fen: true, fmt: wanFmt, unit: T["screen.unit.wan_yuan"], axis: sep });
@@ -416,19 +425,26 @@
     var asOf = document.getElementById("as-of");
     if (asOf && view.as_of) asOf.dataset.at = view.as_of;
   }
-  var refetching = null;
+  // A live event that arrives while a refetch is in flight may or may not be in its answer: the numbers
+  // move at once, and one more refetch (read after that event's commit) settles them exactly.
+  var refetching = null, dirty = false;
   function refetch() {
-    if (refetching) return refetching;
+    if (refetching) { dirty = true; return refetching; }
+    dirty = false;
     var url = "/api/v1/screen" + (regionParam ? "?region=" + encodeURIComponent(regionParam) : "");
     refetching = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (fresh) { view = fresh; drawAll(); root.dataset.loaded = String(Date.now()); })
+      .then(function (fresh) { view = fresh; drawAll(); })
       .catch(function () {})
-      .then(function () { refetching = null; });
+      .then(function () {
+        refetching = null;
+        if (dirty) refetch(); else root.dataset.loaded = String(Date.now());
+      });
     return refetching;
   }
   function applyFigures(ev) {
     var d = JSON.parse(ev.data || "{}");
+    if (refetching) dirty = true;
     Object.keys(d.delta || {}).forEach(function (name) { addDelta(name, d.delta[name]); });
     var changed = false;
     function bump(rows, key, deltas) {
@@ -465,7 +481,7 @@
     source.addEventListener("open", function () { liveState("open"); refetch(); });
     source.addEventListener("error", function () { liveState(source.readyState === 2 ? "closed" : "lost"); });
     source.addEventListener("figures", applyFigures);
-    source.addEventListener("feed", function (ev) { prependFeed(JSON.parse(ev.data)); });
+    source.addEventListener("feed", function (ev) { if (refetching) dirty = true; prependFeed(JSON.parse(ev.data)); });
     source.addEventListener("refresh", function () { refetch(); });
     window.addEventListener("pagehide", function () { source.close(); });
   }
