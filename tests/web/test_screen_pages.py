@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from tests.web.conftest import City
 from tests.web.demo_city import demo_city, log_in
 
+from wageguard.auth.scope import Principal
 from wageguard.config import Settings
 from wageguard.db import Database
+from wageguard.registry.choices import Role
 from wageguard.web.app import create_app
 
 HTML = {"Accept": "text/html"}
@@ -27,7 +30,7 @@ PARTS = ("region", "figures", "links", "children", "points", "trends", "rankings
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Database, Any]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Database, Any]]:
     settings = demo_city(Path(tmp_path_factory.mktemp("screen-pages")))
     db = Database(settings.database_url)
     yield settings, db, create_app(settings, db=db)
@@ -35,11 +38,11 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, D
 
 
 @pytest.fixture
-def as_user(city: tuple[Settings, Database, Any]) -> Iterator[Any]:
+def as_user(demo: tuple[Settings, Database, Any]) -> Iterator[Any]:
     clients: list[TestClient] = []
 
     def make(username: str) -> TestClient:
-        client = TestClient(city[2])
+        client = TestClient(demo[2])
         client.__enter__()
         clients.append(client)
         log_in(client, username)
@@ -63,8 +66,8 @@ def figure_values(html: str) -> dict[str, str]:
     return dict(re.findall(r'data-figure="([\w.]+)"[^>]*?data-value="([^"]*)"', html, re.S))
 
 
-def test_visitors_are_sent_to_log_in(city: Any) -> None:
-    with TestClient(city[2]) as anonymous:
+def test_visitors_are_sent_to_log_in(demo: Any) -> None:
+    with TestClient(demo[2]) as anonymous:
         for path in (*PAGES, "/screen/map/520600"):
             r = anonymous.get(path + "?region=520600", headers=HTML, follow_redirects=False)
             assert r.status_code == 303, path
@@ -99,8 +102,8 @@ def test_inspectors_admins_and_enterprises_see_both_pages(as_user: Any, username
         assert 'src="/static/js/screen.js"' in r.text
 
 
-def test_the_city_inspectors_screen_holds_the_citys_counties(as_user: Any, city: Any) -> None:
-    _, db, _ = city
+def test_the_city_inspectors_screen_holds_the_citys_counties(as_user: Any, demo: Any) -> None:
+    _, db, _ = demo
     html = as_user("tongren").get("/screen", headers=HTML).text
     view = embedded(html)
     with db.sessions() as s:
@@ -112,8 +115,8 @@ def test_the_city_inspectors_screen_holds_the_citys_counties(as_user: Any, city:
     assert "铜仁市" in html and "工资支付监管指挥大屏" in html
 
 
-def test_a_county_inspectors_page_holds_only_that_county(as_user: Any, city: Any) -> None:
-    _, db, _ = city
+def test_a_county_inspectors_page_holds_only_that_county(as_user: Any, demo: Any) -> None:
+    _, db, _ = demo
     client = as_user("bijiang")
     with db.sessions() as s:
         mine = {int(i) for (i,) in s.execute(text("SELECT id FROM projects WHERE region_code = '520602'"))}
@@ -174,8 +177,8 @@ def test_a_bad_region_answers_a_clear_4xx_page(as_user: Any, region: str, status
         assert 'id="screen-data"' not in r.text
 
 
-def test_an_enterprise_sees_its_own_projects_only(as_user: Any, city: Any) -> None:
-    _, db, _ = city
+def test_an_enterprise_sees_its_own_projects_only(as_user: Any, demo: Any) -> None:
+    _, db, _ = demo
     client = as_user("gc")
     with db.sessions() as s:
         enterprise = s.execute(text("SELECT enterprise_id FROM users WHERE username = 'gc'")).scalar_one()
@@ -206,8 +209,8 @@ def test_the_map_route_serves_the_regions_base_map(as_user: Any) -> None:
         assert client.get(f"/screen/map/{missing}", headers=HTML).status_code == 404, missing
 
 
-def test_the_wall_is_its_own_page_and_the_menu_offers_it(as_user: Any, city: Any) -> None:
-    settings = city[0]
+def test_the_wall_is_its_own_page_and_the_menu_offers_it(as_user: Any, demo: Any) -> None:
+    settings = demo[0]
     client = as_user("tongren")
     wall = client.get("/screen", headers=HTML).text
     assert 'class="topbar"' not in wall and 'class="stage"' in wall
@@ -222,3 +225,21 @@ def test_the_wall_is_its_own_page_and_the_menu_offers_it(as_user: Any, city: Any
     assert 'class="topbar"' in overview and 'href="/screen?measure=owed"' in overview
     enterprise_home = as_user("gc").get("/", headers=HTML).text
     assert 'href="/overview"' not in enterprise_home
+
+
+def test_the_pages_scope_on_the_tests_own_database(
+    client: TestClient, city: City, make_user: Callable[..., Principal]
+) -> None:
+    """The same scoping on the per-test database (PostgreSQL when ``WAGEGUARD_TEST_PG_URL`` is set)."""
+    make_user("bj", role=Role.INSPECTOR, region_code="520602")
+    make_user("tr", role=Role.INSPECTOR, region_code="520600")
+    log_in(client, "bj", "pw-bj")
+    view = embedded(client.get("/screen", headers=HTML).text)
+    assert view["region"]["code"] == "520602"
+    assert {p["id"] for p in view["points"]} == {city["pa1"], city["pa2"]}
+    assert client.get("/overview?region=520603", headers=HTML).status_code == 403
+    log_in(client, "tr", "pw-tr")
+    view = embedded(client.get("/overview?measure=on_time_rate", headers=HTML).text)
+    assert {"520602", "520603"} <= {c["code"] for c in view["children"]}
+    assert all(c["code"].startswith("5206") for c in view["children"])
+    assert client.get("/screen?region=520102", headers=HTML).status_code == 403
