@@ -223,3 +223,25 @@ def test_a_live_punch_reaches_the_screens_above_it_and_no_other() -> None:
     assert screen_message(CITY, feed, today, "en") == ("feed", {**feed["item"], "title": "Owed"})
     assert screen_message(OTHER, feed, today, "zh") is None
     assert screen_message(OTHER, {"type": "refresh"}, today, "zh") == ("refresh", {})
+
+
+def test_a_ranking_row_leads_to_the_projects_of_that_enterprise(city: Any) -> None:
+    app, db, _today = city
+    client = _client(app, "tongren")
+    top = client.get("/api/v1/screen").json()["rankings"]["enterprises_by_owed"][0]
+    assert top["owed_fen"] > 0
+    page = client.get(top["url"])
+    assert page.status_code == 200
+    with db.sessions() as s:
+        rows = s.execute(
+            text(
+                "SELECT p.name, EXISTS (SELECT 1 FROM project_participants pp WHERE pp.project_id = p.id "
+                "AND pp.enterprise_id = :e) FROM projects p WHERE p.region_code LIKE '5206%'"
+            ),
+            {"e": top["id"]},
+        ).all()
+    theirs = [name for name, taking_part in rows if taking_part]
+    others = [name for name, taking_part in rows if not taking_part]
+    assert theirs and others
+    assert all(name in page.text for name in theirs)
+    assert not any(name in page.text for name in others)

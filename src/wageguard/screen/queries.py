@@ -210,7 +210,7 @@ def rankings(*, session: Session, view: View, subregions: list[dict[str, Any]]) 
                 "name": names.get(eid, ""),
                 "owed_fen": v[0],
                 "projects_owing": v[1],
-                "url": f"/alerts?q={names.get(eid, '')}",
+                "url": f"/projects?enterprise={eid}&sort=owed&dir=desc",
             }
             for eid, v in by_owed
         ],
@@ -220,7 +220,7 @@ def rankings(*, session: Session, view: View, subregions: list[dict[str, Any]]) 
                 "name": names.get(eid, ""),
                 "open_alerts": v[2],
                 "red_alerts": v[3],
-                "url": f"/alerts?q={names.get(eid, '')}",
+                "url": f"/projects?enterprise={eid}&sort=owed&dir=desc",
             }
             for eid, v in by_alerts[:RANK_SIZE]
         ],

@@ -102,17 +102,21 @@ def projects_page(
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Annotated[str, Query(max_length=16)] = "",
     dir: Annotated[str, Query(max_length=16)] = "",
+    enterprise: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """Counties of the caller's scope (project and worker counts) and their projects, filterable by county,
     sortable by each column (``sort``: county, code, name, status, workers, owed; ``dir``: asc/desc; an
-    unknown value keeps the default order), with the owes-wages answer of each listed project."""
+    unknown value keeps the default order; ``enterprise``: the projects an enterprise takes part in, the
+    command screen's rankings link here), with the owes-wages answer of each listed project."""
     if principal is None:
         return login_redirect(request)
     sort = sort if sort in SORTS else ""
     direction = dir if dir in ("asc", "desc") else ("desc" if sort in ("owed", "workers") else "asc")
     try:
         counties = region_queries.county_summaries(session, principal)
-        filters = ProjectFilters(region=county or None, q=q or None, limit=PAGE_SIZE, offset=offset)
+        filters = ProjectFilters(
+            region=county or None, q=q or None, enterprise_id=enterprise, limit=PAGE_SIZE, offset=offset
+        )
         page = queries.list_projects(session, principal, filters, _order(session, principal, sort, direction))
     except Forbidden as exc:
         return error_page(request, principal, exc)
