@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
+from tests.screen.facts import expected
 from tests.web.demo_city import demo_city
 
+from wageguard.auth.scope import SYSTEM
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.demo.stages import DemoContext, all_stages
+from wageguard.screen.queries import screen_view
 from wageguard.screen.rebuild import rebuild_tallies, tallies_missing
 from wageguard.security.crypto import Protector
 from wageguard.tallies import live
@@ -160,6 +163,19 @@ def test_a_small_demo_built_on_the_test_database_keeps_tallies_equal_to_a_rebuil
     for _name, stage in all_stages():
         stage(ctx)
     _compare_with_a_rebuild(db)
+    # and the screen's figures read from them equal the facts (this database's SQL for both)
+    with db.sessions() as s:
+        today = date.fromisoformat(str(s.scalar(text("SELECT MAX(work_date) FROM worker_days")))[:10])
+        view = screen_view(
+            session=s,
+            principal=SYSTEM,
+            settings=settings,
+            region_code="520600",
+            now=datetime(today.year, today.month, today.day, 4, 0),
+        )
+    want = expected(db, "5206", today)
+    assert {k: view["figures"][k] for k in want} == want
+    assert want["amount_owed"] > 0 and want["workers_on_site_today"] > 0
 
 
 def test_the_demo_city_tallies_kept_at_ingest_equal_a_rebuild_from_the_facts(tmp_path: Path) -> None:
