@@ -353,7 +353,9 @@
     var limit = wall ? 6 : 10;
     var cells = {
       enterprises_by_owed: function (r) {
-        return '<td class="num">' + esc(wall ? yuanCompact(r.owed_fen)[0] + " " + yuanCompact(r.owed_fen)[1] : yuanExact(r.owed_fen)) +
+        var owed = yuanCompact(r.owed_fen || 0);
+        return '<td class="num" title="' + esc(yuanExact(r.owed_fen || 0) + " " + T["screen.unit.yuan"]) + '">' +
+               esc(wall ? owed[0] : yuanExact(r.owed_fen || 0)) + (wall ? ' <span class="u">' + esc(owed[1]) + "</span>" : "") +
                '</td><td class="num">' + sep(r.projects_owing || 0) + "</td>";
       },
       enterprises_by_alerts: function (r) {
@@ -478,8 +480,19 @@
     if (!window.EventSource) return;
     var url = "/api/v1/screen/live" + (regionParam ? "?region=" + encodeURIComponent(regionParam) : "");
     var source = new EventSource(url);
-    source.addEventListener("open", function () { liveState("open"); refetch(); });
-    source.addEventListener("error", function () { liveState(source.readyState === 2 ? "closed" : "lost"); });
+    var lost = null;  // the server ends each stream after a while and the browser reconnects at once:
+    source.addEventListener("open", function () {  // only a reconnect that takes a while shows as lost
+      if (lost) { window.clearTimeout(lost); lost = null; }
+      liveState("open"); refetch();
+    });
+    source.addEventListener("error", function () {
+      if (source.readyState === 2) {  // refused (a session that ended): the wall reloads, to its login if so
+        liveState("lost");
+        if (wall) window.setTimeout(function () { location.reload(); }, 30000);
+        return;
+      }
+      if (!lost) lost = window.setTimeout(function () { lost = null; if (source.readyState !== 1) liveState("lost"); }, 5000);
+    });
     source.addEventListener("figures", applyFigures);
     source.addEventListener("feed", function (ev) { if (refetching) dirty = true; prependFeed(JSON.parse(ev.data)); });
     source.addEventListener("refresh", function () { refetch(); });
