@@ -11,8 +11,9 @@ parsed, so a resent file is recognised and changes nothing; ``as_of`` is the dat
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wageguard.db import Base, utcnow
@@ -103,3 +104,63 @@ class RiskCreditEvent(Base):
     name: Mapped[str | None] = mapped_column(String(64))
     reference: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class RiskScore(Base):
+    """One enterprise's score on one data date (``as_of``, migration 0007b): the scorecard version (and,
+    once one is trained, the model version) that produced it, the total, grade (A–D) and colour band, and
+    every factor's value and points (``factors``: a list of ``{"factor", "value", "points"}``, worst
+    first). Scoring the same date again replaces that date's rows; earlier dates are kept as history."""
+
+    __tablename__ = "risk_scores"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "as_of"),
+        Index("ix_risk_scores_as_of_band", "as_of", "band"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    as_of: Mapped[date] = mapped_column(Date)
+    region_code: Mapped[str] = mapped_column(String(6))
+    scorecard_version: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    total: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[str] = mapped_column(String(1))
+    band: Mapped[str] = mapped_column(String(8))
+    factors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RiskBandChange(Base):
+    """An enterprise's band got worse between its previous scored date (``previous_as_of``) and ``as_of``
+    (e.g. yellow → red); written by ``risk score``, replaced with that date's scores."""
+
+    __tablename__ = "risk_band_changes"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "as_of"),
+        Index("ix_risk_band_changes_as_of", "as_of"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    as_of: Mapped[date] = mapped_column(Date)
+    previous_as_of: Mapped[date] = mapped_column(Date)
+    from_grade: Mapped[str] = mapped_column(String(1))
+    to_grade: Mapped[str] = mapped_column(String(1))
+    from_band: Mapped[str] = mapped_column(String(8))
+    to_band: Mapped[str] = mapped_column(String(8))
+    total: Mapped[int] = mapped_column(Integer)
+    region_code: Mapped[str] = mapped_column(String(6))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RiskScorecardOverride(Base):
+    """A region's changes to the default scorecard (``risk/scorecard.py``): a partial definition (factor
+    weights, points, grade cut-offs) and its own ``version``; a county's beats its prefecture's, which
+    beats the province's. The effective version names every override applied."""
+
+    __tablename__ = "risk_scorecard_overrides"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6), unique=True)
+    version: Mapped[str] = mapped_column(String(32))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
