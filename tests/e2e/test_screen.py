@@ -234,6 +234,17 @@ def test_a_screenshot_of_the_wall_for_a_person_to_judge(server: str, new_page: A
     root = page.locator("#screen-root")
     for chart in ("map", "trend-paid"):
         expect(root).to_have_attribute("data-drawn", re.compile(rf"\b{chart}\b"))
+    drawn = page.evaluate(
+        "() => { const o = echarts.getInstanceByDom(document.getElementById('screen-map')).getOption();"
+        " const geo = echarts.getMap(o.series[0].map).geoJSON;"
+        " return {data: o.series[0].data.map(d => [d.name, d.drill]),"
+        " features: geo.features.map(f => f.properties.name)}; }"
+    )
+    view = page.evaluate("() => JSON.parse(document.getElementById('screen-data').textContent)")
+    names = [c["name"] for c in view["children"]]
+    assert sorted(drawn["features"]) == sorted(names)  # every county of the map is one of the children
+    drills = [[c["name"], f"/screen?region={c['code']}&measure=owed"] for c in view["children"]]
+    assert drawn["data"] == drills  # hover and click: each county's figures, its own screen
     sizes = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
     )

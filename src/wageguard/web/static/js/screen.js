@@ -137,6 +137,10 @@
     if (measure === "on_time_rate") return pct(v);
     return sep(v);
   }
+  function legendText(v) {  // the wall's legend in 万元 / 亿元, like its figures
+    if (wall && measure === "owed") { var c = yuanCompact(Math.round(v * 100)); return c[0] + " " + c[1]; }
+    return measureText(v);
+  }
   function hover(row) {
     var lines = [["screen.hover.projects", sep(row.projects || 0)], ["screen.hover.workers", sep(row.workers || 0)],
                  ["screen.hover.on_site", sep(row.on_site || 0)], ["screen.hover.owing", sep(row.owing || 0)],
@@ -202,7 +206,7 @@
     return {
       min: min, max: max, calculable: false, orient: "vertical", left: wall ? 16 : 0, bottom: wall ? 16 : 0,
       itemHeight: wall ? 160 : 90, itemWidth: wall ? 18 : 12,
-      text: [measureText(max), measureText(min)],
+      text: [legendText(max), legendText(min)],
       textStyle: { color: wall ? "#b9d4f5" : "#5d6b7a", fontSize: wall ? 18 : 12 },
       inRange: { color: palette() }, seriesIndex: 0
     };
