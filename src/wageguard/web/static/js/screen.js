@@ -222,7 +222,8 @@
     var rows = (own ? view.points : view.children).slice().sort(function (a, b) {
       return (measureValue(a) || 0) - (measureValue(b) || 0);
     }).slice(-20);
-    document.getElementById("map-missing").hidden = false;
+    document.getElementById("map-missing").hidden = own;
+    document.getElementById("map-approval").hidden = true;  // no base map drawn
     var ink = wall ? "#dbe9ff" : "#1c2430";
     var vm = visualMap(rows.map(measureValue).filter(function (v) { return v !== null; }));
     vm.show = false;
@@ -230,12 +231,13 @@
     if (measure === "on_time_rate") vm.inRange.color = palette();
     chart.setOption({
       tooltip: tooltip(), visualMap: vm,
-      grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: "value", axisLabel: { color: ink, fontSize: wall ? 16 : 12 }, splitLine: { lineStyle: { color: wall ? "#1b3a66" : "#eee" } } },
+      grid: { left: 8, right: wall ? 150 : 110, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", splitNumber: 4, splitLine: { lineStyle: { color: wall ? "#1b3a66" : "#eee" } },
+               axisLabel: { show: false } },  // each bar carries its value
       yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { color: ink, fontSize: wall ? 20 : 13 } },
       series: [{ type: "bar", barMaxWidth: wall ? 40 : 22, cursor: "pointer",
                  label: { show: true, position: "right", color: ink, fontSize: wall ? 18 : 12,
-                          formatter: function (p) { return measureText(p.value); } },
+                          formatter: function (p) { return legendText(p.value); } },
                  data: rows.map(function (r) { return { value: measureValue(r) || 0, row: r, drill: own ? r.url : drill(r.code) }; }) }]
     }, true);
   }
@@ -251,6 +253,7 @@
       var name = "wg-" + view.region.code;
       ec.registerMap(name, prepareGeo(geo));
       document.getElementById("map-missing").hidden = true;
+      document.getElementById("map-approval").hidden = false;
       if (county) drawPoints(chart, name); else drawRegions(chart, name);
     }).catch(function () { drawChildrenBars(chart); });
   }
