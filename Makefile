@@ -10,7 +10,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_DB := var/wageguard.db
 export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
 
-.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages clean
+.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages bench-screen clean
 
 help:
 	@echo "make demo   - install, build assets, create the demo city and start the server"
@@ -58,7 +58,8 @@ test-pg: venv
 
 test: lint assets test-sqlite test-pg
 
-bench: bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages
+bench: bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages \
+  bench-screen
 
 bench-import: venv
 	$(PY) benchmarks/bench_import.py --workers 58000 --json var/bench/import-58k.json
@@ -91,3 +92,7 @@ clean:
 bench-pages: venv
 	$(PY) benchmarks/bench_pages.py --json var/bench/pages-1500k.json
 	test ! -f $(DEMO_DB) || $(PY) benchmarks/bench_pages.py --existing sqlite:///$(DEMO_DB) --json var/bench/pages-demo.json
+
+bench-screen: venv
+	$(PY) benchmarks/bench_screen.py --redis-url $(REDIS_URL) --json var/bench/screen-sqlite.json
+	$(PY) benchmarks/bench_screen.py --database-url $(PG_URL) --no-live --json var/bench/screen-pg.json
