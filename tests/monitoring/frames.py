@@ -100,3 +100,24 @@ def device(**kw: Any) -> dict[str, Any]:
     }
     row.update(kw)
     return row
+
+
+def risk_score(enterprise_id: int = 5, band: str = "red", **kw: Any) -> dict[str, Any]:
+    """One enterprise's latest risk score as the engine reads it (``facts.load_risk_scores``)."""
+    grade = {"blue": "A", "yellow": "B", "orange": "C", "red": "D"}[band]
+    row: dict[str, Any] = {
+        "enterprise_id": enterprise_id,
+        "region_code": REGION,
+        "scored_on": date(2026, 10, 31),
+        "total": 62 if band == "red" else 35,
+        "grade": grade,
+        "band": band,
+        "scorecard_version": "sc-2026.12",
+        "top_factors": [
+            {"factor": "dishonest_listed", "value": "1", "points": 25},
+            {"factor": "tax_rating", "value": "D", "points": 25},
+            {"factor": "complaints", "value": "3", "points": 8},
+        ],
+    }
+    row.update(kw)
+    return row

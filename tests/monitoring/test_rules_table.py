@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import polars as pl
 import pytest
-from tests.monitoring.frames import DEADLINE, DUE, device, facts, project, run, worker
+from tests.monitoring.frames import DEADLINE, DUE, device, facts, project, risk_score, run, worker
 
 from wageguard.monitoring.calendar import working_day_calendar
 from wageguard.monitoring.facts import Facts
@@ -298,6 +298,9 @@ CASES: list[tuple[str, str, Callable[[], Facts], int]] = [
         lambda: facts(workers=[worker(received_fen=0, exit_date=date(2026, 10, 2))]),
         0,
     ),
+    ("W21", "enterprise in the red band", lambda: facts(risk_scores=[risk_score()]), 1),
+    ("W21", "enterprise in the orange band", lambda: facts(risk_scores=[risk_score(band="orange")]), 0),
+    ("W21", "no scores yet", lambda: facts(), 0),
     ("W22", "board and officer recorded", lambda: facts(), 0),
     ("W22", "no notice board", lambda: facts(projects=[project(notice_board_date=None)]), 1),
     ("W22", "no labour-relations officer", lambda: facts(projects=[project(labour_officer_name="")]), 1),

@@ -150,6 +150,12 @@ def attach_complaints(db: Database, facts: F.Facts) -> F.Facts:
         return replace(facts, complaints=F.load_complaints(session, start, facts.as_of))
 
 
+def attach_risk_scores(db: Database, facts: F.Facts) -> F.Facts:
+    """``facts`` with the red-band enterprises of the latest risk scoring by ``as_of`` (W21), read once."""
+    with db.sessions() as session:
+        return replace(facts, risk_scores=F.load_risk_scores(session, facts.as_of))
+
+
 def attach_gates(db: Database, facts: F.Facts, months: list[date]) -> F.Facts:
     """``facts`` with what W16 reads, once per run: gate days from a month before the first of ``months``
     to the day before ``as_of``, each gate's first punch day, and the months it judges."""
@@ -191,7 +197,7 @@ def run_monitoring(
         t0 = time.perf_counter()
         last = months[-1]
         facts_list = [load_facts(db, settings, m, as_of, keys, months if m == last else None) for m in months]
-        facts_list[-1] = attach_complaints(db, facts_list[-1])
+        facts_list[-1] = attach_risk_scores(db, attach_complaints(db, facts_list[-1]))
         with db.sessions() as session:
             workdays = load_calendar(session)  # the override table, read once per run
         timings["load_facts"] = time.perf_counter() - t0

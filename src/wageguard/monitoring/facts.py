@@ -4,7 +4,8 @@ Sources (other slices' tables, read only): ``projects``, ``project_workers``, ``
 (registry); ``worker_months``, ``punches`` (unknown persons only), ``devices`` (attendance);
 ``wage_accounts``, ``project_money_terms``, ``labour_cost_inflows``, ``wage_deposits``,
 ``wage_deposit_movements``, ``pay_sheets``/``pay_sheet_lines``, ``bank_payments`` (money).
-``complaints`` (complaints slice: tracking code and date only, for W20).
+``complaints`` (complaints slice: tracking code and date only, for W20). ``risk_scores`` (risk slice:
+the red-band enterprises of the latest scoring by the as-of date, for W21).
 Each query aggregates in the database and returns one row per key; the worker-month frame is the outer
 join of attendance, current pay-sheet lines and payments attributed to the month.
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,7 @@ from wageguard.monitoring.arrow_io import as_bigint, date_days, read_frame
 from wageguard.monitoring.calendar import add_months, month_key
 from wageguard.monitoring.models import Alert, AlertWorker
 from wageguard.registry.models import Project
+from wageguard.risk.models import RiskScore
 
 I64, STR, DATE, F64 = pl.Int64, pl.String, pl.Date, pl.Float64
 
@@ -128,6 +130,17 @@ COMPLAINT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "received_date": DATE,
     "received_at": pl.Datetime("us"),
 }
+TOP_FACTOR = pl.Struct({"factor": STR, "value": STR, "points": I64})
+RISK_SCORE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "enterprise_id": I64,
+    "region_code": STR,
+    "scored_on": DATE,
+    "total": I64,
+    "grade": STR,
+    "band": STR,
+    "scorecard_version": STR,
+    "top_factors": pl.List(TOP_FACTOR),
+}
 ATTENDANCE_COLUMNS = ("project_id", "worker_id", "region_code", "attended_days", "attended_minutes")
 ROSTER_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "project_id": I64,
@@ -192,6 +205,7 @@ class Facts:
     gate_months: pl.DataFrame = field(default_factory=lambda: empty(GATE_MONTH_SCHEMA))
     gate_first: pl.DataFrame = field(default_factory=lambda: empty(GATE_FIRST_SCHEMA))
     gate_periods: tuple[date, ...] = ()  # months W16 judges (first days); empty: ``month`` alone
+    risk_scores: pl.DataFrame = field(default_factory=lambda: empty(RISK_SCORE_SCHEMA))
 
     @property
     def period(self) -> str:
@@ -211,6 +225,7 @@ class Facts:
             complaints=conform(self.complaints, COMPLAINT_SCHEMA),
             gate_months=conform(self.gate_months, GATE_MONTH_SCHEMA),
             gate_first=conform(self.gate_first, GATE_FIRST_SCHEMA),
+            risk_scores=conform(self.risk_scores, RISK_SCORE_SCHEMA),
         )
 
 
@@ -619,3 +634,41 @@ def load_complaints(session: Session, start: date, end: date) -> pl.DataFrame:
         .where(Complaint.received_date >= start, Complaint.received_date <= end)
     ).all()
     return pl.DataFrame([tuple(r) for r in rows], schema=COMPLAINT_SCHEMA, orient="row")
+
+
+# --- enterprise risk scores (W21) -------------------------------------------------------------------------
+
+TOP_FACTORS = 3
+
+
+def load_risk_scores(session: Session, as_of: date) -> pl.DataFrame:
+    """The red-band enterprises of the latest scoring dated by ``as_of`` (``wageguard risk score``), each
+    with its first ``TOP_FACTORS`` factors that scored points (worst first, values as text); two queries."""
+    latest = session.scalar(select(func.max(RiskScore.as_of)).where(RiskScore.as_of <= as_of))
+    if latest is None:
+        return empty(RISK_SCORE_SCHEMA)
+    rows = session.execute(
+        select(
+            RiskScore.enterprise_id,
+            RiskScore.region_code,
+            RiskScore.as_of,
+            RiskScore.total,
+            RiskScore.grade,
+            RiskScore.band,
+            RiskScore.scorecard_version,
+            RiskScore.factors,
+        )
+        .where(RiskScore.as_of == latest, RiskScore.band == "red")
+        .order_by(RiskScore.enterprise_id)
+    ).all()
+    out = [(*r[:7], [_top(f) for f in r[7] if f["points"] > 0][:TOP_FACTORS]) for r in rows]
+    return pl.DataFrame(out, schema=RISK_SCORE_SCHEMA, orient="row")
+
+
+def _top(factor: dict[str, object]) -> dict[str, object]:
+    value = factor["value"]
+    return {
+        "factor": factor["factor"],
+        "value": None if value is None else str(value),
+        "points": factor["points"],
+    }

@@ -8,6 +8,7 @@ shown under their own name.
 from __future__ import annotations
 
 from wageguard.monitoring.choices import LEVEL_ZH, PAY_STATUS_ZH, STATUS_ZH
+from wageguard.risk.scorecard import BAND_ZH, FACTORS
 from wageguard.web.i18n import EN, ZH
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -232,6 +233,15 @@ EVIDENCE_TEXT: dict[str, tuple[str, str]] = {
     "first_received": ("最早收到", "first received"),
     "last_received": ("最近收到", "last received"),
     "tracking_codes": ("投诉编号", "tracking codes"),
+    "scored_on": ("评分日期", "scored on"),
+    "total": ("风险总分", "risk score"),
+    "grade": ("风险等级", "risk grade"),
+    "band": ("风险色标", "risk band"),
+    "scorecard_version": ("评分卡版本", "scorecard version"),
+    "top_factors": ("主要风险因素", "top risk factors"),
+    "factor": ("因素", "factor"),
+    "value": ("取值", "value"),
+    "points": ("得分", "points"),
 }
 
 # Coded evidence values: ``evv.<key>.<value>``.
@@ -260,6 +270,8 @@ def _install() -> None:
     entries |= {f"ev.{k}": v for k, v in EVIDENCE_TEXT.items()}
     entries |= {f"evv.{k}": v for k, v in VALUE_TEXT.items()}
     entries |= {f"evv.status.{st.value}": (zh, PAY_STATUS_EN[st.value]) for st, zh in PAY_STATUS_ZH.items()}
+    entries |= {f"evv.factor.{f.key}": (f.zh, f.en) for f in FACTORS}
+    entries |= {f"evv.band.{band}": (f"{zh}色", band) for band, zh in BAND_ZH.items()}
     for key, (zh, en) in entries.items():
         ZH.setdefault(key, zh)
         EN.setdefault(key, en)

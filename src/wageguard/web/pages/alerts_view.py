@@ -28,7 +28,7 @@ def yuan(fen: int | None) -> str:
 
 # Shares (0..1) shown as percentages; keys naming a coded value shown through ``evv.<key>.<value>``.
 PERCENT_KEYS = frozenset({"unpaid_share", "ratio"})
-CODED_KEYS = frozenset({"status", "missing", "kind", "declared_source", "match_key"})
+CODED_KEYS = frozenset({"status", "missing", "kind", "declared_source", "match_key", "factor", "band"})
 ID_KEYS = frozenset({"worker_id", "team_id", "project_id", "region_code"})
 
 
