@@ -1,19 +1,28 @@
-"""Reads of the risk feeds: what is stored for a project or an enterprise (API, pages, scoring, tests)."""
+"""Reads of the risk slice: what the feeds stored for a project or an enterprise (unscoped: admins' and
+the scoring's reads), and the scores, scoped by ``Principal`` (``enterprise_clause``): an enterprise's
+latest score with its factors, its history and band worsenings, the ranked inspection list."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from wageguard.auth.scope import Principal
+from wageguard.registry.choices import Role
+from wageguard.registry.models import Enterprise, Project, ProjectParticipant
 from wageguard.risk.models import (
+    RiskBandChange,
     RiskContract,
     RiskContractPayment,
     RiskCreditEvent,
     RiskRegistration,
+    RiskScore,
     RiskTaxYear,
 )
+from wageguard.risk.reasons import reason_text, top_reasons
 
 
 def contract_of_project(session: Session, project_id: int) -> dict[str, Any] | None:
@@ -91,3 +100,127 @@ def registration_of_enterprise(session: Session, enterprise_id: int) -> dict[str
             for e in events
         ],
     }
+
+
+# -- scores (``risk score``), scoped -----------------------------------------------------------------------
+
+
+def enterprise_clause(principal: Principal, column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """SQL condition restricting an enterprise-id ``column`` to the enterprises ``principal`` may see:
+    admins all; an inspector those with a project in their region (as general contractor or participant)
+    or registered there; an enterprise user its own; banks and devices none."""
+    if principal.is_admin:
+        return true()
+    if principal.role is Role.ENTERPRISE and principal.enterprise_id is not None:
+        return column == principal.enterprise_id
+    if principal.role is not Role.INSPECTOR or not principal.region_code:
+        return false()
+    contracting = select(Project.contractor_id).where(
+        principal.region_clause(Project.region_code), Project.contractor_id.is_not(None)
+    )
+    taking_part = (
+        select(ProjectParticipant.enterprise_id)
+        .join(Project, Project.id == ProjectParticipant.project_id)
+        .where(principal.region_clause(Project.region_code))
+    )
+    registered = select(Enterprise.id).where(principal.region_clause(Enterprise.region_code))  # type: ignore[arg-type]
+    return or_(column.in_(contracting), column.in_(taking_part), column.in_(registered))
+
+
+def _score_view(score: RiskScore, name: str | None = None) -> dict[str, Any]:
+    return {
+        "enterprise_id": score.enterprise_id,
+        "enterprise_name": name,
+        "as_of": score.as_of,
+        "region_code": score.region_code,
+        "scorecard_version": score.scorecard_version,
+        "model_version": score.model_version,
+        "total": score.total,
+        "grade": score.grade,
+        "band": score.band,
+    }
+
+
+def latest_score(session: Session, principal: Principal, enterprise_id: int) -> dict[str, Any] | None:
+    """The enterprise's latest score with every factor (value, points, words zh/en) and its top three
+    reasons; ``None`` when it has none or ``principal`` may not see it."""
+    score = session.scalar(
+        select(RiskScore)
+        .where(
+            RiskScore.enterprise_id == enterprise_id, enterprise_clause(principal, RiskScore.enterprise_id)
+        )
+        .order_by(RiskScore.as_of.desc())
+        .limit(1)
+    )
+    if score is None:
+        return None
+    factors = [
+        {
+            **f,
+            "zh": reason_text(f["factor"], f["value"], f["points"], "zh"),
+            "en": reason_text(f["factor"], f["value"], f["points"], "en"),
+        }
+        for f in score.factors
+    ]
+    return {**_score_view(score), "factors": factors, "reasons": top_reasons(score.factors)}
+
+
+def score_history(session: Session, principal: Principal, enterprise_id: int) -> list[dict[str, Any]]:
+    """The enterprise's scores, oldest first (date, total, grade, band, version); empty when unseen."""
+    rows = session.scalars(
+        select(RiskScore)
+        .where(
+            RiskScore.enterprise_id == enterprise_id, enterprise_clause(principal, RiskScore.enterprise_id)
+        )
+        .order_by(RiskScore.as_of)
+    )
+    return [_score_view(r) for r in rows]
+
+
+def band_changes(session: Session, principal: Principal, enterprise_id: int) -> list[dict[str, Any]]:
+    """The enterprise's band worsenings, oldest first; empty when unseen."""
+    rows = session.scalars(
+        select(RiskBandChange)
+        .where(
+            RiskBandChange.enterprise_id == enterprise_id,
+            enterprise_clause(principal, RiskBandChange.enterprise_id),
+        )
+        .order_by(RiskBandChange.as_of)
+    )
+    return [
+        {
+            "as_of": r.as_of,
+            "previous_as_of": r.previous_as_of,
+            "from_band": r.from_band,
+            "to_band": r.to_band,
+            "from_grade": r.from_grade,
+            "to_grade": r.to_grade,
+            "total": r.total,
+        }
+        for r in rows
+    ]
+
+
+def visit_list(
+    session: Session, principal: Principal, *, as_of: date | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """ "Whom to visit this week": the enterprises ``principal`` may see, scored on the latest date by
+    ``as_of`` (default: the latest), worst first (total, then id), each with its top three reasons in words.
+    Enterprise users see only themselves (one row at most); banks nothing."""
+    latest = select(func.max(RiskScore.as_of))
+    if as_of is not None:
+        latest = latest.where(RiskScore.as_of <= as_of)
+    day = session.scalar(latest)
+    if day is None:
+        return []
+    rows = session.execute(
+        select(RiskScore, Enterprise.name)
+        .join(Enterprise, Enterprise.id == RiskScore.enterprise_id)
+        .where(RiskScore.as_of == day, enterprise_clause(principal, RiskScore.enterprise_id))
+        .order_by(RiskScore.total.desc(), RiskScore.enterprise_id)
+        .limit(limit)
+    ).all()
+    return [
+        {**_score_view(score, name), "rank": i, "reasons": top_reasons(score.factors)}
+        for i, (score, name) in enumerate(rows, start=1)
+    ]
