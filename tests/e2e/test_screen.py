@@ -25,6 +25,7 @@ from wageguard.auth.models import User
 from wageguard.auth.service import principal_of
 from wageguard.db import Database
 from wageguard.monitoring.owing import owing_by_project
+from wageguard.tallies.live import current_bus
 from wageguard.timezones import zone
 from wageguard.web.app import create_app
 from wageguard.web.iclock import intake_of, options_of
@@ -206,6 +207,34 @@ def test_a_punch_at_a_demo_gate_moves_the_open_screens_on_site_counter(
     assert (r.status_code, r.text.strip()) == (200, "OK: 1")
     expect(counter).to_have_attribute("data-value", str(before + 1), timeout=LIVE_S)
     expect(counter).to_have_text(f"{before + 1:,}")
+    assert not errors, errors
+
+
+def test_live_feed_items_scroll_in_and_a_refresh_refetches(server: str, new_page: Any) -> None:
+    page, errors = open_screen(new_page, server, "tongren")
+    root, first = page.locator("#screen-root"), page.locator("#feed li").first
+    loaded = root.get_attribute("data-loaded")
+    complaint = {  # what complaints/feed.py announces for a filed complaint: no personal data
+        "kind": "complaint",
+        "id": 990001,
+        "region_code": "520603",
+        "region": "万山区",
+        "project": "万山大道",
+        "amount_owed_fen": 1_234_500_00,
+        "workers_affected": 3,
+        "at": "2026-12-02T02:30:00Z",
+        "url": "/cases/990001",
+    }
+    outside = dict(complaint, id=990002, region_code="520102", region="南明区", project="南明商业中心")
+    current_bus().publish({"type": "feed", "item": outside})  # another city's: never shown here
+    current_bus().publish({"type": "feed", "item": complaint})
+    expect(first.locator("a")).to_have_attribute("href", "/cases/990001", timeout=LIVE_S)
+    expect(first).to_contain_text("工人投诉：涉及 3 人，欠薪 123.45 万元")
+    expect(first.locator(".feed-meta")).to_have_text("万山大道 · 万山区")
+    assert "南明" not in page.locator("#feed").inner_text()
+    assert page.locator("#feed li").count() <= 30
+    current_bus().publish({"type": "refresh"})  # after an engine run: the whole object again
+    expect(root).not_to_have_attribute("data-loaded", loaded or "", timeout=LIVE_S)
     assert not errors, errors
 
 

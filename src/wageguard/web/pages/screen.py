@@ -85,6 +85,7 @@ SCRIPT_KEYS = (
     "screen.series.on_site",
     "screen.kind.alert",
     "screen.kind.complaint",
+    "screen.complaint_title",
     "screen.level.red",
     "screen.level.orange",
     "screen.level.yellow",

@@ -86,6 +86,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen.feed_none": ("暂无预警或投诉。", "No alerts or complaints."),
     "screen.kind.alert": ("预警", "Alert"),
     "screen.kind.complaint": ("投诉", "Complaint"),
+    "screen.complaint_title": (
+        "工人投诉：涉及 {n} 人，欠薪 {amount}",
+        "Worker complaint: {amount} owed, workers: {n}",
+    ),
     "screen.bad_measure": (
         "地图着色指标 measure 只能是：{choices}。",
         "The map measure must be one of: {choices}.",

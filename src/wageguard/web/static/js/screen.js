@@ -398,8 +398,14 @@
     var level = item.kind === "alert" ? (item.level || "yellow") : "complaint";
     li.className = "feed-item kind-" + esc(item.kind) + " lvl-" + esc(level);
     var badge = item.kind === "alert" ? T["screen.level." + level] || "" : T["screen.kind.complaint"];
+    var title = item.title;
+    if (!title && item.kind === "complaint") {  // no personal data: how many, how much
+      var owed = yuanCompact(item.amount_owed_fen || 0);
+      title = T["screen.complaint_title"].replace("{n}", sep(item.workers_affected || 0))
+        .replace("{amount}", owed[0] + " " + owed[1]);
+    }
     li.innerHTML = '<a href="' + esc(item.url) + '"><span class="badge">' + esc(badge) + "</span>" +
-      '<span class="feed-title">' + (item.rule_code ? '<span class="code">' + esc(item.rule_code) + "</span>" : "") + esc(item.title) + "</span>" +
+      '<span class="feed-title">' + (item.rule_code ? '<span class="code">' + esc(item.rule_code) + "</span>" : "") + esc(title) + "</span>" +
       '<span class="feed-meta">' + esc([item.project, item.region].filter(Boolean).join(" · ")) + "</span>" +
       '<time class="feed-at">' + esc(hhmm(item.at)) + "</time></a>";
     return li;
