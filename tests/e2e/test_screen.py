@@ -258,9 +258,13 @@ def test_a_county_inspectors_screen_holds_only_that_county(server: str, new_page
     assert not errors, errors
 
 
-def test_a_screenshot_of_the_wall_for_a_person_to_judge(server: str, new_page: Any) -> None:
+def test_a_screenshot_of_the_wall_for_a_person_to_judge(server: str, new_page: Any, app: Any) -> None:
     page, errors = open_screen(new_page, server, "tongren")
     root = page.locator("#screen-root")
+    clock = page.locator("#clock").inner_text()
+    now = datetime.now(zone(app.state.settings.timezone))
+    minutes = {f"{t:%H:%M}" for t in (now - timedelta(minutes=1), now)}  # the platform zone, to the minute
+    assert any(m in clock for m in minutes), (clock, minutes)
     for chart in ("map", "trend-paid"):
         expect(root).to_have_attribute("data-drawn", re.compile(rf"\b{chart}\b"))
     drawn = page.evaluate(
