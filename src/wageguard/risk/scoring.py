@@ -89,6 +89,10 @@ def score_enterprises(*, db: Database, as_of: date, scorer: Scorer | None = None
         regions = [r or "" for r in session.scalars(select(func.distinct(_enterprise_regions())))]
         cards = sc.resolve(session, regions)
     features = _features(db, as_of, cards)
+    unseen = set(features["region_code"].to_list()) - set(cards)  # enterprises added since: their own cards
+    if unseen:
+        with db.sessions() as session:
+            cards |= sc.resolve(session, sorted(unseen))
     summary.seconds["features"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     scored = scorer.score(features, cards)
