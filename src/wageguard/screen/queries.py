@@ -126,7 +126,6 @@ def points(*, session: Session, region: ScreenRegion, today: date) -> list[dict[
     out = []
     for pid, name, lng, lat, county in session.execute(query):
         figures = _figures_of(sums.get(int(pid), {}))
-        figures.pop("on_time_rate")
         out.append(
             {
                 "id": int(pid),
