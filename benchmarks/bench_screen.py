@@ -760,6 +760,9 @@ def _database(args: argparse.Namespace, tmp: str) -> Iterator[str]:
         return
     if args.database_url.startswith("postgresql"):
         url, drop = scratch_database(args.database_url, prefix="wg_bench_screen")
+        if args.keep:  # keep the scratch database (measure it again with --existing URL)
+            print(f"kept {url}", flush=True)
+            drop = None
     else:
         url = f"sqlite:///{Path(args.keep) if args.keep else Path(tmp) / 'screen.db'}"
     try:
@@ -783,7 +786,11 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=30, help="events published per fan-out figure")
     ap.add_argument("--redis-url", default="", help="also measure RedisBus (e.g. redis://127.0.0.1:6379/0)")
     ap.add_argument("--no-live", action="store_true", help="skip the fan-out (it touches no database)")
-    ap.add_argument("--keep", default="", help="build the SQLite database into this file and keep it")
+    ap.add_argument(
+        "--keep",
+        default="",
+        help="SQLite: build into this file and keep it; PostgreSQL: keep the scratch database",
+    )
     ap.add_argument("--existing", default="", help="measure this database (built with --keep) as it is")
     ap.add_argument("--json", default="")
     args = ap.parse_args()
