@@ -181,3 +181,29 @@ def test_a_ranking_row_leads_to_the_projects_of_that_enterprise(city: Any) -> No
     assert theirs and others
     assert all(name in page.text for name in theirs)
     assert not any(name in page.text for name in others)
+
+
+def test_the_map_shows_high_risk_enterprises_once_scored_and_an_enterprise_never_sees_them(city: Any) -> None:
+    from wageguard.risk.scoring import score_enterprises
+
+    app, db, today = city
+    summary = score_enterprises(db=db, as_of=today)
+    assert summary.scored > 0
+    with db.sessions() as s:
+        want = dict(
+            s.execute(
+                text(
+                    "SELECT region_code, COUNT(*) FROM risk_scores WHERE as_of = :d AND grade IN ('C', 'D') "
+                    "AND region_code LIKE '5206%' GROUP BY region_code"
+                ),
+                {"d": today},
+            ).all()
+        )
+    assert want, "the demo city has enterprises graded C or D"
+    got = _client(app, "tongren").get("/api/v1/screen").json()
+    shown = {c["code"]: c["risk_high"] for c in got["children"] if c["risk_high"]}
+    assert shown == {code: n for code, n in want.items() if n}
+    mine = _client(app, "gc").get("/api/v1/screen").json()
+    assert all(not p.get("risk_high") for p in mine["points"])
+    page = _client(app, "tongren").get("/screen?measure=risk", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "高风险企业" in page.text

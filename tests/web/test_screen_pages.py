@@ -152,12 +152,13 @@ def test_the_city_inspector_drills_into_a_county_but_not_outside_the_city(as_use
 @pytest.mark.parametrize("path", PAGES)
 def test_a_bad_measure_answers_400_in_the_page_language(as_user: Any, path: str) -> None:
     client = as_user("tongren")
-    r = client.get(path + "?measure=risk", headers=HTML)
+    r = client.get(path + "?measure=risky", headers=HTML)
     assert r.status_code == 400
-    assert "地图着色指标 measure 只能是：owed、red_alerts、on_time_rate。" in r.text
+    assert "地图着色指标 measure 只能是：owed、red_alerts、on_time_rate、risk。" in r.text
     r = client.get(path + "?measure=x&lang=en", headers=HTML)
     assert r.status_code == 400
-    assert "The map measure must be one of: owed, red_alerts, on_time_rate." in r.text
+    assert "The map measure must be one of: owed, red_alerts, on_time_rate, risk." in r.text
+    assert client.get(path + "?measure=risk", headers=HTML).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from wageguard.db import Database, utcnow
 from wageguard.risk import scorecard as sc
 from wageguard.risk.features import FEATURE_SCHEMA, load_features
 from wageguard.risk.models import RiskBandChange, RiskScore
+from wageguard.risk.tallying import refresh_risk_tallies
 
 CHUNK = 5000
 FACTOR_KEYS = [k for k in FEATURE_SCHEMA if k not in ("enterprise_id", "region_code")]
@@ -117,6 +118,7 @@ def score_enterprises(*, db: Database, as_of: date, scorer: Scorer | None = None
     with db.transaction() as session:
         _replace(session, as_of, rows)
         summary.worsened = _record_band_changes(session, as_of)
+        refresh_risk_tallies(session)  # the command screen's map of high-risk enterprises
     summary.seconds["write"] = time.perf_counter() - t0
     summary.scored = len(rows)
     summary.bands = dict(sorted(scored.group_by("band").len().iter_rows())) if rows else {}

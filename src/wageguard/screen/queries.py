@@ -26,7 +26,7 @@ from wageguard.timezones import zone
 
 FEED_SIZE = 20
 RANK_SIZE = 10
-MEASURES = ("owed", "red_alerts", "on_time_rate")  # what the map may be coloured by
+MEASURES = ("owed", "red_alerts", "on_time_rate", "risk")  # what the map may be coloured by
 CHILD_MEASURES: dict[str, tuple[Measure, F.Period]] = {
     "projects": (Measure.PROJECTS, lambda _d: ALL_TIME),
     "workers": (Measure.WORKERS, lambda _d: ALL_TIME),
@@ -34,6 +34,7 @@ CHILD_MEASURES: dict[str, tuple[Measure, F.Period]] = {
     "owed_fen": (Measure.OWED, lambda _d: ALL_TIME),
     "owing": (Measure.OWING, lambda _d: ALL_TIME),
     "red_alerts": (Measure.ALERTS_RED, lambda _d: ALL_TIME),
+    "risk_high": (Measure.RISK_HIGH, lambda _d: ALL_TIME),  # enterprises graded C/D (region rows only)
 }
 
 

@@ -15,6 +15,7 @@ from wageguard.db import Database, utcnow
 from wageguard.monitoring.tallying import refresh_alert_tallies
 from wageguard.payroll.tallying import rebuild_money_tallies
 from wageguard.registry.tallying import refresh_registry_tallies
+from wageguard.risk.tallying import refresh_risk_tallies
 from wageguard.screen.queries import local_now
 from wageguard.tallies.measures import Measure
 from wageguard.tallies.models import Tally
@@ -39,6 +40,7 @@ def rebuild_tallies(session: Session, *, today: date) -> int:
     )
     rebuild_money_tallies(session)
     refresh_alert_tallies(session)
+    refresh_risk_tallies(session)
     return int(session.scalar(select(func.count()).select_from(Tally)) or 0)
 
 

@@ -21,6 +21,7 @@ class Measure(StrEnum):
     ALERTS_YELLOW = "alerts_yellow"
     ALERTS_RAISED = "alerts_raised"  # alerts first seen in the month, 'YYYY-MM'
     ALERTS_CLOSED = "alerts_closed"  # alerts finished (resolved, closed, cleared) in the month, 'YYYY-MM'
+    RISK_HIGH = "risk_high"  # enterprises graded C or D at their latest scoring, by their region, period ''
 
 
 ALERT_LEVEL_MEASURES = {

@@ -1,6 +1,6 @@
 """The command screen's pages: ``/overview`` inside the app (base.html, light) and ``/screen`` for a wall
 display (its own full-page template: a 1920×1080 canvas scaled to fit, dark, panels that rotate), both
-``?region=CODE&measure=owed|red_alerts|on_time_rate``; ``/screen/map/{code}`` serves a region's map file.
+``?region=CODE&measure=owed|red_alerts|on_time_rate|risk``; ``/screen/map/{code}`` serves a region's map file.
 
 Each page is one read of ``screen/queries.py``'s ``screen_view`` (the object ``GET /api/v1/screen`` answers),
 embedded as JSON so one request renders; ``static/js/screen.js`` draws it and follows
@@ -36,7 +36,7 @@ Now = Annotated[datetime, Depends(get_now)]
 _ = screen_text  # the import installs these pages' messages in the shared catalogue
 
 VIEWERS = (Role.INSPECTOR, Role.ADMIN, Role.ENTERPRISE)
-MEASURES = ("owed", "red_alerts", "on_time_rate")
+MEASURES = ("owed", "red_alerts", "on_time_rate", "risk")
 REGION_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
 # The figures of the top row, in order, with their unit (how screen.js formats them).
 FIGURES: tuple[tuple[str, str], ...] = (
@@ -94,6 +94,7 @@ SCRIPT_KEYS = (
     "screen.rank.none",
     "screen.feed_none",
     "screen.no_children",
+    "screen.hover.risk_high",
     *(f"screen.measure.{m}" for m in MEASURES),
 )
 

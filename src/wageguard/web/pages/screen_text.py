@@ -50,6 +50,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen.measure.owed": ("欠薪金额", "Amount owed"),
     "screen.measure.red_alerts": ("红色预警", "Red alerts"),
     "screen.measure.on_time_rate": ("按时发放率", "On-time payment rate"),
+    "screen.measure.risk": ("高风险企业", "High-risk enterprises"),
     "screen.sketch_map": ("示意图，非标准地图。", "Sketch map, not an approved base map."),
     "screen.no_map": (
         "暂无该地区的地图，以下按数值列出下级地区。",
@@ -63,6 +64,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "screen.hover.owing": ("欠薪项目", "Projects owing"),
     "screen.hover.red_alerts": ("红色预警", "Red alerts"),
     "screen.hover.on_time_rate": ("按时发放率", "On-time payment rate"),
+    "screen.hover.risk_high": ("高风险企业（C/D 级）", "High-risk enterprises (grade C/D)"),
     "screen.trend.paid": ("工资发放趋势（近 12 个工资月）", "Paid vs declared, 12 wage months"),
     "screen.trend.alerts": ("预警趋势（近 12 个月）", "Alerts raised and closed (12 months)"),
     "screen.trend.on_site": ("在场工人（近 30 天）", "Workers on site (30 days)"),

@@ -125,7 +125,7 @@
   }
 
   // ---- map -----------------------------------------------------------------------------------------
-  var MEASURE_FIELD = { owed: "owed_fen", red_alerts: "red_alerts", on_time_rate: "on_time_rate" };
+  var MEASURE_FIELD = { owed: "owed_fen", red_alerts: "red_alerts", on_time_rate: "on_time_rate", risk: "risk_high" };
   function measureValue(row) {
     var v = row[MEASURE_FIELD[measure]];
     if (v === null || v === undefined) return null;
@@ -146,6 +146,7 @@
                  ["screen.hover.on_site", sep(row.on_site || 0)], ["screen.hover.owing", sep(row.owing || 0)],
                  ["screen.hover.owed", yuanExact(row.owed_fen || 0) + " " + T["screen.unit.yuan"]],
                  ["screen.hover.red_alerts", sep(row.red_alerts || 0)], ["screen.hover.on_time_rate", pct(row.on_time_rate)]];
+    if (row.risk_high !== undefined) lines.push(["screen.hover.risk_high", sep(row.risk_high || 0)]);
     return "<b>" + esc(row.name) + "</b><br>" + lines.map(function (l) {
       return esc(T[l[0]]) + colon + "<b>" + esc(l[1]) + "</b>";
     }).join("<br>");
