@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -192,12 +193,19 @@ def all_figures(*, session: Session, view: View) -> Figures:
     )
 
 
-def live_deltas(changes: list[list[Any]], today: date) -> dict[str, Any]:
-    """The figures' deltas of one event's tally changes ``[measure, period, project, region, delta]``
-    (already filtered to the viewer): the same shape as ``Figures.as_dict`` (alerts nested by level)."""
+@lru_cache(maxsize=4)
+def _figures_of_tallies(today: date) -> dict[tuple[str, str], list[str]]:
+    """(measure, period) -> the figures summing it, on ``today``."""
     wanted: dict[tuple[str, str], list[str]] = {}
     for name, (measure, period) in LIVE.items():
         wanted.setdefault((measure.value, period(today)), []).append(name)
+    return wanted
+
+
+def live_deltas(changes: list[list[Any]], today: date) -> dict[str, Any]:
+    """The figures' deltas of one event's tally changes ``[measure, period, project, region, delta]``
+    (already filtered to the viewer): the same shape as ``Figures.as_dict`` (alerts nested by level)."""
+    wanted = _figures_of_tallies(today)
     out: dict[str, Any] = {}
     for measure, period, _pid, _region, delta in changes:
         for name in wanted.get((measure, period), ()):

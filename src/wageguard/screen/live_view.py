@@ -13,6 +13,7 @@ from wageguard.screen.queries import CHILD_MEASURES
 from wageguard.screen.regions import ScreenRegion
 
 WIDTH = {"country": 2, "province": 4, "city": 6}
+MEMO = "_messages"  # where an event keeps the messages made of it, per kind of screen
 
 
 def _inside(region: ScreenRegion, project_id: int, region_code: str) -> bool:
@@ -24,7 +25,19 @@ def _inside(region: ScreenRegion, project_id: int, region_code: str) -> bool:
 def screen_message(
     region: ScreenRegion, item: dict[str, Any], today: date, lang: str
 ) -> tuple[str, Any] | None:
-    """(SSE event name, data) of a bus event for ``region``'s screen; None when nothing of it is in scope."""
+    """(SSE event name, data) of a bus event for ``region``'s screen; None when nothing of it is in scope.
+
+    Every open screen of the same region, day and language gets the same message: it is computed once per
+    event (memo kept on the event, which all of a process's screens share) however many are open."""
+    key = (region.code, region.level, region.project_ids, today, lang)
+    memo: dict[Any, Any] = item.setdefault(MEMO, {})
+    if key not in memo:
+        memo[key] = _message(region, item, today, lang)
+    result: tuple[str, Any] | None = memo[key]
+    return result
+
+
+def _message(region: ScreenRegion, item: dict[str, Any], today: date, lang: str) -> tuple[str, Any] | None:
     kind = item.get("type")
     if kind == "refresh":
         return "refresh", {}

@@ -17,7 +17,7 @@ from wageguard.complaints.models import Complaint
 from wageguard.config import Settings
 from wageguard.monitoring.models import Alert
 from wageguard.monitoring.tallying import alert_feed_items
-from wageguard.registry.models import Enterprise, Project, Region
+from wageguard.registry.models import Project, Region
 from wageguard.screen import figures as F
 from wageguard.screen.regions import ScreenRegion, map_file, resolve_region
 from wageguard.screen.view import View
@@ -166,41 +166,33 @@ def trends(*, session: Session, view: View) -> dict[str, Any]:
     }
 
 
-def _project_rows(session: Session, view: View, measures: list[Measure]) -> dict[int, dict[str, int]]:
-    params: dict[str, Any] = {}
-    names = [f"k{n}" for n in range(len(measures))]
-    params.update({n: m.value for n, m in zip(names, measures, strict=True)})
-    sql = (
-        "SELECT project_id, measure, value FROM tallies WHERE period = '' AND value <> 0 AND "
-        f"measure IN ({', '.join(':' + n for n in names)}) AND {view.rows_clause(params, projects=True)}"
-    )
-    out: dict[int, dict[str, int]] = {}
-    for pid, measure, value in session.execute(text(sql), params):
-        out.setdefault(int(pid), {})[str(measure)] = int(value)
-    return out
-
-
 def rankings(*, session: Session, view: View, subregions: list[dict[str, Any]]) -> dict[str, Any]:
     """Enterprises (the projects' general contractors) by amount owed and by open alerts; sub-regions by
-    on-time rate, lowest first (where to look)."""
+    on-time rate, lowest first (where to look). One statement: the view's project rows joined to their
+    contractors, summed per contractor."""
     alert_measures = [Measure.ALERTS_RED, Measure.ALERTS_ORANGE, Measure.ALERTS_YELLOW]
-    rows = _project_rows(session, view, [Measure.OWED, Measure.OWING, *alert_measures])
-    contractor = dict(
-        session.execute(select(Project.id, Project.contractor_id).where(Project.id.in_(list(rows)))).all()
+    measures = [Measure.OWED, Measure.OWING, *alert_measures]
+    params: dict[str, Any] = {f"k{n}": m.value for n, m in enumerate(measures)}
+    marks = ", ".join(f":k{n}" for n in range(len(measures)))
+    scope = view.rows_clause(params, projects=True, alias="t")
+    sql = (
+        "SELECT p.contractor_id, e.name, t.measure, SUM(t.value) FROM tallies t "
+        "JOIN projects p ON p.id = t.project_id JOIN enterprises e ON e.id = p.contractor_id "
+        f"WHERE t.period = '' AND t.value <> 0 AND t.measure IN ({marks}) AND {scope} "
+        "GROUP BY p.contractor_id, e.name, t.measure"
     )
     per: dict[int, list[int]] = {}
-    for pid, values in rows.items():
-        eid = contractor.get(pid)
-        if eid is None:
-            continue
+    names: dict[int, str] = {}
+    for eid, name, measure, value in session.execute(text(sql), params):
         acc = per.setdefault(int(eid), [0, 0, 0, 0])
-        acc[0] += values.get(Measure.OWED.value, 0)
-        acc[1] += values.get(Measure.OWING.value, 0)
-        acc[2] += sum(values.get(m.value, 0) for m in alert_measures)
-        acc[3] += values.get(Measure.ALERTS_RED.value, 0)
-    names = dict(
-        session.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(list(per)))).all()
-    )
+        names[int(eid)] = str(name)
+        if measure == Measure.OWED.value:
+            acc[0] += int(value)
+        elif measure == Measure.OWING.value:
+            acc[1] += int(value)
+        else:
+            acc[2] += int(value)
+            acc[3] += int(value) if measure == Measure.ALERTS_RED.value else 0
     by_owed = sorted((e for e in per.items() if e[1][0] > 0), key=lambda e: (-e[1][0], e[0]))[:RANK_SIZE]
     by_alerts = sorted((e for e in per.items() if e[1][2] > 0), key=lambda e: (-e[1][3], -e[1][2], e[0]))
     return {

@@ -39,15 +39,16 @@ class View:
         )
         return {(str(m), str(p)): int(v or 0) for m, p, v in session.execute(text(sql), params)}
 
-    def rows_clause(self, params: dict[str, Any], *, projects: bool = False) -> str:
+    def rows_clause(self, params: dict[str, Any], *, projects: bool = False, alias: str = "") -> str:
         """Which tally rows the view reads: its regions' sums, or (``projects`` or an enterprise) its
-        project rows."""
+        project rows; ``alias`` names the tallies table in a join."""
+        at = f"{alias}." if alias else ""
         if self.project_ids is not None:
             if not self.project_ids:
                 return "1 = 0"
             names = [f"v{n}" for n in range(len(self.project_ids))]
             params.update(dict(zip(names, self.project_ids, strict=True)))
-            return f"project_id IN ({', '.join(':' + n for n in names)})"
+            return f"{at}project_id IN ({', '.join(':' + n for n in names)})"
         params["prefix"] = f"{self.prefix or ''}%"
-        which = "project_id > 0" if projects else f"project_id = {REGION_ROW}"
-        return f"{which} AND region_code LIKE :prefix"
+        which = f"{at}project_id > 0" if projects else f"{at}project_id = {REGION_ROW}"
+        return f"{which} AND {at}region_code LIKE :prefix"

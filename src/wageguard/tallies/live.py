@@ -108,15 +108,25 @@ class Hub:
                 self.subscribers.remove(sub)
 
     def deliver(self, item: Event) -> int:
-        """Hand ``item`` to every subscriber (from any thread); returns how many got it."""
+        """Hand ``item`` to every subscriber (from any thread): one hand-off per event loop, which then
+        offers it to each of its subscribers; returns how many got it."""
         with self.lock:
             subs = list(self.subscribers)
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for sub in subs:
+            by_loop.setdefault(sub.loop, []).append(sub)
+        for loop, group in by_loop.items():
             try:
-                sub.loop.call_soon_threadsafe(sub.offer, item)
-            except RuntimeError:  # its loop has closed
-                self.remove(sub)
+                loop.call_soon_threadsafe(_offer_all, group, item)
+            except RuntimeError:  # that loop has closed
+                for sub in group:
+                    self.remove(sub)
         return len(subs)
+
+
+def _offer_all(group: list[Subscription], item: Event) -> None:
+    for sub in group:
+        sub.offer(item)
 
 
 class Bus(Protocol):

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wageguard.db import Base
@@ -23,9 +23,9 @@ NO_PROJECT = -1
 
 class Tally(Base):
     __tablename__ = "tallies"
-    __table_args__ = (  # the screen's reads: one measure and period over a region prefix (covering)
-        Index("ix_tallies_measure_region", "measure", "period", "project_id", "region_code", "value"),
-    )
+    # the primary key serves the screen's reads (one measure and period over a region prefix); SQLite keeps
+    # the rows in it (no rowid table beside it); ``value`` in no index (PostgreSQL updates in place, 0006)
+    __table_args__ = ({"sqlite_with_rowid": False},)
     measure: Mapped[str] = mapped_column(String(16), primary_key=True)
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
     project_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -20,8 +20,7 @@ Delta = tuple[str, str, int, str, int]  # measure, period, project_id, region_co
 CHUNK = 500
 
 _UPSERT = (
-    "INSERT INTO tallies (measure, period, project_id, region_code, value) "
-    "VALUES (:m, :p, :pid, :r, :v) "
+    "INSERT INTO tallies (measure, period, project_id, region_code, value) VALUES ({m}, {m}, {m}, {m}, {m}) "
     "ON CONFLICT (measure, period, project_id, region_code) "
     "DO UPDATE SET value = tallies.value + excluded.value"
 )
@@ -29,29 +28,26 @@ _UPSERT = (
 
 def add_tallies(session: Session, deltas: Iterable[Delta]) -> None:
     """Add ``deltas`` to their project rows and to their regions' rows (zero deltas are dropped)."""
-    rows: dict[tuple[str, str, int], list[Any]] = {}
+    rows: dict[tuple[str, str, int, str], int] = {}
     regions: dict[tuple[str, str, str], int] = {}
     changes: list[Delta] = []
     for measure, period, project_id, region, change in deltas:
         if not change:
             continue
         changes.append((measure, period, project_id, region, change))
-        row = rows.setdefault((measure, period, project_id), [region, 0])
-        row[1] += change
+        rows[(measure, period, project_id, region)] = (
+            rows.get((measure, period, project_id, region), 0) + change
+        )
         regions[(measure, period, region)] = regions.get((measure, period, region), 0) + change
     if not changes:
         return
-    params = [
-        {"m": m, "p": p, "pid": pid, "r": region, "v": v}
-        for (m, p, pid), (region, v) in sorted(rows.items())
-        if v
-    ] + [
-        {"m": m, "p": p, "pid": REGION_ROW, "r": region, "v": v}
-        for (m, p, region), v in sorted(regions.items())
-        if v
+    params = [(m, p, pid, region, v) for (m, p, pid, region), v in sorted(rows.items()) if v] + [
+        (m, p, REGION_ROW, region, v) for (m, p, region), v in sorted(regions.items()) if v
     ]
-    if params:
-        session.execute(text(_UPSERT), params)
+    if params:  # one driver-level executemany: no per-row statement processing (bulk callers: rebuild, runs)
+        conn = session.connection()
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(_UPSERT.format(m=mark), params)
     live.note_tally_changes(session, changes)
 
 

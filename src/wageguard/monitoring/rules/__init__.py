@@ -32,5 +32,7 @@ def all_rules() -> list[Rule]:
 
 
 def get_rule(code: str) -> Rule:
-    all_rules()
+    """The rule of ``code`` (the modules are scanned and imported only until it is registered)."""
+    if code not in _REGISTRY:
+        all_rules()
     return _REGISTRY[code]
