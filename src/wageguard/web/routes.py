@@ -25,6 +25,7 @@ from wageguard.web.pages import inbox as inbox_pages
 from wageguard.web.pages import money as money_pages
 from wageguard.web.pages import owed as owed_pages
 from wageguard.web.pages import projects as project_pages
+from wageguard.web.pages import risk as risk_pages
 from wageguard.web.pages import screen as screen_pages
 
 
@@ -51,6 +52,7 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(inbox_pages.router)
     app.include_router(alert_pages.router)
     app.include_router(screen_pages.router)
+    app.include_router(risk_pages.router)
     app.include_router(iclock.router)
     app.include_router(isapi.router)
     app.include_router(health.router)

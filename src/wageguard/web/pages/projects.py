@@ -24,14 +24,15 @@ from wageguard.registry import queries, region_queries
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
 from wageguard.registry.schemas import CountySummary, Page, ProjectFilters, ProjectOut
+from wageguard.risk import queries as risk_queries
 from wageguard.web.assets import available
 from wageguard.web.deps import get_session, get_settings_dep, optional_principal
-from wageguard.web.pages import project_list_text, projects_text
+from wageguard.web.pages import project_list_text, projects_text, risk_text, risk_view
 from wageguard.web.pages.alerts_view import yuan
 from wageguard.web.pages.render import error_page, login_redirect, page_lang, render, today_local
 
 router = APIRouter(include_in_schema=False)
-_ = projects_text, project_list_text  # the imports install these pages' messages in the catalogue
+_ = projects_text, project_list_text, risk_text  # the imports install these pages' messages in the catalogue
 PAGE_SIZE = 50
 TONGREN = "5206"
 Caller = Annotated[Principal | None, Depends(optional_principal)]
@@ -182,8 +183,21 @@ def project_page(
         "links": project_links(session, principal, project.id, project.project_code, today_local(settings)),
         "yuan": yuan,
         "rules": {r.code: (r.title_en if page_lang(request) == "en" else r.title_zh) for r in all_rules()},
+        "contractor_risk": contractor_risk(session, principal, project_id),
     }
     return render(request, "projects/detail.html", context, principal=principal)
+
+
+def contractor_risk(session: Session, principal: Principal, project_id: int) -> dict[str, Any] | None:
+    """The general contractor's latest score (name, total, grade, band, data date, enterprise page) when the
+    caller may see it (``risk.queries.latest_score``: an enterprise user only its own); else ``None``."""
+    contractor = risk_view.contractor_of(session, project_id)
+    if contractor is None:
+        return None
+    score = risk_queries.latest_score(session, principal, contractor[0])
+    if score is None:
+        return None
+    return {**score, "enterprise_name": contractor[1], "url": f"/enterprises/{contractor[0]}"}
 
 
 def project_links(
