@@ -4,6 +4,7 @@ or foreign regions answer 4xx; the live stream's messages are scoped and map to 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -159,6 +160,11 @@ def test_a_live_punch_reaches_the_screens_above_it_and_no_other() -> None:
     assert screen_message(CITY, feed, today, "en") == ("feed", {**feed["item"], "title": "Owed"})
     assert screen_message(OTHER, feed, today, "zh") is None
     assert screen_message(OTHER, {"type": "refresh"}, today, "zh") == ("refresh", {})
+    # the event itself is never changed: it may still be sent on (a Redis publish serialises it)
+    assert json.loads(json.dumps(event)) == {
+        "type": "tally",
+        "changes": [["on_site", "2026-12-02", 7, "520602", 3], ["on_site", "2026-12-01", 7, "520602", 1]],
+    }
 
 
 def test_a_ranking_row_leads_to_the_projects_of_that_enterprise(city: Any) -> None:

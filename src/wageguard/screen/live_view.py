@@ -5,6 +5,8 @@ Pure and fast (no database): the fan-out of one event to every open screen is th
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Any
 
@@ -13,7 +15,9 @@ from wageguard.screen.queries import CHILD_MEASURES
 from wageguard.screen.regions import ScreenRegion
 
 WIDTH = {"country": 2, "province": 4, "city": 6}
-MEMO = "_messages"  # where an event keeps the messages made of it, per kind of screen
+RECENT_EVENTS = 64  # events whose messages are remembered (each screen takes an event soon after the others)
+_RECENT: OrderedDict[int, tuple[dict[str, Any], dict[Any, Any]]] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def _inside(region: ScreenRegion, project_id: int, region_code: str) -> bool:
@@ -28,13 +32,25 @@ def screen_message(
     """(SSE event name, data) of a bus event for ``region``'s screen; None when nothing of it is in scope.
 
     Every open screen of the same region, day and language gets the same message: it is computed once per
-    event (memo kept on the event, which all of a process's screens share) however many are open."""
+    event (remembered for the last events, which all of a process's screens share) however many are open."""
     key = (region.code, region.level, region.project_ids, today, lang)
-    memo: dict[Any, Any] = item.setdefault(MEMO, {})
+    memo = _memo_of(item)
     if key not in memo:
         memo[key] = _message(region, item, today, lang)
     result: tuple[str, Any] | None = memo[key]
     return result
+
+
+def _memo_of(item: dict[str, Any]) -> dict[Any, Any]:
+    """The messages already made of ``item`` (the event itself is never changed: it may be sent on)."""
+    with _LOCK:
+        entry = _RECENT.get(id(item))
+        if entry is None or entry[0] is not item:  # an id reused by a newer event
+            entry = (item, {})
+            _RECENT[id(item)] = entry
+            while len(_RECENT) > RECENT_EVENTS:
+                _RECENT.popitem(last=False)
+        return entry[1]
 
 
 def _message(region: ScreenRegion, item: dict[str, Any], today: date, lang: str) -> tuple[str, Any] | None:
