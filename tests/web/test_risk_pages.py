@@ -241,3 +241,20 @@ def test_a_project_page_shows_its_contractors_grade_to_those_allowed(
     other = client.get(f"/projects/{scored['pb1']}")  # ea takes part; eb is its general contractor
     assert other.status_code == 200 and 'id="contractor-risk"' not in other.text
     assert f"/enterprises/{scored['eb']}" not in other.text and "data-band" not in other.text
+
+
+def test_every_key_the_risk_templates_use_is_in_both_catalogues() -> None:
+    from wageguard.web.i18n import EN, ZH
+    from wageguard.web.pages import risk_text
+    from wageguard.web.pages.render import TEMPLATE_DIR
+
+    used = {
+        key
+        for path in sorted((TEMPLATE_DIR / "risk").glob("*.html"))
+        for key in re.findall(r"""\bt\(\s*["']([\w.]+)["']""", path.read_text(encoding="utf-8"))
+    }
+    assert "risk.title" in used and "enterprise.factors" in used
+    prefixes = {key for key in used if key.endswith(".")}
+    assert prefixes == {"risk.band.", "alert.level."}
+    assert used - prefixes <= set(ZH) & set(EN), sorted(used - prefixes - set(ZH))
+    assert {f"risk.band.{band}" for band in ("blue", "yellow", "orange", "red")} <= set(risk_text.TEXT)

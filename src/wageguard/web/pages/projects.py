@@ -197,7 +197,8 @@ def contractor_risk(session: Session, principal: Principal, project_id: int) -> 
     score = risk_queries.latest_score(session, principal, contractor[0])
     if score is None:
         return None
-    return {**score, "enterprise_name": contractor[1], "url": f"/enterprises/{contractor[0]}"}
+    url = f"/enterprises/{contractor[0]}"
+    return {**score, "enterprise_name": contractor[1], "url": url, "band_key": f"risk.band.{score['band']}"}
 
 
 def project_links(
