@@ -11,7 +11,9 @@ November, ``ea`` moving from orange to red."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,9 @@ from fastapi.testclient import TestClient
 from tests.monitoring.test_alert_pages import log_in
 from tests.risk import history as h
 from tests.web.conftest import City
+from tests.web.demo_city import demo_city
+from tests.web.demo_city import log_in as log_in_demo
+from tests.web.test_crawl import crawl
 
 from wageguard.auth.scope import Principal
 from wageguard.db import Database
@@ -27,6 +32,7 @@ from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
 from wageguard.risk import queries as q
 from wageguard.risk.scoring import score_enterprises
+from wageguard.web.app import create_app
 
 OCT, NOV = date(2026, 10, 31), date(2026, 11, 30)
 PREFECTURE = Principal(user_id=None, username="tongren", role=Role.INSPECTOR, region_code="520600")
@@ -258,3 +264,30 @@ def test_every_key_the_risk_templates_use_is_in_both_catalogues() -> None:
     assert prefixes == {"risk.band.", "alert.level."}
     assert used - prefixes <= set(ZH) & set(EN), sorted(used - prefixes - set(ZH))
     assert {f"risk.band.{band}" for band in ("blue", "yellow", "orange", "red")} <= set(risk_text.TEXT)
+
+
+@pytest.fixture(scope="module")
+def scored_city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The crawl's demo city, scored at two dates (the crawl test itself walks it unscored)."""
+    settings = demo_city(Path(tmp_path_factory.mktemp("risk-crawl")))
+    city_db = Database(settings.database_url)
+    score_enterprises(db=city_db, as_of=OCT)
+    score_enterprises(db=city_db, as_of=NOV)
+    yield create_app(settings, db=city_db)
+    city_db.dispose()
+
+
+@pytest.mark.parametrize("username", ["admin", "tongren", "bijiang", "gc", "bank"])
+def test_every_link_from_the_visit_list_and_the_enterprise_pages_answers_a_page(
+    scored_city: Any, username: str
+) -> None:
+    """The crawl of tests/web/test_crawl.py from ``/risk`` (an enterprise: from its projects) on a scored
+    city: the enterprise pages, their projects and alerts each answer a page (the site's 403 page for
+    roles without the list)."""
+    with TestClient(scored_city) as c:
+        log_in_demo(c, username)
+        # an enterprise reaches its own page from its projects' pages (the general contractor's grade)
+        visited, problems = crawl(c, "/projects" if username == "gc" else "/risk")
+    if username != "bank":
+        assert any(p.startswith("/enterprises/") for p in visited), visited
+    assert not problems, f"{username}: {len(problems)} broken of {len(visited)}:\n" + "\n".join(problems)
