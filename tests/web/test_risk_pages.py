@@ -218,6 +218,7 @@ def test_the_enterprise_page_shows_score_factors_history_projects_and_alerts(
     assert {row[2] for row in projects} == {"总承包单位", "参建单位"}
     alert_ids = [int(i) for i in re.findall(r'data-alert="(\d+)"', r.text)]
     assert len(alert_ids) == 2 and all(f'href="/alerts/{i}"' in r.text for i in alert_ids)
+    assert all(client.get(f"/alerts/{i}").status_code == 200 for i in alert_ids)  # W21's page too
     english = client.get(f"/enterprises/{scored['ea']}", params={"lang": "en"})
     assert _table(english.text, "factors-table")[0] == ["tax credit rating", "D", "25"]
 
