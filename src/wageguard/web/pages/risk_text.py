@@ -56,8 +56,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "enterprise.latest": ("最新风险评分", "Latest risk score"),
     "enterprise.not_scored": ("该企业尚未评分。", "This enterprise has not been scored yet."),
     "enterprise.score_line": (
-        "{total} 分，数据日期 {as_of}（评分卡 {version}）",
-        "{total} [[total:point|points]], data date {as_of} (scorecard {version})",
+        "数据日期 {as_of}（评分卡 {version}）",
+        "data date {as_of} (scorecard {version})",
     ),
     "enterprise.factors": ("各因素得分", "Points by factor"),
     "enterprise.factor": ("因素", "Factor"),

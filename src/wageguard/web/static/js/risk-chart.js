@@ -18,9 +18,8 @@
   draw(document.getElementById("risk-factors-chart"), function (el) {
     var factors = JSON.parse(el.dataset.factors || "[]").slice().reverse(); // worst at the top
     return {
-      title: { text: el.dataset.title || "", left: 0, textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 30, top: 36, bottom: 10, containLabel: true },
+      grid: { left: 8, right: 30, top: 10, bottom: 10, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: factors.map(function (f) { return f.n; }),
                axisLabel: { width: 220, overflow: "truncate" } },
