@@ -231,7 +231,9 @@ def test_an_enterprise_opens_only_its_own_page(client: TestClient, scored: City,
     for other in ("eb", "eg"):
         r = client.get(f"/enterprises/{scored[other]}")
         assert r.status_code == 404 and 'id="latest-score"' not in r.text and "data-total" not in r.text
-    assert client.get("/enterprises/999999").status_code == 404
+    for bad in ("999999", "abc", "0", "99999999999", "-1"):
+        r = client.get(f"/enterprises/{bad}")
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), bad
 
 
 def test_a_project_page_shows_its_contractors_grade_to_those_allowed(

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ Caller = Annotated[Principal | None, Depends(optional_principal)]
 DbSession = Annotated[Session, Depends(get_session)]
 _ = risk_text  # the import installs these pages' messages in the shared catalogue
 _COUNTY = re.compile(r"^\d{6}$")
+_ID = re.compile(r"^\d{1,10}$")
 LIST_PARAMS = ("county", "band", "lang")
 
 
@@ -116,40 +117,41 @@ def _factor_rows(latest: dict[str, Any] | None, lang: str) -> list[dict[str, Any
 
 
 @router.get("/enterprises/{enterprise_id}")
-def enterprise_page(
-    request: Request,
-    enterprise_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-    principal: Caller,
-    session: DbSession,
-) -> Response:
+def enterprise_page(request: Request, enterprise_id: str, principal: Caller, session: DbSession) -> Response:
     """One enterprise: its latest score (grade, band, data date), the points of each factor (table and
-    chart), its score history, band worsenings, projects with the owes-wages answer and unfinished alerts."""
+    chart), its score history, band worsenings, projects with the owes-wages answer and unfinished alerts.
+    An id that is not a number in range is the 404 page, like any enterprise outside the caller's reach."""
     if principal is None:
         return login_redirect(request)
     if principal.role not in (Role.INSPECTOR, Role.ADMIN, Role.ENTERPRISE):
         return error_page(request, principal, Forbidden("no enterprise pages for this role"))
-    found = risk_view.visible_enterprise(session, principal, enterprise_id)
+    number = int(enterprise_id) if _ID.fullmatch(enterprise_id) else 0
+    found = risk_view.visible_enterprise(session, principal, number) if 0 < number < 2**31 else None
     if found is None:
-        return error_page(request, principal, NotFound(f"enterprise {enterprise_id} not found"))
+        return error_page(request, principal, NotFound(f"enterprise {enterprise_id!r} not found"))
     enterprise, region_name = found
-    lang = page_lang(request)
-    latest = risk_queries.latest_score(session, principal, enterprise_id)
-    history = risk_queries.score_history(session, principal, enterprise_id)
-    projects = risk_view.enterprise_projects(session, principal, enterprise_id)
+    context = _enterprise_context(session, principal, number, page_lang(request))
+    context.update(enterprise=enterprise, region_name=region_name)
+    return render(request, "risk/enterprise.html", context, principal=principal)
+
+
+def _enterprise_context(session: Session, principal: Principal, number: int, lang: str) -> dict[str, Any]:
+    """The enterprise page's reads: score, factors (table and chart data), history, band worsenings,
+    projects with their owes-wages answers, unfinished alerts."""
+    latest = risk_queries.latest_score(session, principal, number)
+    history = risk_queries.score_history(session, principal, number)
+    projects = risk_view.enterprise_projects(session, principal, number)
     project_ids = [p.id for p in projects]
     factors = _factor_rows(latest, lang)
-    context = {
-        "enterprise": enterprise,
-        "region_name": region_name,
+    return {
         "latest": latest,
         "factors": factors,
         "factor_chart": json.dumps([{"n": f["name"], "p": f["points"]} for f in factors], ensure_ascii=False),
         "history": history,
         "history_chart": json.dumps([{"d": h["as_of"].isoformat(), "t": h["total"]} for h in history]),
-        "changes": risk_queries.band_changes(session, principal, enterprise_id),
+        "changes": risk_queries.band_changes(session, principal, number),
         "projects": projects,
         "owing": owing_by_project(session=session, principal=principal, project_ids=project_ids),
-        "alerts": risk_view.enterprise_alerts(session, principal, enterprise_id, project_ids),
+        "alerts": risk_view.enterprise_alerts(session, principal, number, project_ids),
         "yuan": yuan,
     }
-    return render(request, "risk/enterprise.html", context, principal=principal)
