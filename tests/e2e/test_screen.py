@@ -248,7 +248,7 @@ def test_a_county_inspectors_screen_holds_only_that_county(server: str, new_page
         others = [str(n) for (n,) in s.execute(outside)]
     shown = shown_figures(page)
     assert {name: shown[name] for name in expected} == expected
-    view = page.evaluate("() => JSON.parse(document.getElementById('screen-data').textContent)")
+    view = page.evaluate("() => JSON.parse(document.getElementById('screen-data').content.textContent)")
     assert view["children"] == [] and {p["id"] for p in view["points"]} == mine
     expect(page.locator("#screen-root")).to_have_attribute("data-drawn", re.compile(r"\bmap\b"))
     metas = page.locator("#feed .feed-meta").all_inner_texts()
@@ -273,7 +273,7 @@ def test_a_screenshot_of_the_wall_for_a_person_to_judge(server: str, new_page: A
         " return {data: o.series[0].data.map(d => [d.name, d.drill]),"
         " features: geo.features.map(f => f.properties.name)}; }"
     )
-    view = page.evaluate("() => JSON.parse(document.getElementById('screen-data').textContent)")
+    view = page.evaluate("() => JSON.parse(document.getElementById('screen-data').content.textContent)")
     names = [c["name"] for c in view["children"]]
     assert sorted(drawn["features"]) == sorted(names)  # every county of the map is one of the children
     drills = [[c["name"], f"/screen?region={c['code']}&measure=owed"] for c in view["children"]]

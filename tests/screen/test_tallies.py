@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select, text
@@ -26,7 +28,15 @@ from wageguard.tallies import live
 from wageguard.tallies.models import NO_PROJECT, REGION_ROW, Tally
 from wageguard.tallies.service import add_tallies, replace_tallies
 
+T = TypeVar("T")
 REDIS_URL = os.environ.get("WAGEGUARD_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def in_a_fresh_loop(scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``scenario()`` on a new event loop in its own thread (this thread may already run a loop: the
+    browser tests' Playwright leaves one on the worker), with a bound on the wait."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(scenario())).result(timeout=60)
 
 
 def _rows(db: Database) -> dict[tuple[str, str, int, str], int]:
@@ -93,7 +103,7 @@ def test_live_events_leave_with_the_commit_and_never_with_a_rollback(db: Databas
         return got
 
     try:
-        first, second = asyncio.run(scenario())
+        first, second = in_a_fresh_loop(scenario)
     finally:
         restore()
     assert first == {  # one event per transaction, the rolled-back change absent
@@ -118,7 +128,7 @@ def test_redis_bus_carries_one_process_events_to_another_process_screens() -> No
             sub.close()
             return item
 
-        assert asyncio.run(scenario()) == {"type": "feed", "item": {"kind": "alert", "id": 7}}
+        assert in_a_fresh_loop(scenario) == {"type": "feed", "item": {"kind": "alert", "id": 7}}
     finally:
         receiving.close()
         sending.close()

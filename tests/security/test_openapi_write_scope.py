@@ -264,6 +264,13 @@ ROUTES: dict[tuple[str, str], Route] = {
         ),
         "bank_a",
     ),
+    ("post", "/api/v1/risk/feeds/{feed}"): Route(  # external feeds: admins only, whatever the enterprise
+        lambda w, _: Call(
+            "/api/v1/risk/feeds/tax",
+            json=[{"corpCode": w.b.corp_code, "taxYear": 2025, "creditRating": "B", "taxArrears": "0"}],
+        ),
+        "admin",
+    ),
     ("post", "/api/v1/money/bank/push"): Route(
         lambda w, _: Call("/api/v1/money/bank/push", json=push_body(w, ACC_A, "PUSH-OPENAPI")), "bank_a"
     ),

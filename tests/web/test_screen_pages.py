@@ -55,7 +55,7 @@ def as_user(demo: tuple[Settings, Database, Any]) -> Iterator[Any]:
 
 def embedded(html: str) -> dict[str, Any]:
     """The screen object the page embeds for its script."""
-    found = re.search(r'<script type="application/json" id="screen-data">(.*?)</script>', html, re.S)
+    found = re.search(r'<template id="screen-data">(.*?)</template>', html, re.S)
     assert found, html[:500]
     data: dict[str, Any] = json.loads(found.group(1))
     return data

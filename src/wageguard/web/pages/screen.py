@@ -167,7 +167,8 @@ def _domain_refusal(request: Request, principal: Principal, exc: WageGuardError)
 
 
 def _json_for_script(value: Any) -> str:
-    """JSON safe inside a ``<script type="application/json">`` element (no ``</script>`` break-out)."""
+    """JSON safe inside an inert ``<template>`` element: no markup can break out (``<``, ``>``, ``&``
+    escaped); the CSP allows no inline script, so the page's data is never a ``<script>``."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

@@ -8,8 +8,9 @@
   var root = document.getElementById("screen-root");
   var dataEl = document.getElementById("screen-data");
   if (!root || !dataEl) return;
-  var view = JSON.parse(dataEl.textContent);
-  var T = JSON.parse((document.getElementById("screen-text") || {}).textContent || "{}");
+  function inert(el) { return el ? (el.content ? el.content.textContent : el.textContent) : ""; }  // <template>
+  var view = JSON.parse(inert(dataEl));
+  var T = JSON.parse(inert(document.getElementById("screen-text")) || "{}");
   var wall = root.dataset.mode === "wall";
   var measure = root.dataset.measure || "owed";
   var regionParam = root.dataset.region || "";
