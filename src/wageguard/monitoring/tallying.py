@@ -24,18 +24,12 @@ from wageguard.registry.models import Project, Region
 from wageguard.tallies import live
 from wageguard.tallies.measures import ALERT_LEVEL_MEASURES, ALL_TIME, Measure
 from wageguard.tallies.models import NO_PROJECT
-from wageguard.tallies.service import Delta, replace_tallies
+from wageguard.tallies.service import Delta, month_sql, replace_tallies
 
 CHUNK = 500
 FEED_MAX = 20  # alerts announced per engine run (the most severe first)
 STANDING = [Measure.OWED, Measure.OWED_WORKERS, Measure.OWING, *ALERT_LEVEL_MEASURES.values()]
 MONTHLY = [Measure.ALERTS_RAISED, Measure.ALERTS_CLOSED]
-
-
-def _month(session: Session, column: str) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        return f"to_char({column}, 'YYYY-MM')"
-    return f"substr({column}, 1, 7)"
 
 
 def _scoped(where: str, project_ids: list[int] | None, params: dict[str, Any]) -> str:
@@ -58,12 +52,12 @@ def _counted(session: Session, project_ids: list[int] | None) -> list[Delta]:
     queries = [
         (f"SELECT {pid}, region_code, level, COUNT(*) FROM alerts WHERE status NOT IN ({finished})", "level"),
         (
-            f"SELECT {pid}, region_code, {_month(session, 'first_seen_on')}, COUNT(*) "
+            f"SELECT {pid}, region_code, {month_sql(session, 'first_seen_on')}, COUNT(*) "
             "FROM alerts WHERE 1 = 1",
             "raised",
         ),
         (
-            f"SELECT {pid}, region_code, {_month(session, closed_on)}, COUNT(*) FROM alerts "
+            f"SELECT {pid}, region_code, {month_sql(session, closed_on)}, COUNT(*) FROM alerts "
             f"WHERE status IN ({finished})",
             "closed",
         ),

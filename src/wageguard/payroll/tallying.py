@@ -18,16 +18,9 @@ from sqlalchemy.orm import Session
 
 from wageguard.tallies.measures import ALL_TIME, Measure
 from wageguard.tallies.models import NO_PROJECT
-from wageguard.tallies.service import Delta, replace_tallies
+from wageguard.tallies.service import Delta, month_sql, replace_tallies
 
 CHUNK = 500
-
-
-def month_of(session: Session, column: str) -> str:
-    """SQL for the ``YYYY-MM`` of a date column, on either database."""
-    if session.get_bind().dialect.name == "postgresql":
-        return f"to_char({column}, 'YYYY-MM')"
-    return f"substr({column}, 1, 7)"
 
 
 def _chunks(ids: Collection[int]) -> list[list[int]]:
@@ -41,7 +34,7 @@ def _marks(values: list[Any], prefix: str) -> tuple[str, dict[str, Any]]:
 
 
 def _paid_rows(session: Session, where: str, params: dict[str, Any], no_project: bool) -> list[Delta]:
-    value_month = month_of(session, "value_date")
+    value_month = month_sql(session, "value_date")
     key = f"{NO_PROJECT}" if no_project else "project_id"
     group = "" if no_project else "project_id, "
     sql = (

@@ -26,6 +26,14 @@ _UPSERT = (
 )
 
 
+def month_sql(session: Session, column: str) -> str:
+    """SQL for the ``YYYY-MM`` of a date or timestamp column, on either database (the slices' tally
+    recomputations group by it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return f"to_char({column}, 'YYYY-MM')"
+    return f"substr({column}, 1, 7)"
+
+
 def add_tallies(session: Session, deltas: Iterable[Delta]) -> None:
     """Add ``deltas`` to their project rows and to their regions' rows (zero deltas are dropped)."""
     rows: dict[tuple[str, str, int, str], int] = {}
