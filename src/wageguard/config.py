@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     screen_map_approval: str = ""
     screen_rotate_seconds: int = Field(default=15, ge=5, le=600)
     screen_live_seconds: int = Field(default=600, ge=0, le=86_400)
+    # Enterprise risk: where ``risk train`` writes model files and ``risk score`` takes the newest.
+    risk_model_dir: Path | None = None
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("trusted_proxies", mode="before")
@@ -156,6 +158,11 @@ class Settings(BaseSettings):
     @property
     def index_key_bytes(self) -> bytes:
         return base64.urlsafe_b64decode(self.index_key.encode())
+
+    @property
+    def risk_models(self) -> Path:
+        """The folder of the learned risk model's files (``risk_model_dir``, default ``var/models``)."""
+        return Path(self.risk_model_dir) if self.risk_model_dir is not None else Path(self.var_dir) / "models"
 
     @property
     def is_sqlite(self) -> bool:

@@ -13,7 +13,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wageguard.db import Base, utcnow
@@ -110,7 +121,9 @@ class RiskScore(Base):
     """One enterprise's score on one data date (``as_of``, migration 0007b): the scorecard version (and,
     once one is trained, the model version) that produced it, the total, grade (A–D) and colour band, and
     every factor's value and points (``factors``: a list of ``{"factor", "value", "points"}``, worst
-    first). Scoring the same date again replaces that date's rows; earlier dates are kept as history."""
+    first; with ``"contribution"``, the model's log-odds, and ``probability`` set where a learned model
+    scored the date, migration 0007c). Scoring the same date again replaces that date's rows; earlier
+    dates are kept as history."""
 
     __tablename__ = "risk_scores"
     __table_args__ = (
@@ -127,6 +140,7 @@ class RiskScore(Base):
     grade: Mapped[str] = mapped_column(String(1))
     band: Mapped[str] = mapped_column(String(8))
     factors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    probability: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -4,7 +4,10 @@ Features are read once per distinct set of scorecard parameters (usually one), e
 under its region's effective scorecard (``risk/scorecard.py``), and the date's rows are replaced in one
 transaction: ``risk_scores`` for ``as_of`` and the band worsenings against each enterprise's previous
 scored date (``risk_band_changes``). Earlier dates are kept as history; a rerun for the same date gives the
-same rows. The scorer is pluggable (``Scorer``): the scorecard now, a learned model once one is trained.
+same rows. The grade and band always come from the scorecard (``Scorer``), which is configured and
+transparent; where a learned model is given (``risk/model.py``, the newest file ``risk train`` wrote), each
+row also gets the model's probability of a W06/W17/W18 alert within its horizon and every factor's exact
+log-odds contribution, and the inspection list ranks by that probability.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from wageguard.db import Database, utcnow
 from wageguard.risk import scorecard as sc
 from wageguard.risk.features import FEATURE_SCHEMA, load_features
+from wageguard.risk.model import RiskModel
 from wageguard.risk.models import RiskBandChange, RiskScore
 from wageguard.risk.tallying import refresh_risk_tallies
 
@@ -63,17 +67,22 @@ class ScoreSummary:
     bands: dict[str, int] = field(default_factory=dict)
     worsened: int = 0
     versions: list[str] = field(default_factory=list)
+    model_version: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def factor_list(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """A scored row's factors, worst first (points, then catalogue order): ``{factor, value, points}``."""
+def factor_list(row: dict[str, Any], contributions: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """A scored row's factors, worst first (points, then catalogue order): ``{factor, value, points}``,
+    with ``contribution`` (the model's log-odds, 4 decimals) where a model scored the row."""
     order = {k: i for i, k in enumerate(FACTOR_KEYS)}
     items = [
         {"factor": k, "value": _plain(row[k]), "points": int(row[f"p_{k}"])}
         for k in FACTOR_KEYS
         if f"p_{k}" in row
     ]
+    if contributions is not None:
+        for item in items:
+            item["contribution"] = round(contributions.get(item["factor"], 0.0), 4)
     return sorted(items, key=lambda f: (-f["points"], order[f["factor"]]))
 
 
@@ -81,10 +90,13 @@ def _plain(value: Any) -> Any:
     return round(value, 4) if isinstance(value, float) else value
 
 
-def score_enterprises(*, db: Database, as_of: date, scorer: Scorer | None = None) -> ScoreSummary:
-    """Score every enterprise as of ``as_of`` and replace that date's scores and band changes."""
+def score_enterprises(
+    *, db: Database, as_of: date, scorer: Scorer | None = None, model: RiskModel | None = None
+) -> ScoreSummary:
+    """Score every enterprise as of ``as_of`` (with ``model``'s probability where given) and replace that
+    date's scores and band changes."""
     scorer = scorer or ScorecardScorer()
-    summary = ScoreSummary(as_of)
+    summary = ScoreSummary(as_of, model_version=model.version if model else None)
     t0 = time.perf_counter()
     with db.sessions() as session:
         regions = [r or "" for r in session.scalars(select(func.distinct(_enterprise_regions())))]
@@ -97,6 +109,7 @@ def score_enterprises(*, db: Database, as_of: date, scorer: Scorer | None = None
     summary.seconds["features"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     scored = scorer.score(features, cards)
+    learned = _model_columns(model, scored)
     now = utcnow()
     rows = [
         {
@@ -104,14 +117,15 @@ def score_enterprises(*, db: Database, as_of: date, scorer: Scorer | None = None
             "as_of": as_of,
             "region_code": r["region_code"] or "",
             "scorecard_version": r["scorecard_version"],
-            "model_version": scorer.model_version,
+            "model_version": model.version if model else scorer.model_version,
             "total": int(r["total"]),
             "grade": r["grade"],
             "band": r["band"],
-            "factors": factor_list(r),
+            "factors": factor_list(r, learned[i][1] if learned else None),
+            "probability": learned[i][0] if learned else None,
             "created_at": now,
         }
-        for r in scored.iter_rows(named=True)
+        for i, r in enumerate(scored.iter_rows(named=True))
     ]
     summary.seconds["score"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -124,6 +138,19 @@ def score_enterprises(*, db: Database, as_of: date, scorer: Scorer | None = None
     summary.bands = dict(sorted(scored.group_by("band").len().iter_rows())) if rows else {}
     summary.versions = sorted(set(scored["scorecard_version"].to_list())) if rows else []
     return summary
+
+
+def _model_columns(model: RiskModel | None, scored: pl.DataFrame) -> list[tuple[float, dict[str, float]]]:
+    """Per scored row: the model's probability (6 decimals) and contribution per factor; [] without one."""
+    if model is None or scored.height == 0:
+        return []
+    contributions = model.contributions(scored)
+    probabilities = model.probabilities(contributions)
+    names = model.factors
+    return [
+        (round(float(p), 6), {n: float(c) for n, c in zip(names, row, strict=True)})
+        for p, row in zip(probabilities, contributions, strict=True)
+    ]
 
 
 def _enterprise_regions() -> Any:
