@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -85,6 +86,12 @@ def informative(x: np.ndarray) -> list[bool]:
 
 def fit_model(frame: pl.DataFrame, *, horizon_months: int, seed: int = 7) -> RiskModel:
     """Fit the EBM on ``frame`` (examples with ``outcome``) and copy it into a ``RiskModel``."""
+    ebm, used = fit_ebm(frame, seed=seed)
+    return from_ebm(ebm, used, horizon_months=horizon_months)
+
+
+def fit_ebm(frame: pl.DataFrame, *, seed: int = 7) -> tuple[Any, list[str]]:
+    """The fitted ``ExplainableBoostingClassifier`` and the factors it was given (the informative ones)."""
     from interpret.glassbox import ExplainableBoostingClassifier
 
     y = frame["outcome"].to_numpy().astype(np.int64)
@@ -106,7 +113,16 @@ def fit_model(frame: pl.DataFrame, *, horizon_months: int, seed: int = 7) -> Ris
         random_state=seed,
         **EBM_SETTINGS,
     )
-    ebm.fit(x, y)
+    with warnings.catch_warnings():
+        # The library warns that its own charts do not draw the missing-value bin; WageGuard keeps and
+        # shows that bin's score itself (Term.scores[0]).
+        warnings.filterwarnings("ignore", message="Missing values detected", category=UserWarning)
+        ebm.fit(x, y)
+    return ebm, used
+
+
+def from_ebm(ebm: Any, used: list[str], *, horizon_months: int) -> RiskModel:
+    """Copy a fitted EBM's lookup tables into a ``RiskModel``; factors it was not given score 0."""
     terms: list[Term] = []
     fitted = {used[idx[0]]: j for j, idx in enumerate(ebm.term_features_)}
     for name in MODEL_FACTORS:
@@ -137,7 +153,7 @@ def stamp(model: RiskModel, training: dict[str, Any]) -> RiskModel:
     digest = content_digest(model)
     return replace(
         model,
-        version=f"rm-{now:%Y%m%d%H%M%S}-{digest[:8]}",
+        version=f"rm-{now:%Y%m%d%H%M%S%f}-{digest[:8]}",
         trained_at=now.isoformat(timespec="seconds") + "Z",
         training={**model.training, **training, "sha256": digest},
     )
