@@ -4,6 +4,7 @@ the database, decide accounts, wages and the planted faults. No writes here."""
 from __future__ import annotations
 
 import calendar
+import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +30,10 @@ FAULTS = ("departed_unsettled", "group_arrears", "team_leader_card", "leader_col
 PAYMENT_FAULTS = {"departed_unsettled", "group_arrears", "team_leader_card", "leader_collects",
                   "below_min_wage", "late_pay", "partial_pay", "failed_transfer", "ghost_workers",
                   "outlier_payment"}  # fmt: skip
+
+PROPENSITY_ARREARS = "propensity_arrears"  # workers left unpaid on a high-propensity contractor's project
+ARREARS_A, ARREARS_B = -1.0, 1.3  # chance sigmoid(a + b·z) per general contractor
+CLEAN_RESERVE = 3  # free projects the propensity arrears leave alone (the clean projects of a tiny city)
 
 
 @dataclass
@@ -243,22 +248,82 @@ def assign_faults(
     seed: int,
     taken: set[str],
     styles: dict[int, str],
+    risk: dict[int, float] | None = None,
 ) -> dict[str, Plant]:
     """One project per fault, none already planted by an earlier stage (a fault no project can host is
     skipped), the rarest fits first. Faults touch ``months[0]`` (the fault month) where they can; a worker
-    fault that needs a full month or a departure there may fall back to an earlier month."""
+    fault that needs a full month or a departure there may fall back to an earlier month. Payment faults
+    try projects in an order biased towards general contractors of high hidden propensity (``risk``:
+    enterprise id -> z, ``demo/risk_feeds.py``)."""
     rng = random.Random(seed * 7919 + 4)
     active = [p for p in projects if p.status == "003" and p.code not in taken]
     rng.shuffle(active)
+    risky = _risk_order(active, risk or {}, random.Random(seed * 7919 + 5))
     chosen: dict[str, Plant] = {}
     used: set[int] = set()
     for fault in FAULTS:
         tries = months if fault in ("below_min_wage", "departed_unsettled") else months[:1]
-        plant = _place(fault, [p for p in active if p.id not in used], tries, as_of, styles)
+        order = risky if fault in PAYMENT_FAULTS else active
+        plant = _place(fault, [p for p in order if p.id not in used], tries, as_of, styles)
         if plant is not None:
             chosen[fault] = plant
             used.add(plant.project.id)
     return chosen
+
+
+def _risk_order(active: list[ProjectMoney], risk: dict[int, float], rng: random.Random) -> list[ProjectMoney]:
+    """``active`` drawn without replacement with weight exp(z) of each project's general contractor
+    (weighted random keys u^(1/w), highest first): high-z contractors' projects tend to come first."""
+    keys = {p.id: rng.random() ** (1.0 / math.exp(risk.get(p.contractor_id or 0, 0.0))) for p in active}
+    return sorted(active, key=lambda p: -keys[p.id])
+
+
+def propensity_plants(
+    projects: list[ProjectMoney],
+    months: list[str],
+    as_of: date,
+    *,
+    seed: int,
+    risk: dict[int, float],
+    used: set[int],
+    taken: set[str],
+) -> list[Plant]:
+    """Arrears driven by the hidden propensity: each general contractor, with chance sigmoid(a + b·z), gets
+    one to three workers left unpaid for a month whose deadline has passed by ``as_of`` (the first of
+    ``months`` that fits, the fault month first) on one of its active projects that no other fault touches.
+    The workers are left out of the payments like a departing worker left unpaid (W06 each, W07). Some
+    projects with attendance in the fault month stay free of them (``CLEAN_RESERVE``, or a tenth)."""
+    by_gc: dict[int, list[ProjectMoney]] = defaultdict(list)
+    for p in projects:
+        if p.status == "003" and p.contractor_id is not None and p.id not in used and p.code not in taken:
+            by_gc[p.contractor_id].append(p)
+    free = [p for ps in by_gc.values() for p in ps if attended(p, months[0])]
+    room = len(free) - max(CLEAN_RESERVE, len(free) // 10)  # a tiny city keeps some clean projects
+    plants: list[Plant] = []
+    for gc in sorted(by_gc):
+        if len(plants) >= room:
+            break
+        rng = random.Random(f"wageguard-demo:{seed}:propensity-arrears:{gc}")
+        if rng.random() >= 1.0 / (1.0 + math.exp(-(ARREARS_A + ARREARS_B * risk.get(gc, 0.0)))):
+            continue
+        candidates = sorted(by_gc[gc], key=lambda p: p.code)
+        rng.shuffle(candidates)
+        plant = _unpaid(candidates, months, as_of, rng)
+        if plant is not None:
+            plants.append(plant)
+    return plants
+
+
+def _unpaid(
+    candidates: list[ProjectMoney], months: list[str], as_of: date, rng: random.Random
+) -> Plant | None:
+    for month in months:
+        for p in candidates:
+            people = attended(p, month)
+            if is_due(p, month, as_of) and len(people) >= 4:
+                workers = sorted(rng.sample(people, k=rng.randint(1, 3)))
+                return Plant(PROPENSITY_ARREARS, p, month, workers)
+    return None
 
 
 def _place(

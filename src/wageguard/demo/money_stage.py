@@ -10,8 +10,11 @@ agreement, owner stopped paying in, labour-cost inflow below the agreed ratio, n
 the ratio, a deposit used and not topped up, late pay, partial pay, a team left unpaid (group arrears, and
 past the criminal threshold), a departing worker left unpaid, a team leader's card collecting the team's
 wages, a failed transfer, ghost workers (registered and paid, never attended), pay below the minimum
-wage, an outlier payment. Every fault and the alerts it must raise go into the ground truth
-(``demo/truth.py``), with the clean projects: active, nothing planted, complete data.
+wage, an outlier payment. Beside these, arrears driven by the hidden propensity of the general contractor
+(``money_plan.propensity_plants``: one to three workers left unpaid on one of its projects, with a chance
+rising with its z), and the payment faults' projects biased towards high-z contractors. Every fault and
+the alerts it must raise go into the ground truth (``demo/truth.py``), with the clean projects: active,
+nothing planted, complete data.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from wageguard.auth.scope import SYSTEM
 from wageguard.demo.money_payroll import Account, PayrollMixin
 from wageguard.demo.money_plan import (
     DEFAULT_VALUE_FEN,
+    PROPENSITY_ARREARS,
     Engaged,
     Plant,
     ProjectMoney,
@@ -38,9 +42,11 @@ from wageguard.demo.money_plan import (
     guizhou_groups,
     load_projects,
     month_bounds,
+    propensity_plants,
     wage_fen,
 )
 from wageguard.demo.money_truth import MonthBook, record_money_truth
+from wageguard.demo.risk_feeds import propensity
 from wageguard.demo.stages import DemoContext
 from wageguard.demo.truth import ground_truth
 from wageguard.payroll.banks.writers import (
@@ -59,7 +65,7 @@ from wageguard.payroll.service import (
     record_inflow,
     set_money_terms,
 )
-from wageguard.registry.models import BankCard, LabourContract, ProjectWorker, Team, Worker
+from wageguard.registry.models import BankCard, Enterprise, LabourContract, ProjectWorker, Team, Worker
 from wageguard.registry.tallying import refresh_registry_tallies
 from wageguard.security.crypto import mask
 
@@ -68,6 +74,7 @@ BANKS = (
     ("105", "中国建设银行铜仁分行", "ccb"),
     ("103", "中国农业银行铜仁分行", "camt"),
 )
+UNPAID_AS = {PROPENSITY_ARREARS: "departed_unsettled"}  # a plant's kind -> the payroll mechanics applied
 
 
 def _account_no(project_id: int, salt: int = 0) -> str:
@@ -171,9 +178,16 @@ class MoneyCity(PayrollMixin):
         self.styles = {p.id: BANKS[i % 3][2] for i, p in enumerate(projects)}
         taken = ground_truth(ctx).planted_projects()
         earlier = [m for m in reversed(months) if m < self.fault_month]
+        tries = [self.fault_month, *earlier]
+        risk = contractor_propensity(ctx)
         self.plants = assign_faults(
-            projects, [self.fault_month, *earlier], ctx.as_of, seed=ctx.seed, taken=taken, styles=self.styles
+            projects, tries, ctx.as_of, seed=ctx.seed, taken=taken, styles=self.styles, risk=risk
         )
+        used = {x.project.id for x in self.plants.values()}
+        for x in propensity_plants(
+            projects, tries, ctx.as_of, seed=ctx.seed, risk=risk, used=used, taken=taken
+        ):
+            self.plants[f"{x.fault}@{x.project.code}"] = x
         self.faults = {name: plant.project for name, plant in self.plants.items()}
         self.books: dict[tuple[int, str], MonthBook] = {}
         self.ghost_ids: set[int] = set()
@@ -187,7 +201,13 @@ class MoneyCity(PayrollMixin):
         return self.faults.get(name)
 
     def plants_at(self, p: ProjectMoney, month: str) -> dict[str, Plant]:
-        return {n: x for n, x in self.plants.items() if x.project.id == p.id and x.month == month}
+        """By the name of the mechanics the payroll applies: propensity arrears are left unpaid as a
+        departing worker is (no other fault shares their project)."""
+        return {
+            UNPAID_AS.get(x.fault, n): x
+            for n, x in self.plants.items()
+            if x.project.id == p.id and x.month == month
+        }
 
     # -- accounts, terms, deposits ---------------------------------------------------------------------
     def open_accounts(self) -> None:
@@ -384,16 +404,26 @@ class MoneyCity(PayrollMixin):
         self.record_truth()
 
     def record_truth(self) -> None:
-        self.truth["faults"] = {
-            n: [{"project_code": x.project.code, "month": x.month, "worker_ids": x.workers}]
-            for n, x in self.plants.items()
-        }
+        faults: dict[str, list[dict[str, Any]]] = {}
+        for x in self.plants.values():
+            item = {"project_code": x.project.code, "month": x.month, "worker_ids": x.workers}
+            faults.setdefault(x.fault, []).append(item)
+        self.truth["faults"] = faults
         self.truth["clean_projects"] = record_money_truth(
             self.ctx, self.projects, self.months, self.plants, self.books
         )
         self.truth["accounts"] = len(self.accounts)
         self.truth["files"] = len(self.files)
         self.truth["paid_months"] = [m for m in self.months[:-1]]
+
+
+def contractor_propensity(ctx: DemoContext) -> dict[int, float]:
+    """Every enterprise's hidden propensity (``demo/risk_feeds.py``) by its database id."""
+    with ctx.db.sessions() as s:
+        return {
+            i: propensity(ctx.seed, code)
+            for i, code in s.execute(select(Enterprise.id, Enterprise.corp_code))
+        }
 
 
 def money_stage(ctx: DemoContext) -> None:

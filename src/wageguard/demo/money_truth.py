@@ -174,8 +174,8 @@ def record_money_truth(
     people = sorted({w for b in books.values() for w in (*b.attended, *b.paid)})
     mt = MoneyTruth(truth, ctx.settings, ctx.as_of, masked_ids(ctx.db, people))
     fault_of: dict[str, str] = {}
-    for name, plant in plants.items():
-        p = plant.project
+    for plant in plants.values():
+        name, p = plant.fault, plant.project  # a kind planted more than once is keyed apart, named alike
         fault_of[p.code] = name
         truth.plant(name, "money", p.code, month=plant.month, worker_ids=plant.workers)
         if name == "owner_stopped":
@@ -203,4 +203,4 @@ def record_money_truth(
 
 
 LEADER_FAULTS = {"team_leader_card", "leader_collects"}
-UNPAID_FAULTS = {"late_pay", "group_arrears", "failed_transfer", "departed_unsettled"}
+UNPAID_FAULTS = {"late_pay", "group_arrears", "failed_transfer", "departed_unsettled", "propensity_arrears"}

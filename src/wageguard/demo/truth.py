@@ -3,10 +3,11 @@
 Each stage calls ``ground_truth(ctx)`` and records, per planted fault, ``plant(...)`` (what was done, where)
 and ``expect(...)`` (the alerts it must produce: the primary one and the ones that follow from it, marked
 ``derived``, e.g. a team left unpaid also gives W06 per worker, W07, W17 and maybe W18). The money stage
-lists the ``clean_projects``: nothing planted and complete data. ``compare`` matches the alerts that hold
-after an engine run against the truth on natural keys (project code, worker id + project code, device
-serial) and reports precision, recall and any alert on a clean project. The demo writes it all to
-``<out>/truth.json``.
+lists the ``clean_projects``: nothing planted and complete data; the risk stage records each enterprise's
+hidden propensity in ``risk`` and, as faults without a project, the enterprises scored red (W21).
+``compare`` matches the alerts that hold after an engine run against the truth on natural keys (project
+code, worker id + project code, device serial, enterprise credit code) and reports precision, recall and
+any alert on a clean project. The demo writes it all to ``<out>/truth.json``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class GroundTruth:
     faults: list[dict[str, Any]] = field(default_factory=list)
     expected: list[dict[str, Any]] = field(default_factory=list)
     clean_projects: list[str] = field(default_factory=list)
+    risk: dict[str, Any] = field(default_factory=dict)  # the hidden propensities (demo/risk_stage.py)
 
     def plant(self, fault: str, stage: str, project_code: str | None, **detail: Any) -> None:
         self.faults.append({"fault": fault, "stage": stage, "project_code": project_code, **detail})
@@ -110,6 +112,7 @@ class GroundTruth:
             "faults": self.faults,
             "expected": sorted(self.expected, key=lambda r: (r["rule"], r["project_code"], r["period"])),
             "clean_projects": sorted(self.clean_projects),
+            "risk": self.risk,
         }
 
     def write(self, path: Path, comparison: Comparison | None = None) -> Path:
