@@ -31,6 +31,7 @@ from wageguard.monitoring.models import Alert
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
 from wageguard.risk import queries as q
+from wageguard.risk.model import MODEL_FACTORS, RiskModel, Term
 from wageguard.risk.scoring import score_enterprises
 from wageguard.web.app import create_app
 
@@ -294,3 +295,48 @@ def test_every_link_from_the_visit_list_and_the_enterprise_pages_answers_a_page(
     if username != "bank":
         assert any(p.startswith("/enterprises/") for p in visited), visited
     assert not problems, f"{username}: {len(problems)} broken of {len(visited)}:\n" + "\n".join(problems)
+
+
+def _hand_model() -> RiskModel:
+    """A model whose only term is the tax rating: C raises the log-odds by 2, D by 1 (so the list's order
+    by probability differs from the scorecard's, where D scores more)."""
+    terms = [Term("tax_rating", [3.5, 4.5], [0.0, -1.0, 2.0, 1.0, 0.0])]
+    terms += [Term(name, [], [0.0, 0.0, 0.0]) for name in MODEL_FACTORS if name != "tax_rating"]
+    return RiskModel("rm-test", "2026-12-01T00:00:00Z", 3, ["W06", "W17", "W18"], -2.0, terms)
+
+
+def test_with_a_model_the_list_ranks_by_its_probability_with_its_reasons(
+    client: TestClient, db: Database, scored: City, make_user: Any
+) -> None:
+    score_enterprises(db=db, as_of=NOV, model=_hand_model())
+    log_in(client, make_user, "tongren", Role.INSPECTOR, "520600")
+    page = client.get("/risk")
+    rows = _rows(page.text)
+    assert [r["id"] for r in rows] == [scored["eb"], scored["ea"]]  # by probability, not total
+    assert rows[0]["total"] < rows[1]["total"]
+    assert rows[0]["reasons"] == ["纳税信用等级：C级（欠薪几率×7.4）"]
+    assert rows[1]["reasons"] == ["纳税信用等级：D级（欠薪几率×2.7）"]
+    assert "按模型预测的三个月内欠薪预警概率" in page.text
+    assert re.findall(r'data-probability="([^"]*)">([^<]*)<', page.text) == [
+        ("0.5", "50%"),
+        ("0.268941", "27%"),
+    ]
+    with db.sessions() as s:
+        assert [e["enterprise_id"] for e in q.visit_list(s, PREFECTURE)] == [scored["eb"], scored["ea"]]
+    english = client.get("/risk", params={"lang": "en"})
+    assert _rows(english.text)[0]["reasons"] == ["tax credit rating: C (odds of arrears ×7.4)"]
+    r = client.get(f"/enterprises/{scored['ea']}", params={"lang": "zh"})
+    assert 'id="model-line"' in r.text and "27%" in r.text and "rm-test" in r.text
+    factors = _table(r.text, "factors-table")
+    assert factors[0] == ["纳税信用等级", "D级", "25", "×2.7"]
+    assert factors[-1][3] == "×1.0"
+
+
+def test_without_a_model_the_pages_show_no_probability(
+    client: TestClient, scored: City, make_user: Any
+) -> None:
+    log_in(client, make_user, "tongren", Role.INSPECTOR, "520600")
+    page = client.get("/risk")
+    assert "data-probability" not in page.text and "欠薪概率" not in page.text
+    r = client.get(f"/enterprises/{scored['ea']}")
+    assert 'id="model-line"' not in r.text and "对几率的影响" not in r.text

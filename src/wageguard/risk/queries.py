@@ -138,7 +138,13 @@ def _score_view(score: RiskScore, name: str | None = None) -> dict[str, Any]:
         "total": score.total,
         "grade": score.grade,
         "band": score.band,
+        "probability": score.probability,
     }
+
+
+VISIT_ORDER = (RiskScore.probability.desc().nulls_last(), RiskScore.total.desc(), RiskScore.enterprise_id)
+"""The inspection list's order: the learned model's probability where it scored the date (it targets
+visits better, docs/risk.md), then the scorecard's total, then id."""
 
 
 def latest_score(session: Session, principal: Principal, enterprise_id: int) -> dict[str, Any] | None:
@@ -205,7 +211,7 @@ def visit_list(
     session: Session, principal: Principal, *, as_of: date | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
     """ "Whom to visit this week": the enterprises ``principal`` may see, scored on the latest date by
-    ``as_of`` (default: the latest), worst first (total, then id), each with its top three reasons in words.
+    ``as_of`` (default: the latest), worst first (``VISIT_ORDER``), each with its top three reasons in words.
     Enterprise users see only themselves (one row at most); banks nothing."""
     latest = select(func.max(RiskScore.as_of))
     if as_of is not None:
@@ -217,7 +223,7 @@ def visit_list(
         select(RiskScore, Enterprise.name)
         .join(Enterprise, Enterprise.id == RiskScore.enterprise_id)
         .where(RiskScore.as_of == day, enterprise_clause(principal, RiskScore.enterprise_id))
-        .order_by(RiskScore.total.desc(), RiskScore.enterprise_id)
+        .order_by(*VISIT_ORDER)
         .limit(limit)
     ).all()
     return [

@@ -22,7 +22,7 @@ from wageguard.monitoring.owing import owing_by_project
 from wageguard.registry import region_queries
 from wageguard.registry.choices import Role
 from wageguard.risk import queries as risk_queries
-from wageguard.risk.reasons import value_text
+from wageguard.risk.reasons import odds_factor, value_text
 from wageguard.risk.scorecard import FACTOR_BY_KEY
 from wageguard.web.deps import get_session, optional_principal
 from wageguard.web.i18n import translate
@@ -111,6 +111,8 @@ def _factor_rows(latest: dict[str, Any] | None, lang: str) -> list[dict[str, Any
             "name": getattr(FACTOR_BY_KEY[f["factor"]], lang),
             "value": value_text(f["factor"], f["value"], lang),
             "points": int(f["points"]),
+            "contribution": f.get("contribution"),
+            "effect": odds_factor(float(f["contribution"])) if "contribution" in f else "",
         }
         for f in latest["factors"]
     ]

@@ -16,6 +16,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "按企业风险评分从高到低排列（数据日期 {as_of}），每家企业列出得分最高的三项原因。",
         "Enterprises ranked by risk score, worst first (data date {as_of}), each with its three top reasons.",
     ),
+    "risk.intro_model": (
+        "按模型预测的三个月内欠薪预警概率由高到低排列（数据日期 {as_of}），"
+        "每家企业列出推高概率最多的三项原因。",
+        "Enterprises ranked by the model's chance of a wage-arrears alert within three months, highest first "
+        "(data date {as_of}), each with the three reasons that raise it most.",
+    ),
+    "risk.probability": ("欠薪概率", "Chance of arrears"),
     "risk.intro_none": (
         "尚无企业风险评分：运行 wageguard risk score 后即可在此查看。",
         "No enterprise has been scored yet: run wageguard risk score to fill this list.",
@@ -59,6 +66,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据日期 {as_of}（评分卡 {version}）",
         "data date {as_of} (scorecard {version})",
     ),
+    "enterprise.model_line": (
+        "为学习模型预测的三个月内发生欠薪预警（W06/W17/W18）的概率（模型 {version}）；"
+        "下表“对几率的影响”为各因素使该几率变为的倍数。",
+        "is the learned model's chance of a wage-arrears alert (W06/W17/W18) within three months (model "
+        "{version}); “effect on the odds” below is the multiple of those odds each factor makes.",
+    ),
+    "enterprise.effect": ("对几率的影响", "Effect on the odds"),
     "enterprise.factors": ("各因素得分", "Points by factor"),
     "enterprise.factor": ("因素", "Factor"),
     "enterprise.value": ("取值", "Value"),

@@ -19,7 +19,7 @@ from wageguard.monitoring.rules import all_rules
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Enterprise, Project, ProjectParticipant, Region
 from wageguard.risk.models import RiskScore
-from wageguard.risk.queries import enterprise_clause
+from wageguard.risk.queries import VISIT_ORDER, enterprise_clause
 from wageguard.risk.reasons import top_reasons
 
 BANDS = ("red", "orange", "yellow", "blue")  # worst first
@@ -49,7 +49,7 @@ def ranked(
         select(RiskScore, Enterprise.name)
         .join(Enterprise, Enterprise.id == RiskScore.enterprise_id)
         .where(*conds)
-        .order_by(RiskScore.total.desc(), RiskScore.enterprise_id)
+        .order_by(*VISIT_ORDER)
         .limit(limit)
     ).all()
     out = [
@@ -61,6 +61,7 @@ def ranked(
             "total": s.total,
             "grade": s.grade,
             "band": s.band,
+            "probability": s.probability,
             "rank": i,
             "reasons": top_reasons(s.factors),
         }
