@@ -1,5 +1,5 @@
 """docs/risk.md documents the scorecard as the code defines it: every factor's points, the grade cut-offs,
-the default version, and the section the learned model will fill."""
+the default version, and the learned model's section."""
 
 from __future__ import annotations
 
@@ -37,4 +37,16 @@ def test_the_grades_bands_and_version_are_documented() -> None:
         span = f"≥ {cuts[i]}" if i == len(cuts) - 1 else f"{cuts[i]}–{cuts[i + 1] - 1}"
         assert f"| {grade} | {span} | {band} | {sc.BAND_ZH[band]} |" in text, grade
     assert f"(default `{sc.DEFAULT['version']}`)" in text
-    assert "## Learned model — not yet built" in text
+    assert "## The learned model" in text
+
+
+def test_the_model_section_names_each_factors_direction() -> None:
+    """Every factor the model constrains to lower risk is named as such in the doc."""
+    from wageguard.risk.model import DIRECTION
+    from wageguard.risk.scorecard import FACTOR_BY_KEY
+
+    text = DOC.read_text(encoding="utf-8").split("## The learned model", 1)[1]
+    lowering = {k for k, d in DIRECTION.items() if d < 0}
+    assert lowering == {"years_established", "paid_in_share", "own_card_share"}
+    assert "more years, paid-in capital or wages to the worker's own card never raise it" in text
+    assert all(FACTOR_BY_KEY[k] for k in lowering)
