@@ -15,6 +15,7 @@ from tests import factories as f
 from tests.risk import history as h
 
 from wageguard.db import Database
+from wageguard.risk.model import MODEL_FACTORS, RiskModel, Term
 
 QUARTERS = (date(2025, 12, 1), date(2026, 3, 1), date(2026, 6, 1), date(2026, 9, 1))
 CUT = QUARTERS[-1]
@@ -63,3 +64,11 @@ def _contractor(s: Session, rng: random.Random, region: Region, owner_id: int) -
         if rng.random() < sigmoid(1.6 * z - 0.6):
             h.alert(s, project, "red", start + timedelta(days=20), cleared=start + timedelta(days=50))
             region.outcomes[start].add(gc.id)
+
+
+def hand_model() -> RiskModel:
+    """A model whose only term is the tax rating: C raises the log-odds by 2, D by 1 (so the list's order
+    by probability differs from the scorecard's, where D scores more)."""
+    terms = [Term("tax_rating", [3.5, 4.5], [0.0, -1.0, 2.0, 1.0, 0.0])]
+    terms += [Term(name, [], [0.0, 0.0, 0.0]) for name in MODEL_FACTORS if name != "tax_rating"]
+    return RiskModel("rm-test", "2026-12-01T00:00:00Z", 3, ["W06", "W17", "W18"], -2.0, terms)

@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.monitoring.test_alert_pages import log_in
 from tests.risk import history as h
+from tests.risk.propensity import hand_model
 from tests.web.conftest import City
 from tests.web.demo_city import demo_city
 from tests.web.demo_city import log_in as log_in_demo
@@ -31,7 +32,6 @@ from wageguard.monitoring.models import Alert
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Project
 from wageguard.risk import queries as q
-from wageguard.risk.model import MODEL_FACTORS, RiskModel, Term
 from wageguard.risk.scoring import score_enterprises
 from wageguard.web.app import create_app
 
@@ -297,18 +297,10 @@ def test_every_link_from_the_visit_list_and_the_enterprise_pages_answers_a_page(
     assert not problems, f"{username}: {len(problems)} broken of {len(visited)}:\n" + "\n".join(problems)
 
 
-def _hand_model() -> RiskModel:
-    """A model whose only term is the tax rating: C raises the log-odds by 2, D by 1 (so the list's order
-    by probability differs from the scorecard's, where D scores more)."""
-    terms = [Term("tax_rating", [3.5, 4.5], [0.0, -1.0, 2.0, 1.0, 0.0])]
-    terms += [Term(name, [], [0.0, 0.0, 0.0]) for name in MODEL_FACTORS if name != "tax_rating"]
-    return RiskModel("rm-test", "2026-12-01T00:00:00Z", 3, ["W06", "W17", "W18"], -2.0, terms)
-
-
 def test_with_a_model_the_list_ranks_by_its_probability_with_its_reasons(
     client: TestClient, db: Database, scored: City, make_user: Any
 ) -> None:
-    score_enterprises(db=db, as_of=NOV, model=_hand_model())
+    score_enterprises(db=db, as_of=NOV, model=hand_model())
     log_in(client, make_user, "tongren", Role.INSPECTOR, "520600")
     page = client.get("/risk")
     rows = _rows(page.text)

@@ -136,6 +136,7 @@ def serve(
     from wageguard.complaints.drainer import ComplaintDrainer
     from wageguard.complaints.noticeboard import warm_up as warm_up_notice_board
     from wageguard.monitoring.scheduler import start_scheduler
+    from wageguard.risk.service import score_every_enterprise
     from wageguard.screen.rebuild import ensure_tallies
     from wageguard.tallies.live import configure_live
     from wageguard.web.app import create_app
@@ -156,7 +157,11 @@ def serve(
     def start_the_rest() -> None:
         """The scheduler and the demo gates, once the demo's data is in (at once without a build)."""
         ensure_tallies(web.state.db, s)  # a database from before the command screen: fill its aggregates
-        start_scheduler(web.state.db, s)
+        start_scheduler(
+            web.state.db,
+            s,  # the daily run first re-scores every enterprise, so W21 reads the day's scores
+            before_daily=[lambda day: score_every_enterprise(db=web.state.db, settings=s, as_of=day)],
+        )
         gates = start_live_gates(
             db=web.state.db,
             base_url=base_url,

@@ -3,7 +3,9 @@
 The scheduler listens to ``wageguard.events.announce_import``, which the import paths call once their
 transaction has committed (registry files, pay sheets, bank files and pushes, attendance batches): it asks the
 scheduler thread to run the engine soon, debounced, so a burst of imports causes one run. Without a started
-scheduler (CLI, tests) nothing listens and nothing runs.
+scheduler (CLI, tests) nothing listens and nothing runs. Jobs of other slices that must precede the daily
+run (``before_daily``: e.g. re-scoring every enterprise, so W21 reads today's scores) are handed in by the
+caller, so this module imports none of them; each one's failure is logged and the run goes on.
 
 The scheduler signals what it did: ``heard`` counts the import announcements it received, ``finished`` the
 runs it completed per trigger (done or failed, outbox dispatched), and ``wait_for_runs`` blocks on that
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from wageguard.config import Settings
@@ -28,8 +30,15 @@ log = logging.getLogger("wageguard.monitor")
 class MonitorScheduler:
     """A daemon thread: runs the engine daily at ``monitor_daily_hour`` and shortly after imports."""
 
-    def __init__(self, db: Database, settings: Settings, debounce_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        debounce_s: float = 30.0,
+        before_daily: Sequence[Callable[[date], None]] = (),
+    ) -> None:
         self.db, self.settings, self.debounce_s = db, settings, debounce_s
+        self.before_daily = list(before_daily)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._pending = False
@@ -86,8 +95,15 @@ class MonitorScheduler:
         from wageguard.monitoring.engine import run_monitoring
         from wageguard.monitoring.notifications import dispatch_outbox, notifier_for
 
+        today = date.today()
+        if trigger == "daily":
+            for job in self.before_daily:
+                try:
+                    job(today)
+                except Exception:  # a failed job must not cost the day's run
+                    log.exception("job before the daily run failed")
         try:
-            run_monitoring(db=self.db, settings=self.settings, as_of=date.today(), trigger=trigger)
+            run_monitoring(db=self.db, settings=self.settings, as_of=today, trigger=trigger)
             dispatch_outbox(db=self.db, notifier=notifier_for(self.settings))
         except Exception:  # the scheduler must survive a failed run; the run row records the error
             log.exception("monitoring run failed")
@@ -97,10 +113,12 @@ class MonitorScheduler:
                 self._signal.notify_all()
 
 
-def start_scheduler(db: Database, settings: Settings) -> MonitorScheduler | None:
+def start_scheduler(
+    db: Database, settings: Settings, before_daily: Sequence[Callable[[date], None]] = ()
+) -> MonitorScheduler | None:
     """Start the daily scheduler when ``monitor_scheduler_enabled``; used by ``wageguard serve``."""
     if not settings.monitor_scheduler_enabled:
         return None
-    scheduler = MonitorScheduler(db, settings)
+    scheduler = MonitorScheduler(db, settings, before_daily=before_daily)
     scheduler.start()
     return scheduler

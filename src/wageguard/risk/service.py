@@ -108,3 +108,12 @@ def import_feed(
     if report.inserted or report.updated:
         announce_import(f"risk.{feed.value}")
     return report
+
+
+def score_every_enterprise(*, db: Database, settings: Settings, as_of: date) -> None:
+    """The daily re-scoring (before the daily engine run, so W21 reads the day's scores): every enterprise
+    as of ``as_of`` with the newest learned model in ``risk_model_dir``, or the scorecard alone."""
+    from wageguard.risk.model import latest_model
+    from wageguard.risk.scoring import score_enterprises
+
+    score_enterprises(db=db, as_of=as_of, model=latest_model(settings.risk_models))
