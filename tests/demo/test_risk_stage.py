@@ -37,7 +37,7 @@ from wageguard.demo.risk_feeds import (
     registration_object,
     tax_rows,
 )
-from wageguard.demo.risk_stage import import_feeds
+from wageguard.demo.risk_stage import MIN_EXAMPLES, import_feeds, training_cut
 from wageguard.demo.stages import DemoContext, all_stages
 from wageguard.demo.truth import holding_alerts
 from wageguard.ingest.models import ImportBatch
@@ -52,6 +52,7 @@ from wageguard.risk.models import (
     RiskScore,
     RiskTaxYear,
 )
+from wageguard.risk.outcomes import feature_date, horizon_end
 from wageguard.risk.service import import_feed_file
 from wageguard.security.crypto import Protector
 
@@ -71,9 +72,29 @@ def city(
     db.dispose()
 
 
-def test_risk_runs_after_complaints_and_before_monitoring() -> None:
+def test_risk_runs_after_complaints_and_before_monitoring_and_the_model_after_it() -> None:
     names = [name for name, _ in all_stages()]
-    assert names.index("complaints") < names.index("risk") < names.index("monitoring")
+    assert (
+        names.index("complaints")
+        < names.index("risk")
+        < names.index("monitoring")
+        < names.index("risk_model")
+    )
+
+
+def test_the_model_trains_at_a_cut_whose_window_holds_the_demo_run(city: Any) -> None:
+    """The cut's outcome window [cut, cut + 3 months) holds ``as_of`` (the run's alerts are first seen on
+    it); features are read the day before the cut, after the feeds' data date. The small city has three
+    general contractors: it keeps the scorecard alone, and says so."""
+    _settings, db, truth, _folder = city
+    cut = training_cut(AS_OF)
+    assert feed_date(AS_OF) < feature_date(cut) < date(2026, 9, 1)
+    assert cut <= AS_OF < horizon_end(cut, 3)
+    model = truth["risk"]["model"]
+    assert model["cut"] == cut.isoformat() and model["trained"] is False
+    assert model["examples"] < MIN_EXAMPLES
+    with db.sessions() as s:
+        assert set(s.scalars(select(RiskScore.model_version))) == {None}
 
 
 def test_the_feeds_are_written_in_three_formats_and_stored_as_their_reports_counted(city: Any) -> None:
@@ -81,9 +102,11 @@ def test_the_feeds_are_written_in_three_formats_and_stored_as_their_reports_coun
     risk = truth["risk"]
     with (folder / "contracting.csv").open(encoding="utf-8", newline="") as fh:
         contracting = list(csv.DictReader(fh))
-    sheet = load_workbook(folder / "tax.xlsx", read_only=True).active
+    book = load_workbook(folder / "tax.xlsx", read_only=True)
+    sheet = book.active
     assert sheet is not None
     tax = list(sheet.iter_rows(min_row=2, values_only=True))
+    book.close()
     registration = json.loads((folder / "registration.json").read_text(encoding="utf-8"))
     assert risk["feeds"]["contracting"]["rows"] == len(contracting) > 0
     assert risk["feeds"]["tax"]["rows"] == len(tax) > 0

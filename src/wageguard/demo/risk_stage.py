@@ -15,6 +15,7 @@ stage planted go into ``ctx.truth["risk"]`` and ``truth.json``.
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -22,17 +23,19 @@ from sqlalchemy.orm import aliased
 
 from wageguard.auth.scope import SYSTEM
 from wageguard.demo.money_plan import PROPENSITY_ARREARS
-from wageguard.demo.risk_feeds import FeedCorp, FeedFiles, FeedProject, write_feeds
+from wageguard.demo.risk_feeds import CUT_MONTHS, FeedCorp, FeedFiles, FeedProject, write_feeds
 from wageguard.demo.stages import DemoContext
-from wageguard.demo.truth import ground_truth
+from wageguard.demo.truth import compare, ground_truth
 from wageguard.errors import ImportRejected
 from wageguard.registry.models import Enterprise, Project
 from wageguard.risk.choices import Feed
+from wageguard.risk.features import months_before
 from wageguard.risk.models import RiskScore
 from wageguard.risk.scoring import score_enterprises
 from wageguard.risk.service import import_feed_file
 
 RED_FAULT = "risk_red"  # an enterprise the scorecard puts in the red band: W21 expected
+OUTCOME_MONTHS = 3  # the learned model's horizon: W06/W17/W18 within three months of the cut
 
 
 def read_registry(ctx: DemoContext) -> tuple[list[FeedCorp], list[FeedProject]]:
@@ -86,10 +89,9 @@ def import_feeds(ctx: DemoContext, files: FeedFiles) -> dict[str, dict[str, Any]
     return counts
 
 
-def record_risk_truth(
-    ctx: DemoContext, files: FeedFiles, counts: dict[str, Any], bands: dict[str, int]
-) -> None:
-    """Red-band enterprises as expected W21 alerts; propensities and propensity plants for the record."""
+def record_risk_truth(ctx: DemoContext, record: dict[str, Any], bands: dict[str, int]) -> None:
+    """Red-band enterprises as expected W21 alerts; propensities, propensity plants and ``record`` (what the
+    stage did) in ``ctx.truth["risk"]`` and truth.json."""
     truth = ground_truth(ctx)
     truth.forget("risk")
     with ctx.db.sessions() as s:
@@ -108,10 +110,8 @@ def record_risk_truth(
         if f["fault"] == PROPENSITY_ARREARS
     ]
     truth.risk = ctx.truth["risk"] = {
-        "data_date": files.data_date.isoformat(),
-        "propensity": {code: round(z, 4) for code, z in files.propensity.items()},
+        **record,
         "propensity_plants": plants,
-        "feeds": counts,
         "bands": bands,
         "red": [code for code, _ in red],
     }
@@ -124,10 +124,68 @@ def risk_stage(ctx: DemoContext) -> None:
     files = write_feeds(ctx.out_dir / "risk", seed=ctx.seed, as_of=ctx.as_of, corps=corps, projects=projects)
     counts = import_feeds(ctx, files)
     summary = score_enterprises(db=ctx.db, as_of=ctx.as_of)
-    record_risk_truth(ctx, files, counts, summary.bands)
+    record = {
+        "data_date": files.data_date.isoformat(),
+        "propensity": {code: round(z, 4) for code, z in files.propensity.items()},
+        "feeds": counts,
+    }
+    record_risk_truth(ctx, record, summary.bands)
     ctx.log(
         f"    风险评分 / risk scores: {summary.scored} 家企业 enterprises as of {ctx.as_of}, "
         + ", ".join(f"{band} {n}" for band, n in summary.bands.items())
         + f"; {len(ctx.truth['risk']['propensity_plants'])} 处倾向性欠薪 propensity arrears, "
         f"{time.perf_counter() - started:.1f}s"
     )
+
+
+# -- after monitoring: the learned model ------------------------------------------------------------------
+
+MIN_EXAMPLES = 20  # general contractors at the cut; a smaller city keeps the scorecard alone
+MIN_OUTCOMES = 5  # of each kind (with and without an alert)
+
+
+def training_cut(as_of: date) -> date:
+    """The demo's training cut: the day after ``as_of`` less ``CUT_MONTHS`` months, so the outcome window
+    ``[cut, cut + 3 months)`` (``risk/outcomes.py``) holds the demo run's alerts, first seen on ``as_of``;
+    the features are read as of the day before the cut, after the feeds' data date and before every demo
+    month."""
+    return months_before(as_of, CUT_MONTHS) + timedelta(days=1)
+
+
+def risk_model_stage(ctx: DemoContext) -> None:
+    """Train the learned model on the demo's own outcomes, re-score every enterprise with it and run the
+    engine again, so W21 follows the new scores (their history factors now see the demo's alerts) and the
+    ground truth is compared afresh. A city with fewer than ``MIN_EXAMPLES`` general contractors, or fewer
+    than ``MIN_OUTCOMES`` with and without an alert, keeps the scorecard alone (logged)."""
+    from wageguard.demo.monitoring_stage import monitoring_stage
+    from wageguard.risk.learning import train_model, training_set
+    from wageguard.risk.model import load_model
+
+    started = time.perf_counter()
+    cut = training_cut(ctx.as_of)
+    examples = training_set(ctx.db.engine, [cut], OUTCOME_MONTHS)
+    positives = int(examples["outcome"].sum()) if examples.height else 0
+    model_info: dict[str, Any] = {"cut": cut.isoformat(), "examples": examples.height, "outcomes": positives}
+    record = {k: v for k, v in ctx.truth.get("risk", {}).items() if k not in ("propensity_plants", "red")}
+    if examples.height < MIN_EXAMPLES or min(positives, examples.height - positives) < MIN_OUTCOMES:
+        record_risk_truth(ctx, record | {"model": model_info | {"trained": False}}, record.get("bands", {}))
+        truth = ground_truth(ctx)
+        truth.write(ctx.out_dir / "truth.json", compare(ctx.db, truth))  # with the model's record
+        ctx.log(
+            f"    风险模型 / risk model: 样本太少，仅用评分卡 / too few examples to train "
+            f"({examples.height} contractors, {positives} with an alert at the cut {cut}): scorecard alone"
+        )
+        return
+    report = train_model(
+        db=ctx.db, cut=cut, out_dir=ctx.settings.risk_models, horizon_months=OUTCOME_MONTHS, cuts=1
+    )
+    summary = score_enterprises(db=ctx.db, as_of=ctx.as_of, model=load_model(report.path))
+    model_info |= {"trained": True, "version": report.version, "path": str(report.path)}
+    record_risk_truth(ctx, record | {"model": model_info}, summary.bands)
+    ctx.log(
+        f"    风险模型 / risk model {report.version}: {report.rows} 样本 examples, "
+        f"{report.positives} 发生欠薪 with an alert (cut {cut}); 重新评分 / re-scored {summary.scored}, "
+        + ", ".join(f"{band} {n}" for band, n in summary.bands.items())
+        + f"; {time.perf_counter() - started:.1f}s"
+    )
+    monitoring_stage(ctx)

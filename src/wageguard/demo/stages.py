@@ -46,7 +46,7 @@ def all_stages() -> list[tuple[str, Stage]]:
     from wageguard.demo.money_stage import money_stage
     from wageguard.demo.monitoring_stage import monitoring_stage
     from wageguard.demo.registry_stage import registry_stage
-    from wageguard.demo.risk_stage import risk_stage
+    from wageguard.demo.risk_stage import risk_model_stage, risk_stage
 
     stages: list[tuple[str, Stage]] = [
         ("registry", registry_stage),
@@ -55,5 +55,6 @@ def all_stages() -> list[tuple[str, Stage]]:
         ("complaints", complaints_stage),
         ("risk", risk_stage),  # scores before monitoring, so its run raises W21
         ("monitoring", monitoring_stage),
+        ("risk_model", risk_model_stage),  # trains on the run's outcomes, re-scores, runs the engine again
     ]
     return stages
