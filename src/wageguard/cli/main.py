@@ -8,6 +8,7 @@ from wageguard.cli import attendance as attendance_cli
 from wageguard.cli import complaints as complaints_cli
 from wageguard.cli import db, serve, users
 from wageguard.cli import demo as demo_cli
+from wageguard.cli import facts as facts_cli
 from wageguard.cli import imports as imports_cli
 from wageguard.cli import money as money_cli
 from wageguard.cli import monitor as monitor_cli
@@ -33,6 +34,7 @@ app.add_typer(money_cli.bank_app, name="bank")
 app.add_typer(attendance_cli.emulate_app, name="emulate")
 app.add_typer(demo_cli.app, name="demo")
 app.add_typer(monitor_cli.app, name="monitor")
+app.add_typer(facts_cli.app, name="facts")
 app.add_typer(registry_cli.app, name="registry")
 app.add_typer(risk_cli.app, name="risk")
 app.add_typer(screen_cli.app, name="screen")
