@@ -125,24 +125,28 @@ def serve(
     ),
     demo_projects: int = typer.Option(200, min=1, help="与 --build-demo 同用：项目数 / projects to build"),
     demo_workers: int = typer.Option(58_000, min=1, help="与 --build-demo 同用：工人数 / workers to build"),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="服务进程数（>1 需 PostgreSQL 与 Redis）/ server processes (>1 needs PostgreSQL and Redis)",
+    ),
 ) -> None:
     """Serve the web app and API."""
+    if workers > 1:
+        _serve_workers(workers, host, port, build_demo or demo_gates > 0)
+        return
     # A build first: on a fresh clone it writes the demo's keys, which the settings then read.
     build = DemoBuild(demo_projects, demo_workers, host, port) if build_demo else None
     s = _checked_settings()
     private_dir(s.var_dir)  # keys, uploads and demo files: readable by the service's user only
-    from wageguard.attendance.intake import IntakeDrainer
     from wageguard.attendance.live import start_live_gates
-    from wageguard.complaints.drainer import ComplaintDrainer
     from wageguard.complaints.noticeboard import warm_up as warm_up_notice_board
-    from wageguard.monitoring.scheduler import start_scheduler
-    from wageguard.risk.service import score_every_enterprise
     from wageguard.screen.rebuild import ensure_tallies
     from wageguard.tallies.live import configure_live
     from wageguard.web.app import create_app
-    from wageguard.web.deps import counter_store_of
-    from wageguard.web.iclock import intake_of, options_of
-    from wageguard.web.public import complaint_intake_of
+    from wageguard.web.served import Services, import_listener, start_drainers, start_leader_for
 
     web = create_app(s)
     configure_live(s.redis_url, s.redis_key_prefix)  # live screen events: this process, or all via Redis
@@ -153,15 +157,13 @@ def serve(
     bind_host, bind_port = host or s.host, port or s.port
     base_url = f"http://{_connect_host(bind_host)}:{bind_port}"
     live: list[LiveGates] = []
+    services = Services()
+    listen = import_listener(s, services)
 
     def start_the_rest() -> None:
         """The scheduler and the demo gates, once the demo's data is in (at once without a build)."""
         ensure_tallies(web.state.db, s)  # a database from before the command screen: fill its aggregates
-        start_scheduler(
-            web.state.db,
-            s,  # the daily run first re-scores every enterprise, so W21 reads the day's scores
-            before_daily=[lambda day: score_every_enterprise(db=web.state.db, settings=s, as_of=day)],
-        )
+        start_leader_for(web, s, services, listen)  # the one scheduler of the deployment, by lease
         gates = start_live_gates(
             db=web.state.db,
             base_url=base_url,
@@ -176,16 +178,9 @@ def serve(
         start_the_rest()
     else:
         build.start_rest(start_the_rest)
-    # Device calls are acknowledged once durable in the intake; this thread stores them (see intake.py).
-    drainer = IntakeDrainer(db=web.state.db, intake=intake_of(web), options=options_of(web)).start()
-    # Complaints the database could not take at once (an import held the lock) wait durably; this files them.
-    complaints = ComplaintDrainer(
-        db=web.state.db,
-        protector=web.state.protector,
-        settings=s,
-        intake=complaint_intake_of(web),
-        counters=counter_store_of(web),
-    ).start()
+    # Device calls are acknowledged once durable in the intake, and complaints the database could not take
+    # at once wait durably; two threads move them into the database (intake.py, complaints/drainer.py).
+    start_drainers(web, s, services)
     try:
         # proxy_headers off: X-Forwarded-For is read only by web.deps.client_address, from trusted_proxies
         uvicorn.run(web, host=bind_host, port=bind_port, log_level="info", proxy_headers=False)
@@ -194,6 +189,47 @@ def serve(
             gates.stop()
         if build is not None:
             build.close()
-        drainer.stop()
-        complaints.stop()
+        services.stop()
         web.state.db.dispose()
+
+
+def _serve_workers(workers: int, host: str | None, port: int | None, demo: bool) -> None:
+    """``--workers N``: N uvicorn worker processes over one PostgreSQL database and one Redis, each with its
+    own services (``web/served.py``); one of them at a time holds the scheduler lease."""
+    s = _checked_settings()
+    problems = []
+    if s.is_sqlite:
+        problems.append(
+            "多进程服务需要 PostgreSQL（WAGEGUARD_DATABASE_URL） / "
+            "--workers > 1 needs PostgreSQL: SQLite has one writer"
+        )
+    if not s.redis_url:
+        problems.append(
+            "多进程服务需要 Redis（WAGEGUARD_REDIS_URL），以便各进程共享实时事件与导入通知 / "
+            "--workers > 1 needs Redis (WAGEGUARD_REDIS_URL) so every process hears live events and imports"
+        )
+    if demo:
+        problems.append(
+            "演示城市的构建与演示闸机只在单进程下运行 / "
+            "--build-demo and --demo-gates run with one process only"
+        )
+    if problems:
+        _stop("无法启动多进程服务 / cannot serve with several processes", problems)
+    private_dir(s.var_dir)
+    from wageguard.db import Database
+    from wageguard.screen.rebuild import ensure_tallies
+
+    db = Database(s.database_url)
+    try:
+        ensure_tallies(db, s)  # once, before the workers start
+    finally:
+        db.dispose()
+    uvicorn.run(
+        "wageguard.web.served:create_served_app",
+        factory=True,
+        host=host or s.host,
+        port=port or s.port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )

@@ -3,9 +3,10 @@
 The scheduler listens to ``wageguard.events.announce_import``, which the import paths call once their
 transaction has committed (registry files, pay sheets, bank files and pushes, attendance batches): it asks the
 scheduler thread to run the engine soon, debounced, so a burst of imports causes one run. Without a started
-scheduler (CLI, tests) nothing listens and nothing runs. Jobs of other slices that must precede the daily
-run (``before_daily``: e.g. re-scoring every enterprise, so W21 reads today's scores) are handed in by the
-caller, so this module imports none of them; each one's failure is logged and the run goes on.
+scheduler (CLI, tests) nothing listens and nothing runs; ``wageguard serve`` starts one through the
+scheduler lease (``leader.py``), so a deployment runs exactly one. Jobs of other slices that must precede the
+daily run (``before_daily``: e.g. re-scoring every enterprise, so W21 reads today's scores) are handed in
+by the caller, so this module imports none of them; each one's failure is logged and the run goes on.
 
 The scheduler signals what it did: ``heard`` counts the import announcements it received, ``finished`` the
 runs it completed per trigger (done or failed, outbox dispatched), and ``wait_for_runs`` blocks on that
@@ -22,7 +23,11 @@ from datetime import date, datetime, timedelta
 
 from wageguard.config import Settings
 from wageguard.db import Database
-from wageguard.events import listen_imports
+from wageguard.events import ImportListener, listen_imports
+
+ListenFn = Callable[[ImportListener], Callable[[], None]]
+"""Subscribe to import announcements, returning the unsubscribe: this process's (``listen_imports``), or
+every process's through Redis (``relay.listen_everywhere``)."""
 
 log = logging.getLogger("wageguard.monitor")
 
@@ -36,9 +41,11 @@ class MonitorScheduler:
         settings: Settings,
         debounce_s: float = 30.0,
         before_daily: Sequence[Callable[[date], None]] = (),
+        listen: ListenFn = listen_imports,
     ) -> None:
         self.db, self.settings, self.debounce_s = db, settings, debounce_s
         self.before_daily = list(before_daily)
+        self._listen = listen
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._pending = False
@@ -49,7 +56,7 @@ class MonitorScheduler:
         self.finished: dict[str, int] = {}
 
     def start(self) -> None:
-        self._unsubscribe = listen_imports(lambda _kind: self.request_run())
+        self._unsubscribe = self._listen(lambda _kind: self.request_run())
         self._thread.start()
 
     def stop(self, timeout: float = 120.0) -> None:
@@ -111,14 +118,3 @@ class MonitorScheduler:
             with self._signal:
                 self.finished[trigger] = self.finished.get(trigger, 0) + 1
                 self._signal.notify_all()
-
-
-def start_scheduler(
-    db: Database, settings: Settings, before_daily: Sequence[Callable[[date], None]] = ()
-) -> MonitorScheduler | None:
-    """Start the daily scheduler when ``monitor_scheduler_enabled``; used by ``wageguard serve``."""
-    if not settings.monitor_scheduler_enabled:
-        return None
-    scheduler = MonitorScheduler(db, settings, before_daily=before_daily)
-    scheduler.start()
-    return scheduler
