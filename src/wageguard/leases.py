@@ -65,9 +65,9 @@ class PostgresLease:
             return self.alive()
         conn = self.engine.connect()
         try:
-            # who holds it, for an operator (pg_stat_activity): wageguard-lease:<name>:<pid>
-            conn.execute(text("SELECT set_config('application_name', :n, false)"), {"n": self.label})
             got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar())
+            if got:  # who holds it, for an operator (pg_stat_activity): wageguard-lease:<name>:<pid>
+                conn.execute(text("SELECT set_config('application_name', :n, false)"), {"n": self.label})
             conn.commit()
         except Exception:
             conn.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import select
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +20,9 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import text
 
 from wageguard.cli.main import app as cli_app
 from wageguard.config import Settings
@@ -144,3 +148,70 @@ def test_several_workers_need_postgresql_and_redis(
     assert "多进程服务需要 Redis" in result.output and "needs Redis" in result.output
     if settings.is_sqlite:
         assert "多进程服务需要 PostgreSQL" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _holders(db: Database) -> list[int]:
+    """Pids of the processes holding the scheduler lease, from the database's own view."""
+    with db.engine.connect() as conn:
+        names = conn.execute(
+            text("SELECT application_name FROM pg_stat_activity WHERE application_name LIKE :p"),
+            {"p": "wageguard-lease:scheduler:%"},
+        ).scalars()
+        return sorted(int(n.rsplit(":", 1)[1]) for n in names)
+
+
+def test_serve_with_two_workers_runs_one_scheduler_and_hands_it_over(
+    db: Database, settings: Settings, tmp_path: Path
+) -> None:
+    """Two real worker processes: on PostgreSQL exactly one holds the scheduler, and when it is killed the
+    other takes over; on SQLite the command refuses before it starts anything."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "WAGEGUARD_DATABASE_URL": settings.database_url,
+        "WAGEGUARD_REDIS_URL": REDIS_URL,
+        "WAGEGUARD_REDIS_KEY_PREFIX": f"wgtest:{uuid.uuid4().hex}:",
+        "WAGEGUARD_VAR_DIR": str(tmp_path / "var"),
+        "WAGEGUARD_ENVIRONMENT": "test",
+    }
+    command = [sys.executable, "-c", "from wageguard.cli.main import app; app()", "serve", "--workers", "2"]
+    with subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as server:
+        try:
+            if settings.is_sqlite:
+                _, err = server.communicate(timeout=DEADLINE_S)
+                assert server.returncode == 2 and "多进程服务需要 PostgreSQL" in err
+                return
+            assert _until(lambda: len(_holders(db)) == 1), "no worker took the scheduler"
+            assert _until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"))
+            [first] = _holders(db)
+            os.kill(first, signal.SIGKILL)  # the scheduling worker dies without a word
+            assert _until(lambda: len(_holders(db)) == 1 and _holders(db)[0] != first), "no takeover"
+            assert _answers(f"http://127.0.0.1:{port}/healthz")  # the other worker still serves
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                try:
+                    server.wait(DEADLINE_S)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+                    server.wait(DEADLINE_S)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
