@@ -12,6 +12,7 @@ from wageguard.cli import facts as facts_cli
 from wageguard.cli import imports as imports_cli
 from wageguard.cli import money as money_cli
 from wageguard.cli import monitor as monitor_cli
+from wageguard.cli import national as national_cli
 from wageguard.cli import registry as registry_cli
 from wageguard.cli import risk as risk_cli
 from wageguard.cli import screen as screen_cli
@@ -35,6 +36,7 @@ app.add_typer(attendance_cli.emulate_app, name="emulate")
 app.add_typer(demo_cli.app, name="demo")
 app.add_typer(monitor_cli.app, name="monitor")
 app.add_typer(facts_cli.app, name="facts")
+app.add_typer(national_cli.app, name="national")
 app.add_typer(registry_cli.app, name="registry")
 app.add_typer(risk_cli.app, name="risk")
 app.add_typer(screen_cli.app, name="screen")

@@ -78,7 +78,7 @@ def split_by_province(facts: F.Facts) -> dict[str, F.Facts]:
     out = {}
     for p in provinces:
         parts = {n: t.filter(pl.col("__province") == p).drop("__province") for n, t in tagged.items()}
-        out[p] = replace(facts, **parts)
+        out[p] = replace(facts, **parts)  # type: ignore[arg-type]
     return out
 
 
