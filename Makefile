@@ -10,7 +10,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_DB := var/wageguard.db
 export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
 
-.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages bench-screen clean
+.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages bench-screen bench-risk clean
 
 help:
 	@echo "make demo   - install, build assets, create the demo city and start the server"
@@ -59,7 +59,7 @@ test-pg: venv
 test: lint assets test-sqlite test-pg
 
 bench: bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages \
-  bench-screen
+  bench-screen bench-risk
 
 bench-import: venv
 	$(PY) benchmarks/bench_import.py --workers 58000 --json var/bench/import-58k.json
@@ -96,3 +96,8 @@ bench-pages: venv
 bench-screen: venv
 	$(PY) benchmarks/bench_screen.py --redis-url $(REDIS_URL) --json var/bench/screen-sqlite.json
 	$(PY) benchmarks/bench_screen.py --database-url $(PG_URL) --no-live --json var/bench/screen-pg.json
+
+# The SQLite province is built once and cached under var/bench/ by size and seed (PostgreSQL: a scratch database).
+bench-risk: venv
+	$(PY) benchmarks/bench_risk.py --json var/bench/risk-sqlite.json
+	$(PY) benchmarks/bench_risk.py --database-url $(PG_URL) --json var/bench/risk-pg.json

@@ -201,6 +201,9 @@ class BankPayment(Base):
         Index("ix_bank_payments_card_month", "payee_card_bidx", "pay_month"),
         Index("ix_bank_payments_worker_month", "worker_id", "pay_month"),
         Index("ix_bank_payments_month", "pay_month"),  # the monitoring engine's month reads (0003b)
+        Index(  # the risk features' history read (0003e): covering, in the order it groups by
+            "ix_bank_payments_month_history", "pay_month", "project_id", "status", "value_date", "outcome"
+        ),
         Index(  # the bank's failed and returned payments (0003d): failures are rare, so only they are held
             "ix_bank_payments_failed",
             "account_id",
