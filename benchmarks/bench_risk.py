@@ -321,19 +321,24 @@ def _complaint(n: int, pid: int, county: str, on: date) -> dict[str, Any]:
     }
 
 
+def _accounts(conn: Connection, dialect: str) -> None:
+    """A wage account per project, numbered as the project (before the inflows and payments on it)."""
+    conn.execute(
+        text(
+            "INSERT INTO wage_accounts (id, project_id, region_code, account_enc, account_bidx, "
+            "account_masked, is_virtual, opened_date, created_at) "
+            f"SELECT id, id, region_code, {_blob(dialect)}, 'A' || {_pad(dialect, 'id', 31)}, '62**', FALSE, "
+            f"'2024-01-02', '{NOW.isoformat(' ')}' FROM projects"
+        )
+    )
+
+
 def _bulk(conn: Connection, dialect: str, p: Province, workers: int) -> dict[str, float]:
-    """Wage accounts, workers and every worker's payment of each pay month (``INSERT … SELECT``)."""
+    """Workers and every worker's payment of each pay month (``INSERT … SELECT``)."""
     pad, blob, now = (lambda e, w: _pad(dialect, e, w)), _blob(dialect), f"'{NOW.isoformat(' ')}'"
     pj = f"((s.i - 1) % {p.n_proj}) + 1"
     took: dict[str, float] = {}
     statements = [
-        (
-            "wage_accounts",
-            "INSERT INTO wage_accounts (id, project_id, region_code, account_enc, account_bidx, "
-            "account_masked, is_virtual, opened_date, created_at) "
-            f"SELECT id, id, region_code, {blob}, 'A' || {pad('id', 31)}, '62**', FALSE, '2024-01-02', {now} "
-            "FROM projects",
-        ),
         (
             "workers",
             "INSERT INTO workers (id, name, id_card_type, id_enc, id_bidx, id_masked, created_at, "
@@ -417,6 +422,8 @@ def generate(
             took[name] = round(time.perf_counter() - t0, 1)
             counts[name] = len(rows)
             print(f"  {name}: {len(rows)} rows, {took[name]} s", flush=True)
+            if name == "projects":
+                _accounts(conn, dialect)
         _fill_sequence(conn, dialect, workers)
         indexes = list(tables["bank_payments"].indexes)  # built after the load: sorting beats 18 M inserts
         for index in indexes:
@@ -619,7 +626,11 @@ def main() -> None:
         url, built = args.existing, {"existing": True}
     elif args.database_url.startswith("postgresql"):
         url, drop = scratch_database(args.database_url, prefix="wg_bench_risk")
-        built = _build(url, args)
+        try:
+            built = _build(url, args)
+        except BaseException:
+            drop()
+            raise
     else:
         url, built = _cached_sqlite(args)
     report: dict[str, Any] = {
