@@ -8,12 +8,14 @@ tests can check that none reaches the lake in clear.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
-from tests.monitoring.seed import NET, add_project, add_worker
+from tests.monitoring.seed import NET, add_project, add_worker, set_payment
 
-from wageguard.payroll.models import BankPayment
-from wageguard.registry.models import BankCard, Region, Worker
+from wageguard.attendance.models import WorkerDay, WorkerMonth
+from wageguard.payroll.models import BankPayment, WageAccount
+from wageguard.registry.models import BankCard, Project, ProjectWorker, Region, Team, Worker
 from wageguard.security.crypto import Protector, mask
 
 PROVINCES = {
@@ -30,6 +32,7 @@ class Planted:
     faulty: dict[str, int] = field(default_factory=dict)  # province -> faulty project id
     clean: dict[str, int] = field(default_factory=dict)
     clear_numbers: list[str] = field(default_factory=list)
+    cross: dict[str, int] = field(default_factory=dict)  # cross-province fault -> worker id
 
 
 def _regions(s: Session) -> None:
@@ -64,6 +67,23 @@ def _personal_numbers(s: Session, p: Protector, w: Worker, county: str, out: Pla
     out.clear_numbers += [id_no, card_no]
 
 
+def _days(s: Session, project: Project, w: Worker, first: int, n: int) -> None:
+    """Worker-days ``first``..``first + n - 1`` of September 2026 on ``project`` (9 hours each)."""
+    for d in range(first, first + n):
+        s.add(
+            WorkerDay(
+                project_id=project.id,
+                worker_id=w.id,
+                work_date=date(2026, 9, d),
+                region_code=project.region_code,
+                first_in=datetime(2026, 9, d, 0, 30),
+                last_out=datetime(2026, 9, d, 9, 30),
+                minutes=540,
+                punch_count=2,
+            )
+        )
+
+
 def plant_three_provinces(s: Session, p: Protector, *, faults: bool = True, clean: bool = True) -> Planted:
     """Per province: with ``clean`` a clean project (three workers paid in full) and, with ``faults``, a
     project with one unpaid, one underpaid, one paid to another card and one paid without attendance
@@ -91,5 +111,64 @@ def plant_three_provinces(s: Session, p: Protector, *, faults: bool = True, clea
         s.flush()
         for w in made:
             _personal_numbers(s, p, w, county, out)
+            for pw in s.query(WorkerMonth).filter_by(worker_id=w.id):
+                _days(s, s.get(Project, pw.project_id), w, 1, pw.days)  # type: ignore[arg-type]
     s.flush()
     return out
+
+
+def _site(s: Session, project_id: int) -> tuple[Project, Team, WageAccount]:
+    proj = s.get(Project, project_id)
+    assert proj is not None
+    return (
+        proj,
+        s.query(Team).filter_by(project_id=proj.id).one(),
+        s.query(WageAccount).filter_by(project_id=proj.id).one(),
+    )
+
+
+def _engage(s: Session, proj: Project, team: Team, w: Worker, days: int = 0, first: int = 1) -> None:
+    """``w`` also on ``proj``'s roster, attending ``days`` days from ``first`` (worker-days and month)."""
+    s.add(ProjectWorker(project_id=proj.id, worker_id=w.id, team_id=team.id, region_code=proj.region_code))
+    if days:
+        s.add(
+            WorkerMonth(
+                project_id=proj.id,
+                worker_id=w.id,
+                month="2026-09",
+                region_code=proj.region_code,
+                days=days,
+                minutes=days * 540,
+            )
+        )
+        _days(s, proj, w, first, days)
+
+
+def plant_cross_province_faults(s: Session, p: Protector, planted: Planted) -> None:
+    """On the clean projects (after ``plant_three_provinces``): N01 one card collecting the wages of a
+    Guizhou and a Hunan worker; N02 a Guizhou worker also attending in Sichuan on 8 September; N03 a Hunan
+    worker paid for September by a Sichuan project too, without attending there."""
+    gz, hn, sc = (_site(s, planted.clean[c]) for c in ("520000", "430000", "510000"))
+    boss_card = p.blind_index("6222029999000000001")
+    for n, (proj, team, acct) in ((901, gz), (902, hn)):
+        w = add_worker(s, p, proj, team, acct, n, outcome="other_card")
+        s.flush()
+        _days(s, proj, w, 1, 22)
+        for pay in s.query(BankPayment).filter_by(worker_id=w.id):
+            pay.payee_card_bidx = boss_card
+        planted.cross[f"N01-{proj.region_code[:2]}"] = w.id
+    twice = add_worker(s, p, *gz, 903)
+    s.flush()
+    _days(s, gz[0], twice, 1, 22)
+    _engage(s, sc[0], sc[1], twice, days=1, first=8)
+    planted.cross["N02"] = twice.id
+    away = add_worker(s, p, *hn, 904)
+    s.flush()
+    _days(s, hn[0], away, 1, 22)
+    _engage(s, sc[0], sc[1], away)
+    set_payment(s, p, sc[2], sc[0], away, NET, key="sc")
+    s.flush()
+    for pay in s.query(BankPayment).filter_by(worker_id=away.id, project_id=sc[0].id):
+        pay.payee_card_bidx = p.blind_index(f"second-card-of-{away.id}")  # not N01: another card
+    planted.cross["N03"] = away.id
+    s.flush()

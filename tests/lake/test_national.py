@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 from pyspark.sql import SparkSession
-from tests.lake.fixture import PROVINCES, plant_three_provinces
+from tests.lake.fixture import PROVINCES, plant_cross_province_faults, plant_three_provinces
 from tests.monitoring.seed import AS_OF
 from typer.testing import CliRunner
 
@@ -58,12 +58,12 @@ def test_clean_data_gives_no_alert(
     assert _single_machine(db, settings).height == 0
 
 
-def test_the_cli_runs_the_lake_month_and_writes_the_alerts(
+def test_the_cli_runs_the_lake_month_and_writes_the_alerts_and_cross_province_findings(
     db: Database, protector: Protector, cli: CliRunner, spark: SparkSession, tmp_path: Path
 ) -> None:
     with db.transaction() as s:
-        plant_three_provinces(s, protector)
-    lake, out = tmp_path / "lake", tmp_path / "alerts.json"
+        plant_cross_province_faults(s, protector, plant_three_provinces(s, protector))
+    lake, out, cross = tmp_path / "lake", tmp_path / "alerts.json", tmp_path / "cross.parquet"
     args = ["facts", "export", "--month", "2026-09", "--out", str(lake), "--as-of", AS_OF.isoformat()]
     assert cli.invoke(app, args).exit_code == 0
     result = cli.invoke(
@@ -79,10 +79,15 @@ def test_the_cli_runs_the_lake_month_and_writes_the_alerts(
             "local[2]",
             "--out",
             str(out),
+            "--cross-out",
+            str(cross),
         ],
     )
     assert result.exit_code == 0, result.output
     written = pl.read_ndjson(out)
     assert "in 3 provinces" in result.output
     assert set(written["province"]) == set(PROVINCES)
-    assert f"W06: {len(PROVINCES)}" in result.output
+    for code, n in written["rule_code"].value_counts().iter_rows():
+        assert f"  {code}: {n}\n" in result.output
+    assert "cross-province: 5 findings" in result.output and "N03: 1" in result.output
+    assert pl.read_parquet(cross).height == 5

@@ -16,8 +16,13 @@ def run(
     month: str = typer.Option(..., help="YYYY-MM"),
     master: str = typer.Option("local[*]", "--master", help="Spark master: local[*] or a cluster URL"),
     out: Path | None = typer.Option(None, "--out", help="alerts file: .json (JSON lines) or Parquet"),
+    cross_out: Path | None = typer.Option(
+        None, "--cross-out", help="cross-province findings (N01–N03) file: .json (JSON lines) or Parquet"
+    ),
 ) -> None:
-    """Evaluate every rule on each province partition (the engine's own functions) and report the alerts."""
+    """Evaluate every rule on each province partition (the engine's own functions) and the cross-province
+    checks N01–N03 over the national keys; report both."""
+    from wageguard.lake.cross import run_cross_province
     from wageguard.lake.national import run_national, spark_session, write_alerts
     from wageguard.monitoring.calendar import month_key, parse_month
 
@@ -32,15 +37,21 @@ def run(
     spark = spark_session(master)
     try:
         alerts = run_national(spark=spark, lake=lake, month=key)
+        cross = run_cross_province(spark=spark, lake=lake, month=key)
     finally:
         if ours:
             spark.stop()
     if out is not None:
         write_alerts(alerts, out)
+    if cross_out is not None:
+        write_alerts(cross, cross_out)
     provinces = alerts["province"].n_unique() if alerts.height else 0
     typer.echo(
         f"national {key}: {alerts.height} alerts in {provinces} provinces "
         f"({time.perf_counter() - started:.1f} s on {master})"
     )
     for code, n in alerts["rule_code"].value_counts().sort("rule_code").iter_rows():
+        typer.echo(f"  {code}: {n}")
+    typer.echo(f"cross-province: {cross.height} findings")
+    for code, n in cross["rule_code"].value_counts().sort("rule_code").iter_rows():
         typer.echo(f"  {code}: {n}")

@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +28,9 @@ import polars as pl
 from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.lake import layout as L
+from wageguard.lake.keys import KEY_SCHEMAS, load_keys
 from wageguard.monitoring import facts as F
+from wageguard.monitoring.arrow_io import reading
 from wageguard.monitoring.calendar import month_key
 from wageguard.monitoring.engine import attach_complaints, attach_risk_scores, load_facts
 from wageguard.workdays import WorkingCalendar, load_calendar
@@ -40,6 +42,7 @@ class MonthFacts:
 
     facts: F.Facts
     workdays: WorkingCalendar
+    keys: dict[str, pl.DataFrame] = field(default_factory=dict)  # national key frames (``keys.load_keys``)
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,15 @@ class ExportSummary:
 
 
 def read_month_facts(db: Database, settings: Settings, month: date, as_of: date) -> MonthFacts:
-    """The facts and calendar a one-month ``run_monitoring`` evaluates (same loads, same attachments)."""
-    keys = [month_key(month)]
-    facts = load_facts(db, settings, month, as_of, keys, [month])
+    """The facts and calendar a one-month ``run_monitoring`` evaluates (same loads, same attachments), and
+    the month's national keys."""
+    facts = load_facts(db, settings, month, as_of, [month_key(month)], [month])
     facts = attach_risk_scores(db, attach_complaints(db, facts))
     with db.sessions() as session:
         workdays = load_calendar(session)
-    return MonthFacts(facts, workdays)
+    with reading(db.engine):
+        keys = load_keys(db.engine, month, as_of)
+    return MonthFacts(facts, workdays, keys)
 
 
 def _with_province(frame: pl.DataFrame, projects: pl.DataFrame) -> pl.DataFrame:
@@ -71,14 +76,17 @@ def _with_province(frame: pl.DataFrame, projects: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.coalesce(own, pl.lit(L.NO_PROVINCE)).alias("__province"))
 
 
-def split_by_province(facts: F.Facts) -> dict[str, F.Facts]:
-    """One ``Facts`` per province present in any frame (each frame filtered to that province's rows)."""
-    tagged = {n: _with_province(getattr(facts, n), facts.projects) for n in L.FACT_FRAMES}
+def split_by_province(month: MonthFacts) -> dict[str, MonthFacts]:
+    """One ``MonthFacts`` per province present in any frame (each frame filtered to that province's rows)."""
+    f = month.facts
+    named = {n: getattr(f, n) for n in L.FACT_FRAMES} | month.keys
+    tagged = {n: _with_province(frame, f.projects) for n, frame in named.items()}
     provinces = sorted(set().union(*(set(t["__province"].to_list()) for t in tagged.values())))
     out = {}
     for p in provinces:
         parts = {n: t.filter(pl.col("__province") == p).drop("__province") for n, t in tagged.items()}
-        out[p] = replace(facts, **parts)  # type: ignore[arg-type]
+        facts = replace(f, **{n: parts[n] for n in L.FACT_FRAMES})  # type: ignore[arg-type]
+        out[p] = MonthFacts(facts, month.workdays, {n: parts[n] for n in month.keys})
     return out
 
 
@@ -141,6 +149,10 @@ def write_partition(lake: Path, province: str, month: MonthFacts) -> dict[str, i
     """Write one province-month (replacing any earlier export of it); returns rows per frame."""
     f = month.facts
     frames = {n: getattr(f, n) for n in L.FACT_FRAMES} | {L.CALENDAR_FRAME: calendar_frame(month.workdays)}
+    frames |= {
+        n: F.conform(month.keys[n], KEY_SCHEMAS[n]) if n in month.keys else F.empty(KEY_SCHEMAS[n])
+        for n in L.KEY_FRAMES
+    }
     manifest: dict[str, object] = {
         "schema_version": L.SCHEMA_VERSION,
         "province": province,
@@ -165,8 +177,5 @@ def export_month(*, db: Database, settings: Settings, month: date, as_of: date, 
     """Export ``month``'s facts as of ``as_of`` to the lake at ``out``, one partition per province."""
     whole = read_month_facts(db, settings, month, as_of)
     out.mkdir(parents=True, exist_ok=True)
-    written = {
-        p: write_partition(out, p, MonthFacts(facts, whole.workdays))
-        for p, facts in split_by_province(whole.facts).items()
-    }
+    written = {p: write_partition(out, p, part) for p, part in split_by_province(whole).items()}
     return ExportSummary(month_key(month), as_of, written)

@@ -4,6 +4,7 @@
 
     DIR/<frame>/province=<PPPPPP>/month=<YYYY-MM>/part-0.parquet   one file per Facts frame
     DIR/calendar_overrides/province=.../month=.../part-0.parquet    the working-day overrides used
+    DIR/card_payments/..., DIR/person_days/...                       national keys (blind indexes only)
     DIR/_manifest/province=<PPPPPP>/month=<YYYY-MM>/manifest.json    as_of, rows and SHA-256 per frame
 
 The manifest is written last: a partition is whole when every file's SHA-256 matches it.
@@ -27,7 +28,8 @@ NO_PROVINCE = "000000"  # rows with neither a project nor a region (none expecte
 FACT_FRAMES: tuple[str, ...] = tuple(
     f.name for f in fields(Facts) if f.name not in ("month", "as_of", "gate_periods")
 )
-FRAMES: tuple[str, ...] = (*FACT_FRAMES, CALENDAR_FRAME)
+KEY_FRAMES = ("card_payments", "person_days")  # blind-indexed keys for the cross-province checks (keys.py)
+FRAMES: tuple[str, ...] = (*FACT_FRAMES, CALENDAR_FRAME, *KEY_FRAMES)
 CALENDAR_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"day": pl.Date, "is_working": pl.Boolean}
 
 

@@ -97,6 +97,7 @@ def spark_session(
         .config("spark.executor.memory", memory)
         .config("spark.pyspark.python", sys.executable)
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")  # province codes as text
         .getOrCreate()
     )
 
