@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from wageguard.lake import layout as L
+from wageguard.lake.national import quiet_pandas_check
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -125,15 +126,16 @@ def paid_where_not_attended(cards: DataFrame, days: DataFrame, month: str) -> Da
 
 def run_cross_province(*, spark: SparkSession, lake: Path, month: str) -> pl.DataFrame:
     """N01–N03 over every province of ``month`` in the lake: one row per province, project and worker."""
-    cards = read_keys(spark, lake, "card_payments", month)
-    days = read_keys(spark, lake, "person_days", month)
-    if cards is None or days is None:
-        return pl.DataFrame(schema=CROSS_SCHEMA)
-    found = (
-        card_in_two_provinces(cards, month)
-        .unionByName(same_day_in_two_provinces(days, month))
-        .unionByName(paid_where_not_attended(cards, days, month))
-    )
-    frame = pl.from_arrow(found.toArrow())
+    with quiet_pandas_check():
+        cards = read_keys(spark, lake, "card_payments", month)
+        days = read_keys(spark, lake, "person_days", month)
+        if cards is None or days is None:
+            return pl.DataFrame(schema=CROSS_SCHEMA)
+        found = (
+            card_in_two_provinces(cards, month)
+            .unionByName(same_day_in_two_provinces(days, month))
+            .unionByName(paid_where_not_attended(cards, days, month))
+        )
+        frame = pl.from_arrow(found.toArrow())
     assert isinstance(frame, pl.DataFrame)
     return frame.cast(CROSS_SCHEMA).sort(CROSS_ORDER)  # type: ignore[arg-type]

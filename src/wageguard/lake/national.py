@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,6 +83,15 @@ def _evaluate_group(table: pa.Table) -> pa.Table:
     return pa.concat_tables([t.cast(ARROW_SCHEMA) for t in out])
 
 
+@contextmanager
+def quiet_pandas_check() -> Iterator[None]:
+    """PySpark checks the pandas version on the Arrow paths though none passes pandas; with pandas 3 it
+    warns (FutureWarning) that it does not fully support it. Nothing here uses pandas."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+        yield
+
+
 def spark_session(
     master: str = "local[*]", *, shuffle_partitions: int = 4, memory: str = "1g"
 ) -> SparkSession:
@@ -92,6 +103,7 @@ def spark_session(
         SparkSession.builder.master(master)
         .appName("wageguard-national")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .config("spark.driver.memory", memory)
         .config("spark.executor.memory", memory)
@@ -108,12 +120,11 @@ def run_national(*, spark: SparkSession, lake: Path, month: str) -> pl.DataFrame
     if not provinces:
         return pl.DataFrame(schema=ALERT_SCHEMA)
     rows = [(str(lake.resolve()), p, month) for p in provinces]
-    work = spark.createDataFrame(rows, "lake string, province string, month string")
-    work = work.repartition(min(len(provinces), 64), "province")
-    with warnings.catch_warnings():  # applyInArrow checks the pandas version though it passes no pandas
-        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+    with quiet_pandas_check():
+        work = spark.createDataFrame(rows, "lake string, province string, month string")
+        work = work.repartition(min(len(provinces), 64), "province")
         alerts = work.groupBy("province").applyInArrow(_evaluate_group, SPARK_DDL)
-    frame = pl.from_arrow(alerts.toArrow())
+        frame = pl.from_arrow(alerts.toArrow())
     assert isinstance(frame, pl.DataFrame)
     return frame.cast(ALERT_SCHEMA).sort(ALERT_ORDER)  # type: ignore[arg-type]
 
