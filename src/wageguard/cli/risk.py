@@ -101,7 +101,7 @@ def score_command(
 @app.command("train")
 def train_command(
     cut: str | None = typer.Option(
-        None, "--cut", help="YYYY-MM-DD latest cut; default: today less the horizon (windows closed)"
+        None, "--cut", help="YYYY-MM-DD latest cut; default: the day after today less the horizon"
     ),
     horizon: int = typer.Option(3, "--horizon", min=1, max=12, help="outcome window in months"),
     cuts: int = typer.Option(3, "--cuts", min=1, max=24, help="monthly cuts to train on, ending at --cut"),
@@ -134,7 +134,7 @@ def train_command(
 @app.command("evaluate")
 def evaluate_command(
     cut: str | None = typer.Option(
-        None, "--cut", help="YYYY-MM-DD back-test cut; default: today less the horizon"
+        None, "--cut", help="YYYY-MM-DD back-test cut; default: the day after today less the horizon"
     ),
     horizon: int = typer.Option(3, "--horizon", min=1, max=12),
     train_cuts: int = typer.Option(3, "--train-cuts", min=1, max=24),

@@ -15,7 +15,7 @@ stage planted go into ``ctx.truth["risk"]`` and ``truth.json``.
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -29,7 +29,7 @@ from wageguard.demo.truth import compare, ground_truth
 from wageguard.errors import ImportRejected
 from wageguard.registry.models import Enterprise, Project
 from wageguard.risk.choices import Feed
-from wageguard.risk.features import months_before
+from wageguard.risk.learning import default_cut
 from wageguard.risk.models import RiskScore
 from wageguard.risk.scoring import score_enterprises
 from wageguard.risk.service import import_feed_file
@@ -149,7 +149,7 @@ def training_cut(as_of: date) -> date:
     ``[cut, cut + 3 months)`` (``risk/outcomes.py``) holds the demo run's alerts, first seen on ``as_of``;
     the features are read as of the day before the cut, after the feeds' data date and before every demo
     month."""
-    return months_before(as_of, CUT_MONTHS) + timedelta(days=1)
+    return default_cut(as_of, CUT_MONTHS)
 
 
 def risk_model_stage(ctx: DemoContext) -> None:

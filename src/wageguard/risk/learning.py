@@ -15,7 +15,7 @@ import os
 import time
 import warnings
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -160,8 +160,9 @@ def stamp(model: RiskModel, training: dict[str, Any]) -> RiskModel:
 
 
 def default_cut(today: date, horizon_months: int) -> date:
-    """The latest cut whose outcome window has closed by ``today``."""
-    return months_before(today, horizon_months)
+    """The latest cut whose outcome window ``[cut, cut + horizon)`` has closed by the end of ``today``:
+    the day after ``today`` less the horizon (so alerts first seen today count)."""
+    return months_before(today, horizon_months) + timedelta(days=1)
 
 
 def train_model(

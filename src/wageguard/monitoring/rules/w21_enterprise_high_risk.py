@@ -21,8 +21,8 @@ def evaluate(inp: RuleInput) -> pl.DataFrame:
     Basis: 保障农民工工资支付条例 Ch. 5 (监督检查: the authorities watch tax, utilities and credit records to
     catch arrears early, as docs/domain.md cites it) and the integrity grading of employers practised under
     人社部's 企业劳动保障守法诚信等级评价办法; the platform's risk grading from contracting, tax and
-    registration data (issue 13). The article numbers inside Ch. 5 were not verified against an official
-    text here, so none is cited.
+    registration data (issue 13). Art. 47 (compliance records and integrity grading) is cited from the
+    Regulations as remembered; no official text was at hand here to check the number against.
     """
     scores = inp.facts.risk_scores
     return findings(
@@ -46,11 +46,11 @@ RULE = register(
         False,
         "企业风险评级为红色",
         "enterprise in the red risk band",
-        "《保障农民工工资支付条例》第五章（监督检查）；人社部《企业劳动保障守法诚信等级评价办法》",
+        "《保障农民工工资支付条例》第四十七条（第五章监督检查：劳动保障守法诚信档案与等级评价）",
         evaluate,
         basis_en=(
-            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Ch. 5 (supervision and "
-            "inspection); MOHRSS measures on grading employers' labour-law integrity"
+            "Regulations on Ensuring the Payment of Wages to Migrant Workers, Art. 47 (Ch. 5, supervision: "
+            "labour-law compliance records and integrity grading of employers)"
         ),
     )
 )
