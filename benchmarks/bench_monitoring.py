@@ -215,35 +215,65 @@ def generate(url: str, projects: int, workers: int) -> dict[str, float]:
     return took
 
 
+def _touch_one_project(url: str) -> int:
+    """An import's worth of change on one project: its first worker paid for the month once more."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        pid = conn.execute(text("SELECT MIN(project_id) FROM bank_payments")).scalar_one()
+        conn.execute(
+            text(
+                "UPDATE bank_payments SET amount_fen = amount_fen + 1 WHERE id = "
+                "(SELECT MIN(id) FROM bank_payments WHERE project_id = :p)"
+            ),
+            {"p": pid},
+        )
+    engine.dispose()
+    return int(pid)
+
+
+def _run(db: Any, settings: Any, **kw: Any) -> tuple[float, Any]:
+    from wageguard.monitoring.engine import run_monitoring
+
+    t0 = time.perf_counter()
+    summary = run_monitoring(db=db, settings=settings, as_of=AS_OF, months=[MONTH], trigger="bench", **kw)
+    return round(time.perf_counter() - t0, 2), summary
+
+
+def _changes(s: Any) -> dict[str, int]:
+    return {"raised": s.raised, "updated": s.updated, "cleared": s.cleared, "reopened": s.reopened}
+
+
 def measure(url: str) -> dict[str, Any]:
-    """One engine run (in this process) with its phase timings, then the rerun that must change nothing."""
+    """The daily run (facts re-read from SQL, mirror rebuilt), a full run from the mirror, a rerun that must
+    change nothing, and an incremental run after a change on one project; phase timings of each."""
     from wageguard.config import Settings
     from wageguard.db import Database
-    from wageguard.monitoring.engine import run_monitoring
 
     settings = Settings(database_url=url)
     db = Database(url)
-    t0 = time.perf_counter()
-    first = run_monitoring(db=db, settings=settings, as_of=AS_OF, months=[MONTH], trigger="bench")
-    total = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    again = run_monitoring(db=db, settings=settings, as_of=AS_OF, months=[MONTH], trigger="bench")
-    rerun = time.perf_counter() - t1
+    rebuild_s, first = _run(db, settings, rebuild=True)
+    full_s, full = _run(db, settings)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rerun_s, again = _run(db, settings)
+    pid = _touch_one_project(url)
+    inc_s, inc = _run(db, settings, incremental=True)
     return {
-        "total_s": round(total, 2),
-        "phases_s": {k: round(v, 2) for k, v in first.timings.items()},
-        "facts_rows": first.facts_rows,
-        "findings": first.findings,
+        "rebuild_s": rebuild_s,
+        "rebuild_phases_s": {k: round(v, 2) for k, v in first.timings.items()},
+        "total_s": full_s,
+        "phases_s": {k: round(v, 2) for k, v in full.timings.items()},
+        "facts_rows": full.facts_rows,
+        "findings": full.findings,
         "alerts_raised": first.raised,
         "per_rule": first.per_rule,
-        "rerun_s": round(rerun, 2),
-        "rerun_changes": {
-            "raised": again.raised,
-            "updated": again.updated,
-            "cleared": again.cleared,
-            "reopened": again.reopened,
-        },
+        "full_changes": _changes(full),
+        "rerun_s": rerun_s,
+        "rerun_changes": _changes(again),
+        "incremental_s": inc_s,
+        "incremental_phases_s": {k: round(v, 3) for k, v in inc.timings.items()},
+        "incremental_projects": inc.projects,
+        "incremental_project": pid,
+        "incremental_changes": _changes(inc),
         "peak_rss_mb": round(peak_kb / 1024),
     }
 
@@ -254,6 +284,8 @@ def main() -> None:
     ap.add_argument("--projects", type=int, default=8_000)
     ap.add_argument("--workers", type=int, default=1_500_000)
     ap.add_argument("--json", default="")
+    ap.add_argument("--keep", default="", help="SQLite: build into this file and keep it (PostgreSQL: keep it)")
+    ap.add_argument("--existing", default="", help="measure this database (built with --keep) as it is")
     ap.add_argument("--measure-only", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure_only:
@@ -261,18 +293,21 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="wg-bench-mon-") as tmp:
         drop = None
-        if args.database_url.startswith("postgresql"):
+        if args.existing:
+            url = args.existing
+        elif args.database_url.startswith("postgresql"):
             url, drop = scratch_database(args.database_url, prefix="wg_bench")
+            if args.keep:
+                print(f"kept {url}", flush=True)
+                drop = None
         else:
-            url = f"sqlite:///{Path(tmp) / 'province.db'}"
+            url = f"sqlite:///{Path(args.keep) if args.keep else Path(tmp) / 'province.db'}"
         try:
             t0 = time.perf_counter()
-            took = generate(url, args.projects, args.workers)
+            if not args.existing:
+                took = generate(url, args.projects, args.workers)
+                print(f"generated {args.projects} projects / {args.workers} workers: {took}", flush=True)
             gen_s = round(time.perf_counter() - t0, 1)
-            print(
-                f"generated {args.projects} projects / {args.workers} workers in {gen_s} s: {took}",
-                flush=True,
-            )
             child = subprocess.run(
                 [sys.executable, __file__, "--measure-only", url],
                 check=True,
@@ -284,7 +319,7 @@ def main() -> None:
         finally:
             if drop is not None:
                 drop()
-    backend = "postgresql" if drop is not None else "sqlite"
+    backend = "postgresql" if url.startswith("postgresql") else "sqlite"
     report = {
         "backend": backend,
         "projects": args.projects,

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     monitor_evidence_rows: int = Field(default=50, ge=1, le=1000)
     monitor_scheduler_enabled: bool = True
     monitor_daily_hour: int = Field(default=2, ge=0, le=23)
+    # An import-triggered run re-evaluates only the projects the fact journal names, up to this many (more:
+    # a full run, which is then cheaper).
+    monitor_incremental_max_projects: int = Field(default=500, ge=0)
     smtp_url: str = ""
     smtp_from: str = "wageguard@localhost"
     notify_email_to: str = ""

@@ -17,8 +17,12 @@ from sqlalchemy import select
 from wageguard.config import Settings
 from wageguard.db import Database, utcnow
 from wageguard.monitoring import facts as F
+from wageguard.monitoring import journal, mirror
+from wageguard.monitoring import mirrored_facts as MF
 from wageguard.monitoring.arrow_io import reading
 from wageguard.monitoring.calendar import month_key, months_back, working_day_calendar
+from wageguard.monitoring.choices import SubjectType
+from wageguard.monitoring.mirror import Refresh
 from wageguard.monitoring.models import MonitorRun
 from wageguard.monitoring.reconcile import project_deadlines, project_month_rollup, reconcile_worker_months
 from wageguard.monitoring.rules import all_rules
@@ -114,40 +118,62 @@ def load_facts(
     as_of: date,
     months: list[str],
     gate_months: list[date] | None = None,
+    *,
+    loaded: Refresh | None = None,
+    projects: list[int] | None = None,
 ) -> F.Facts:
     """Read one month's facts (and the regional thresholds) from the database, over one connection; with
-    ``gate_months`` (the run's months, for its last one) also W16's gate days (``attach_gates``)."""
+    ``gate_months`` (the run's months, for its last one) also W16's gate days (``attach_gates``). The
+    per-worker rows come from the fact mirror when ``loaded`` (a full run), else from SQL, restricted to
+    ``projects`` when given (an incremental run)."""
     with reading(db.engine):
-        facts = _read_facts(db, settings, month, as_of, months)
-        return attach_gates(db, facts, gate_months) if gate_months else facts
+        facts = _read_facts(db, settings, month, as_of, months, loaded, projects)
+        return attach_gates(db, facts, gate_months, loaded, projects) if gate_months else facts
 
 
-def _read_facts(db: Database, settings: Settings, month: date, as_of: date, months: list[str]) -> F.Facts:
+def _read_facts(
+    db: Database,
+    settings: Settings,
+    month: date,
+    as_of: date,
+    months: list[str],
+    loaded: Refresh | None,
+    projects: list[int] | None,
+) -> F.Facts:
     engine = db.engine
-    projects = F.load_projects(engine, month, as_of)
+    projects_frame = F.load_projects(engine, month, as_of, projects)
     with db.sessions() as session:
         tiers = {r.code: r.min_wage_tier for r in session.scalars(select(Region)) if r.min_wage_tier}
-        thresholds = resolve(session, settings, projects["region_code"].unique().to_list(), tiers)
-        arrears = F.load_open_arrears(session, months)
+        thresholds = resolve(session, settings, projects_frame["region_code"].unique().to_list(), tiers)
+        arrears = _within(F.load_open_arrears(session, months), projects)
+    if loaded is not None:
+        partial = None if MF.whole_month(month, as_of) else F.attendance_until(engine, month, as_of, None)
+        worker_months = MF.worker_months(loaded, month, as_of, partial)
+    else:
+        worker_months = F.load_worker_months(engine, month, projects, as_of=as_of)
     return F.Facts(
         month=month,
         as_of=as_of,
-        projects=projects,
-        worker_months=F.load_worker_months(engine, month, as_of=as_of),
+        projects=projects_frame,
+        worker_months=worker_months,
         thresholds=thresholds,
-        other_card_payments=F.load_other_card_payments(engine, month, as_of),
-        devices=F.load_devices(engine),
-        deposit_movements=F.load_deposit_movements(engine, as_of),
-        unknown_punches=F.load_unknown_punches(engine, month, as_of),
+        other_card_payments=F.load_other_card_payments(engine, month, as_of, projects),
+        devices=F.load_devices(engine, projects),
+        deposit_movements=F.load_deposit_movements(engine, as_of, projects),
+        unknown_punches=F.load_unknown_punches(engine, month, as_of, projects),
         open_arrears=arrears,
     )
 
 
-def attach_complaints(db: Database, facts: F.Facts) -> F.Facts:
+def _within(frame: pl.DataFrame, projects: list[int] | None) -> pl.DataFrame:
+    return frame if projects is None else frame.filter(pl.col("project_id").is_in(projects))
+
+
+def attach_complaints(db: Database, facts: F.Facts, projects: list[int] | None = None) -> F.Facts:
     """``facts`` with the complaints of the longest W20 window ending on ``as_of`` (read once per run)."""
     start = F.complaint_window_start(facts.thresholds, facts.as_of)
     with db.sessions() as session:
-        return replace(facts, complaints=F.load_complaints(session, start, facts.as_of))
+        return replace(facts, complaints=_within(F.load_complaints(session, start, facts.as_of), projects))
 
 
 def attach_risk_scores(db: Database, facts: F.Facts) -> F.Facts:
@@ -156,13 +182,27 @@ def attach_risk_scores(db: Database, facts: F.Facts) -> F.Facts:
         return replace(facts, risk_scores=F.load_risk_scores(session, facts.as_of))
 
 
-def attach_gates(db: Database, facts: F.Facts, months: list[date]) -> F.Facts:
+def gate_start(months: list[date]) -> date:
+    """The first day W16 reads gate days from, for a run over ``months``."""
+    return min(months) - timedelta(days=W16.HISTORY_DAYS + 1)
+
+
+def attach_gates(
+    db: Database,
+    facts: F.Facts,
+    months: list[date],
+    loaded: Refresh | None = None,
+    projects: list[int] | None = None,
+) -> F.Facts:
     """``facts`` with what W16 reads, once per run: gate days from a month before the first of ``months``
     to the day before ``as_of``, each gate's first punch day, and the months it judges."""
-    start = min(months) - timedelta(days=W16.HISTORY_DAYS + 1)
+    start = gate_start(months)
     with reading(db.engine):
-        gate_months = F.load_gate_months(db.engine, start, facts.as_of)
-        first = F.load_gate_first(db.engine, facts.as_of)
+        if loaded is not None:
+            gate_months = MF.gate_months(loaded, start, facts.as_of)
+        else:
+            gate_months = F.load_gate_months(db.engine, start, facts.as_of, projects)
+        first = F.load_gate_first(db.engine, facts.as_of, projects)
     return replace(
         facts, gate_months=gate_months, gate_first=first, gate_periods=W16.gate_periods(months, facts.as_of)
     )
@@ -184,10 +224,22 @@ def _fail_run(db: Database, run_id: int, error: str) -> None:
 
 
 def run_monitoring(
-    *, db: Database, settings: Settings, as_of: date, months: list[date] | None = None, trigger: str = "cli"
+    *,
+    db: Database,
+    settings: Settings,
+    as_of: date,
+    months: list[date] | None = None,
+    trigger: str = "cli",
+    incremental: bool = False,
+    rebuild: bool = False,
 ) -> RunSummary:
     """Evaluate every rule for ``months`` (default: the last ``monitor_lookback_months`` whole months before
-    ``as_of``) and apply the findings to the alerts; a rerun on the same data changes nothing."""
+    ``as_of``) and apply the findings to the alerts; a rerun on the same data changes nothing.
+
+    A full run reads the per-worker facts from the fact mirror, brought up to date with the fact journal
+    first (``rebuild``: re-read from SQL, the daily safety net). ``incremental``: only the projects the
+    journal names since the last run (at most ``monitor_incremental_max_projects``, else a full run) are
+    read from SQL, evaluated and their alerts upserted; enterprise-level rules (W21) wait for a full run."""
     months = sorted(months or months_back(as_of, settings.monitor_lookback_months))
     keys = [month_key(m) for m in months]
     started = utcnow()
@@ -195,32 +247,59 @@ def run_monitoring(
     timings: dict[str, float] = {}
     try:
         t0 = time.perf_counter()
+        changes = journal.pending(db)
+        projects: list[int] | None = None
+        if incremental and len(changes.projects()) <= settings.monitor_incremental_max_projects:
+            projects = sorted(changes.projects())
+        needed = [] if projects is not None else MF.needed(months, as_of, gate_start(months))
+        loaded = mirror.refresh(db, needed, changes, rebuild=rebuild)
+        timings["mirror"] = time.perf_counter() - t0
+        source = loaded if projects is None else None
         last = months[-1]
-        facts_list = [load_facts(db, settings, m, as_of, keys, months if m == last else None) for m in months]
-        facts_list[-1] = attach_risk_scores(db, attach_complaints(db, facts_list[-1]))
+        facts_list = [
+            load_facts(
+                db, settings, m, as_of, keys, months if m == last else None, loaded=source, projects=projects
+            )
+            for m in months
+        ]
+        facts_list[-1] = attach_risk_scores(db, attach_complaints(db, facts_list[-1], projects))
         with db.sessions() as session:
             workdays = load_calendar(session)  # the override table, read once per run
         timings["load_facts"] = time.perf_counter() - t0
+        rules = all_rules()
+        if projects is not None:
+            rules = [r for r in rules if r.subject != SubjectType.ENTERPRISE]
         found = evaluate(
-            facts_list, evidence_rows=settings.monitor_evidence_rows, timings=timings, workdays=workdays
+            facts_list,
+            evidence_rows=settings.monitor_evidence_rows,
+            timings=timings,
+            workdays=workdays,
+            rules=rules,
         )
+        if projects is not None:
+            found = found.filter(pl.col("project_id").is_in(projects))
         summary = RunSummary(run_id, as_of, keys, facts_rows=sum(f.worker_months.height for f in facts_list))
         summary.timings = timings
+        summary.projects = None if projects is None else len(projects)
         t0 = time.perf_counter()
-        periodic = {r.code for r in all_rules() if r.periodic}
-        scope = [(r.code, "") for r in all_rules() if not r.periodic and not r.month_to_date] + [
+        codes = {r.code for r in rules}
+        periodic = {r.code for r in rules if r.periodic}
+        scope = [(r.code, "") for r in rules if not r.periodic and not r.month_to_date] + [
             (c, k) for c in periodic for k in keys
         ]
-        scope += [(r.code, k) for r in all_rules() if r.month_to_date for k in W16.period_keys(months, as_of)]
+        scope += [(r.code, k) for r in rules if r.month_to_date for k in W16.period_keys(months, as_of)]
         with db.transaction() as session:
+            loaded.write(session)
+            journal.consume(session, changes)
             apply_findings(
                 session=session,
-                findings=found,
+                findings=found.filter(pl.col("rule_code").is_in(codes)),
                 scope=scope,
                 as_of=as_of,
                 run_id=run_id,
                 thresholds=facts_list[-1].thresholds,
                 summary=summary,
+                projects=projects,
             )
             refresh_alert_tallies(session)
             announce_run(session, started)

@@ -18,6 +18,7 @@ declaration. Arrival times (``created_at``, ``received_at``, a device's last con
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -233,13 +234,23 @@ def _lit(d: date) -> str:
     return f"'{d.isoformat()}'"
 
 
-def _only(column: str, project_id: int | None, glue: str = "AND") -> str:
-    """SQL restricting ``column`` to one project (empty when ``project_id`` is None)."""
-    return "" if project_id is None else f" {glue} {column} = {int(project_id)}"
+Projects = int | Sequence[int] | None
+"""One project, a set of projects (an incremental run), or every project (None)."""
 
 
-def load_projects(engine: Engine, month: date, as_of: date, project_id: int | None = None) -> pl.DataFrame:
-    """One row per project (or only ``project_id``) with its account, money terms, the month's inflows and
+def _only(column: str, projects: Projects, glue: str = "AND") -> str:
+    """SQL restricting ``column`` to ``projects`` (empty when None)."""
+    if projects is None:
+        return ""
+    if isinstance(projects, int):
+        return f" {glue} {column} = {int(projects)}"
+    ids = sorted({int(p) for p in projects})
+    return f" {glue} {column} IN ({', '.join(map(str, ids))})" if ids else f" {glue} 1 = 0"
+
+
+def load_projects(engine: Engine, month: date, as_of: date, project_id: Projects = None) -> pl.DataFrame:
+    """One row per project (or only ``project_id``: one or several) with its account, money terms, the
+    month's inflows and
     its deposits."""
 
     def d(c: str) -> str:
@@ -332,7 +343,7 @@ _BASE_COLS = [
 
 
 def load_worker_months(
-    engine: Engine, month: date, project_id: int | None = None, as_of: date | None = None
+    engine: Engine, month: date, project_id: Projects = None, as_of: date | None = None
 ) -> pl.DataFrame:
     """One row per (project, worker) with attendance, current pay-sheet lines or payments in the month
     (of every project, or only of ``project_id``), as of ``as_of`` (event time: work days, value dates,
@@ -356,7 +367,7 @@ def load_worker_months(
             {k: WORKER_MONTH_SCHEMA[k] for k in ATTENDANCE_COLUMNS},
         )
     else:
-        att = _attendance_until(engine, month, as_of, project_id)
+        att = attendance_until(engine, month, as_of, project_id)
     roster = read_frame(
         engine,
         f"""
@@ -414,6 +425,21 @@ def load_worker_months(
             "start_date": DATE,
         },
     )
+    return combine_month(att, roster, lines, sheets, pays, year, contracts, as_of)
+
+
+def combine_month(
+    att: pl.DataFrame,
+    roster: pl.DataFrame,
+    lines: pl.DataFrame,
+    sheets: pl.DataFrame,
+    pays: pl.DataFrame,
+    year: pl.DataFrame,
+    contracts: pl.DataFrame,
+    as_of: date | None,
+) -> pl.DataFrame:
+    """The worker-month frame from the month's rows, already filtered by event time (from SQL here, from
+    the fact mirror in ``mirrored_facts``)."""
     if as_of is not None:  # an exit dated after ``as_of`` has not happened yet
         roster = roster.with_columns(
             pl.when(pl.col("exit_date") > pl.lit(as_of))
@@ -421,11 +447,16 @@ def load_worker_months(
             .otherwise(pl.col("exit_date"))
             .alias("exit_date")
         )
-    att = conform(att.join(roster, on=["project_id", "worker_id"], how="left"), WORKER_MONTH_SCHEMA)
-    return combine_worker_months(att, sheet_totals(lines, sheets), payment_totals(pays), year, contracts)
+    joined = _paired(att).join(_paired(roster).drop("project_id", "worker_id"), on=PAIR, how="left")
+    names = joined.collect_schema().names()
+    wanted = [
+        (pl.col(n) if n in names else pl.lit(None)).cast(t).alias(n) for n, t in WORKER_MONTH_SCHEMA.items()
+    ]
+    month = joined.select(PAIR, *wanted)
+    return combine_worker_months(month, _sheet_totals(lines, sheets), _payment_totals(pays), year, contracts)
 
 
-def _attendance_until(engine: Engine, month: date, as_of: date, project_id: int | None) -> pl.DataFrame:
+def attendance_until(engine: Engine, month: date, as_of: date, project_id: Projects) -> pl.DataFrame:
     """Attended days and minutes of the month's worker-days up to ``as_of`` (a run inside the month)."""
     days = read_frame(
         engine,
@@ -441,10 +472,20 @@ def _attendance_until(engine: Engine, month: date, as_of: date, project_id: int 
     )
 
 
-def sheet_totals(lines: pl.DataFrame, sheets: pl.DataFrame) -> pl.DataFrame:
-    """Per (project, worker): the month's lines on current pay sheets, summed."""
-    current = lines.join(sheets, on="sheet_id", how="inner")
-    return current.group_by("project_id", "worker_id").agg(
+PAIR = "__pair"
+"""One Int64 key for (project, worker): joins and groups on one integer column instead of two."""
+
+
+def _paired(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    pair = (pl.col("project_id").cast(I64) * (1 << 32) + pl.col("worker_id").cast(I64)).alias(PAIR)
+    return frame.lazy().with_columns(pair)
+
+
+def _sheet_totals(lines: pl.DataFrame, sheets: pl.DataFrame) -> pl.LazyFrame:
+    current = _paired(lines).join(sheets.lazy(), on="sheet_id", how="inner")
+    return current.group_by(PAIR).agg(
+        pl.col("project_id").first(),
+        pl.col("worker_id").first(),
         pl.col("region_code").min(),
         pl.col("team_id").min(),
         pl.col("gross_fen").sum().alias("sheet_gross_fen"),
@@ -453,53 +494,82 @@ def sheet_totals(lines: pl.DataFrame, sheets: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def payment_totals(pays: pl.DataFrame) -> pl.DataFrame:
-    """Per (project, worker): money received (own card), to other cards, failed, count, last value date."""
+def sheet_totals(lines: pl.DataFrame, sheets: pl.DataFrame) -> pl.DataFrame:
+    """Per (project, worker): the month's lines on current pay sheets, summed."""
+    return _sheet_totals(lines, sheets).drop(PAIR).collect()
+
+
+def _payment_totals(pays: pl.DataFrame) -> pl.LazyFrame:
     ok = pl.col("status") == "success"
     amount = pl.col("amount_fen")
-    return pays.group_by("project_id", "worker_id").agg(
+
+    def only(cond: pl.Expr, name: str) -> pl.Expr:  # summed per group below: no filter per group
+        return pl.when(cond).then(amount).otherwise(0).alias(name)
+
+    per_row = _paired(pays).with_columns(
+        only(ok & (pl.col("outcome") == "matched"), "received_fen"),
+        only(ok & (pl.col("outcome") == "other_card"), "other_card_fen"),
+        only(pl.col("status").is_in(["failed", "returned"]), "failed_fen"),
+        ok.cast(pl.Int64).alias("paid_count"),
+        pl.when(ok).then(pl.col("value_date")).alias("last_paid_on"),
+    )
+    return per_row.group_by(PAIR).agg(
+        pl.col("project_id").first(),
+        pl.col("worker_id").first(),
         pl.col("region_code").min(),
-        amount.filter(ok & (pl.col("outcome") == "matched")).sum().alias("received_fen"),
-        amount.filter(ok & (pl.col("outcome") == "other_card")).sum().alias("other_card_fen"),
-        amount.filter(pl.col("status").is_in(["failed", "returned"])).sum().alias("failed_fen"),
-        ok.sum().cast(pl.Int64).alias("paid_count"),
-        pl.col("value_date").filter(ok).max().alias("last_paid_on"),
+        *(pl.col(c).sum() for c in ("received_fen", "other_card_fen", "failed_fen", "paid_count")),
+        pl.col("last_paid_on").max(),
     )
 
 
-def _workers_of(project_id: int | None) -> str:
-    """SQL restricting ``worker_id`` to the workers engaged on one project (empty when None)."""
-    if project_id is None:
+def payment_totals(pays: pl.DataFrame) -> pl.DataFrame:
+    """Per (project, worker): money received (own card), to other cards, failed, count, last value date."""
+    return _payment_totals(pays).drop(PAIR).collect()
+
+
+def _workers_of(projects: Projects) -> str:
+    """SQL restricting ``worker_id`` to the workers engaged on ``projects`` (empty when None)."""
+    if projects is None:
         return ""
-    return f" AND worker_id IN (SELECT worker_id FROM project_workers WHERE project_id = {int(project_id)})"
+    engaged = _only("project_id", projects, "WHERE")
+    return f" AND worker_id IN (SELECT worker_id FROM project_workers{engaged})"
 
 
 def combine_worker_months(
-    att: pl.DataFrame, sheets: pl.DataFrame, pays: pl.DataFrame, year: pl.DataFrame, contracts: pl.DataFrame
+    att: pl.DataFrame | pl.LazyFrame,
+    sheets: pl.DataFrame | pl.LazyFrame,
+    pays: pl.DataFrame | pl.LazyFrame,
+    year: pl.DataFrame,
+    contracts: pl.DataFrame,
 ) -> pl.DataFrame:
     """Outer-join the month's attendance, pay-sheet and payment rows on (project, worker)."""
-    key = ["project_id", "worker_id"]
-    frame = att
+    frame = _paired(att) if PAIR not in att.collect_schema().names() else att.lazy()
     for other, cols in (
         (sheets, ["region_code", "team_id", "sheet_gross_fen", "sheet_net_fen", "sheet_lines"]),
         (pays, ["region_code", "received_fen", "other_card_fen", "failed_fen", "paid_count", "last_paid_on"]),
     ):
-        right = other.select(key + cols).rename({c: f"{c}__r" for c in cols})
-        frame = frame.join(right, on=key, how="full", coalesce=True)
-        frame = frame.with_columns([pl.coalesce(c, f"{c}__r").alias(c) for c in cols]).drop(
-            [f"{c}__r" for c in cols]
+        right = other.lazy() if PAIR in other.collect_schema().names() else _paired(other)
+        right = right.select(PAIR, "project_id", "worker_id", *cols).rename(
+            {c: f"{c}__r" for c in ["project_id", "worker_id", *cols]}
         )
-    latest = contracts.sort("start_date").unique(subset=key, keep="last").drop("start_date")
+        frame = frame.join(right, on=PAIR, how="full", coalesce=True)
+        both = ["project_id", "worker_id", *cols]
+        frame = frame.with_columns([pl.coalesce(c, f"{c}__r").alias(c) for c in both]).drop(
+            [f"{c}__r" for c in both]
+        )
+    latest = _paired(contracts.sort("start_date").unique(subset=["project_id", "worker_id"], keep="last"))
     frame = frame.drop(["contract_basis", "contract_rate_fen", "year_paid_fen"]).join(
-        latest, on=key, how="left"
+        latest.select(PAIR, "contract_basis", "contract_rate_fen"), on=PAIR, how="left"
     )
-    frame = frame.join(year, on="worker_id", how="left")
+    frame = frame.join(year.lazy(), on="worker_id", how="left")
     zero = ["attended_days", "attended_minutes", "received_fen", "other_card_fen", "failed_fen", "paid_count"]
     frame = frame.with_columns([pl.col(c).fill_null(0) for c in [*zero, "sheet_lines", "year_paid_fen"]])
-    return conform(frame, WORKER_MONTH_SCHEMA)
+    return conform(frame.collect(), WORKER_MONTH_SCHEMA)
 
 
-def load_other_card_payments(engine: Engine, month: date, as_of: date) -> pl.DataFrame:
+def load_other_card_payments(
+    engine: Engine, month: date, as_of: date, projects: Projects = None
+) -> pl.DataFrame:
     """Successful payments of the month valued by ``as_of`` that went to a card not the worker's own (W11
     evidence), with whose card it is where the card is registered (another worker first: e.g. the team
     leader)."""
@@ -516,22 +586,22 @@ def load_other_card_payments(engine: Engine, month: date, as_of: date) -> pl.Dat
                match_key, amount_fen, {date_days(engine, "value_date")} AS value_date
         FROM bank_payments p
         WHERE pay_month = '{month_key(month)}' AND status = 'success' AND outcome = 'other_card'
-          AND project_id IS NOT NULL AND value_date <= {_lit(as_of)}""",
+          AND project_id IS NOT NULL AND value_date <= {_lit(as_of)}{_only("p.project_id", projects)}""",
         OTHER_CARD_SCHEMA,
     )
 
 
-def load_devices(engine: Engine) -> pl.DataFrame:
+def load_devices(engine: Engine, projects: Projects = None) -> pl.DataFrame:
     """Active gate devices: serial, gate name, project (no contact times: W16 reads punches)."""
     return read_frame(
         engine,
         "SELECT id AS device_id, serial, COALESCE(gate, '') AS gate, project_id, region_code "
-        "FROM devices WHERE active = TRUE",
+        f"FROM devices WHERE active = TRUE{_only('project_id', projects)}",
         DEVICE_SCHEMA,
     )
 
 
-def load_gate_months(engine: Engine, start: date, as_of: date) -> pl.DataFrame:
+def load_gate_months(engine: Engine, start: date, as_of: date, projects: Projects = None) -> pl.DataFrame:
     """Per (project, source, channel) and month, from ``start`` to the day before ``as_of``: which days had
     punches (a bit per day of the month) and how many punches (one row per gate-month, not per day)."""
     if engine.dialect.name == "sqlite":
@@ -545,34 +615,36 @@ def load_gate_months(engine: Engine, start: date, as_of: date) -> pl.DataFrame:
                {as_bigint(engine, f"SUM(CAST(1 AS BIGINT) << {day})")} AS day_mask,
                {as_bigint(engine, "SUM(punches)")} AS punches
         FROM gate_days WHERE work_date >= {_lit(start)} AND work_date < {_lit(as_of)}
+          {_only("project_id", projects)}
         GROUP BY project_id, source, channel, {month}""",
         GATE_MONTH_SCHEMA,
     )
 
 
-def load_gate_first(engine: Engine, as_of: date) -> pl.DataFrame:
+def load_gate_first(engine: Engine, as_of: date, projects: Projects = None) -> pl.DataFrame:
     """Each (project, source, channel)'s first work day with punches before ``as_of``."""
     return read_frame(
         engine,
         f"""
         SELECT project_id, source, channel, MIN({date_days(engine, "work_date")}) AS first_day
-        FROM gate_days WHERE work_date < {_lit(as_of)} GROUP BY project_id, source, channel""",
+        FROM gate_days WHERE work_date < {_lit(as_of)}{_only("project_id", projects)}
+        GROUP BY project_id, source, channel""",
         GATE_FIRST_SCHEMA,
     )
 
 
-def load_deposit_movements(engine: Engine, as_of: date) -> pl.DataFrame:
+def load_deposit_movements(engine: Engine, as_of: date, projects: Projects = None) -> pl.DataFrame:
     return read_frame(
         engine,
         f"""
         SELECT d.project_id, m.kind, {date_days(engine, "m.movement_date")} AS movement_date, m.amount_fen
         FROM wage_deposit_movements m JOIN wage_deposits d ON d.id = m.deposit_id
-        WHERE m.movement_date <= {_lit(as_of)}""",
+        WHERE m.movement_date <= {_lit(as_of)}{_only("d.project_id", projects)}""",
         MOVEMENT_SCHEMA,
     )
 
 
-def load_unknown_punches(engine: Engine, month: date, as_of: date) -> pl.DataFrame:
+def load_unknown_punches(engine: Engine, month: date, as_of: date, projects: Projects = None) -> pl.DataFrame:
     """Punches of the month up to ``as_of`` (work day) by anyone not on the project's roster, counted per
     project and kind."""
     return read_frame(
@@ -580,7 +652,7 @@ def load_unknown_punches(engine: Engine, month: date, as_of: date) -> pl.DataFra
         f"""
         SELECT project_id, kind, COUNT(*) AS n FROM punches
         WHERE work_date >= {_lit(month)} AND work_date < {_lit(add_months(month, 1))} AND kind <> 'worker'
-          AND work_date <= {_lit(as_of)}
+          AND work_date <= {_lit(as_of)}{_only("project_id", projects)}
         GROUP BY project_id, kind""",
         UNKNOWN_PUNCH_SCHEMA,
     )

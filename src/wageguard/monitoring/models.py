@@ -176,3 +176,35 @@ class NotificationOutbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class FactChange(Base):
+    """The fact journal: a (table, period, project) whose rows changed, written by the database's triggers
+    (migration 0004d) in the writing transaction; consumed by the engine (``journal.py``)."""
+
+    __tablename__ = "fact_changes"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    tbl: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str | None] = mapped_column(String(7))
+    project_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class FactMirror(Base):
+    """A built (mirror, period) of the columnar fact mirror (``mirror.py``); absent: not built."""
+
+    __tablename__ = "fact_mirrors"
+    mirror: Mapped[str] = mapped_column(String(20), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    rows: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class FactSegment(Base):
+    """One bucket of projects of a mirrored (table, period): its rows as an Arrow IPC stream."""
+
+    __tablename__ = "fact_segments"
+    mirror: Mapped[str] = mapped_column(String(20), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

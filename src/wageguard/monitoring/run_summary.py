@@ -24,3 +24,4 @@ class RunSummary:
     reopened: int = 0
     escalated: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    projects: int | None = None  # projects an incremental run re-evaluated; None: a full run

@@ -165,7 +165,7 @@ def content_hash(
     return _digest("|".join([*parts, "true" if referral else "false", evidence]))
 
 
-def _existing(session: Session, scope: list[tuple[str, str]]) -> pl.DataFrame:
+def _existing(session: Session, scope: list[tuple[str, str]], projects: list[int] | None) -> pl.DataFrame:
     schema = {
         "id": pl.Int64,
         "rule_code": pl.String,
@@ -186,7 +186,11 @@ def _existing(session: Session, scope: list[tuple[str, str]]) -> pl.DataFrame:
             Alert.status,
             Alert.still_holds,
             Alert.evidence_hash,
-        ).where(Alert.rule_code.in_(codes), Alert.period.in_(periods))
+        ).where(
+            Alert.rule_code.in_(codes),
+            Alert.period.in_(periods),
+            *(() if projects is None else (Alert.project_id.in_(projects),)),
+        )
     ).all()
     frame = pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
     allowed = pl.DataFrame(scope, schema={"rule_code": pl.String, "period": pl.String}, orient="row")
@@ -303,12 +307,14 @@ def apply_findings(
     run_id: int,
     thresholds: pl.DataFrame,
     summary: RunSummary,
+    projects: list[int] | None = None,
 ) -> None:
-    """Upsert the alerts for ``findings`` within ``scope`` (rule, period) pairs, escalate, queue digests.
+    """Upsert the alerts for ``findings`` within ``scope`` (rule, period) pairs — and, for an incremental
+    run, ``projects``: alerts of other projects are neither compared nor cleared — escalate, queue digests.
     Worker-level findings become one alert per (rule, project, period) with worker lines."""
     grouped, lines = group_workers(findings)
     found = keyed(grouped)
-    old = _existing(session, scope)
+    old = _existing(session, scope, projects)
     both = found.join(old, on=KEY, how="inner")
     new = found.join(old, on=KEY, how="anti")
     gone = old.join(found, on=KEY, how="anti").filter(pl.col("still_holds"))
