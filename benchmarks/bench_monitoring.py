@@ -284,7 +284,9 @@ def main() -> None:
     ap.add_argument("--projects", type=int, default=8_000)
     ap.add_argument("--workers", type=int, default=1_500_000)
     ap.add_argument("--json", default="")
-    ap.add_argument("--keep", default="", help="SQLite: build into this file and keep it (PostgreSQL: keep it)")
+    ap.add_argument(
+        "--keep", default="", help="SQLite: build into this file and keep it; PostgreSQL: keep it"
+    )
     ap.add_argument("--existing", default="", help="measure this database (built with --keep) as it is")
     ap.add_argument("--measure-only", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()

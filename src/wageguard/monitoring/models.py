@@ -145,6 +145,7 @@ class MonitorRun(Base):
     escalated: Mapped[int] = mapped_column(Integer, default=0)
     counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    projects: Mapped[int | None] = mapped_column(Integer)  # an incremental run's projects; None: full run
 
 
 class MonitorThreshold(Base):

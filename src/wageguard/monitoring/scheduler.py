@@ -2,8 +2,9 @@
 
 The scheduler listens to ``wageguard.events.announce_import``, which the import paths call once their
 transaction has committed (registry files, pay sheets, bank files and pushes, attendance batches): it asks the
-scheduler thread to run the engine soon, debounced, so a burst of imports causes one run. Without a started
-scheduler (CLI, tests) nothing listens and nothing runs; ``wageguard serve`` starts one through the
+scheduler thread to run the engine soon, debounced, so a burst of imports causes one run. That run is
+incremental (only the projects the fact journal names); the daily run re-reads every fact (the safety
+net). Without a started scheduler (CLI, tests) nothing listens and nothing runs; ``wageguard serve`` starts one through the
 scheduler lease (``leader.py``), so a deployment runs exactly one. Jobs of other slices that must precede the
 daily run (``before_daily``: e.g. re-scoring every enterprise, so W21 reads today's scores) are handed in
 by the caller, so this module imports none of them; each one's failure is logged and the run goes on.
@@ -110,7 +111,14 @@ class MonitorScheduler:
                 except Exception:  # a failed job must not cost the day's run
                     log.exception("job before the daily run failed")
         try:
-            run_monitoring(db=self.db, settings=self.settings, as_of=today, trigger=trigger)
+            run_monitoring(
+                db=self.db,
+                settings=self.settings,
+                as_of=today,
+                trigger=trigger,
+                incremental=trigger == "import",  # only the projects the fact journal names
+                rebuild=trigger == "daily",  # the safety net: every fact re-read from SQL
+            )
             dispatch_outbox(db=self.db, notifier=notifier_for(self.settings))
         except Exception:  # the scheduler must survive a failed run; the run row records the error
             log.exception("monitoring run failed")

@@ -418,6 +418,7 @@ def _finish_run(session: Session, run_id: int, s: RunSummary) -> None:
     assert run is not None
     run.finished_at, run.status = utcnow(), "done"
     run.facts_rows, run.findings, run.counts = s.facts_rows, s.findings, s.per_rule
+    run.projects = s.projects
     run.raised, run.updated, run.cleared, run.reopened, run.escalated = (
         s.raised,
         s.updated,

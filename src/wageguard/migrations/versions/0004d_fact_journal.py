@@ -10,6 +10,7 @@ re-evaluates only the projects named there, and the mirror refreshes only their 
 
 ``fact_segments`` holds the mirror: the month's fact rows of the big per-worker tables as Arrow IPC
 blobs, one per (mirror, period, bucket of projects); ``fact_mirrors`` says which (mirror, period) are built.
+``monitor_runs.projects``: how many projects an incremental run re-evaluated (null: a full run).
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ def upgrade() -> None:
         sa.Column("payload", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("mirror", "period", "bucket", name=op.f("pk_fact_segments")),
     )
+    with op.batch_alter_table("monitor_runs") as batch:
+        batch.add_column(sa.Column("projects", sa.Integer(), nullable=True))
     dialect = op.get_bind().dialect.name
     for source in SOURCES:
         for statement in (_sqlite if dialect == "sqlite" else _postgresql)(*source):
@@ -147,6 +150,8 @@ def downgrade() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS fj_{table}_{event}")
         else:
             op.execute(f"DROP FUNCTION IF EXISTS fj_{table}() CASCADE")
+    with op.batch_alter_table("monitor_runs") as batch:
+        batch.drop_column("projects")
     op.drop_table("fact_segments")
     op.drop_table("fact_mirrors")
     op.drop_table("fact_changes")
