@@ -3,11 +3,12 @@
 The scheduler listens to ``wageguard.events.announce_import``, which the import paths call once their
 transaction has committed (registry files, pay sheets, bank files and pushes, attendance batches): it asks the
 scheduler thread to run the engine soon, debounced, so a burst of imports causes one run. That run is
-incremental (only the projects the fact journal names); the daily run re-reads every fact (the safety
-net). Without a started scheduler (CLI, tests) nothing listens and nothing runs; ``wageguard serve``
-starts one through the scheduler lease (``leader.py``), so a deployment runs exactly one. Jobs of other
-slices that must precede the daily run (``before_daily``: e.g. re-scoring every enterprise, so W21 reads today's scores) are handed in
-by the caller, so this module imports none of them; each one's failure is logged and the run goes on.
+incremental (only the projects the fact journal names); the daily run re-reads every fact (the safety net).
+Without a started scheduler (CLI, tests) nothing listens and nothing runs; ``wageguard serve`` starts one
+through the scheduler lease (``leader.py``), so a deployment runs exactly one. Jobs of other slices that must
+precede the daily run (``before_daily``: e.g. re-scoring every enterprise, so W21 reads today's scores) are
+handed in by the caller, so this module imports none of them; each one's failure is logged and the run goes
+on.
 
 The scheduler signals what it did: ``heard`` counts the import announcements it received, ``finished`` the
 runs it completed per trigger (done or failed, outbox dispatched), and ``wait_for_runs`` blocks on that
