@@ -11,9 +11,13 @@ tables — not through the import paths, whose own benchmarks exist: only the en
 Personal numbers are dummy bytes. Faults are planted in fixed fractions (unpaid, underpaid, paid to
 another card) so that about 20,000 alerts are written. A gate per project with a ``gate_days`` row for each
 day from 1 August to 24 October (680,000 rows; every 40th gate silent for a working week in September)
-gives W16 its province-sized input. The measured run happens in a fresh child process
-(its peak RSS is the engine's alone); on PostgreSQL a throw-away database is created on that server and
-dropped afterwards.
+gives W16 its province-sized input. Measured, each phase in a fresh child process (its peak RSS is the
+engine's alone): the daily run (``rebuild``: every fact re-read from SQL, the fact mirror rebuilt), then a
+full run from the mirror, a rerun that must change nothing, and an incremental run after a change on one
+project. On PostgreSQL a throw-away database is created on that server and dropped afterwards.
+
+    .venv/bin/python benchmarks/bench_monitoring.py --keep /tmp/province.db     # build and keep the file
+    .venv/bin/python benchmarks/bench_monitoring.py --existing sqlite:////tmp/province.db   # measure again
 """
 
 from __future__ import annotations
@@ -243,29 +247,34 @@ def _changes(s: Any) -> dict[str, int]:
     return {"raised": s.raised, "updated": s.updated, "cleared": s.cleared, "reopened": s.reopened}
 
 
-def measure(url: str) -> dict[str, Any]:
-    """The daily run (facts re-read from SQL, mirror rebuilt), a full run from the mirror, a rerun that must
-    change nothing, and an incremental run after a change on one project; phase timings of each."""
+def measure(url: str, phase: str) -> dict[str, Any]:
+    """``rebuild``: the daily run (facts re-read from SQL, the mirror rebuilt). ``warm``: a full run from the
+    mirror, a rerun that must change nothing, and an incremental run after a change on one project. Each
+    phase runs in its own process, so each peak RSS is that phase's alone."""
     from wageguard.config import Settings
     from wageguard.db import Database
 
     settings = Settings(database_url=url)
     db = Database(url)
-    rebuild_s, first = _run(db, settings, rebuild=True)
+    if phase == "rebuild":
+        rebuild_s, first = _run(db, settings, rebuild=True)
+        return {
+            "rebuild_s": rebuild_s,
+            "rebuild_phases_s": {k: round(v, 2) for k, v in first.timings.items()},
+            "alerts_raised": first.raised,
+            "per_rule": first.per_rule,
+            "rebuild_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        }
     full_s, full = _run(db, settings)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rerun_s, again = _run(db, settings)
     pid = _touch_one_project(url)
     inc_s, inc = _run(db, settings, incremental=True)
     return {
-        "rebuild_s": rebuild_s,
-        "rebuild_phases_s": {k: round(v, 2) for k, v in first.timings.items()},
         "total_s": full_s,
         "phases_s": {k: round(v, 2) for k, v in full.timings.items()},
         "facts_rows": full.facts_rows,
         "findings": full.findings,
-        "alerts_raised": first.raised,
-        "per_rule": first.per_rule,
         "full_changes": _changes(full),
         "rerun_s": rerun_s,
         "rerun_changes": _changes(again),
@@ -276,6 +285,18 @@ def measure(url: str) -> dict[str, Any]:
         "incremental_changes": _changes(inc),
         "peak_rss_mb": round(peak_kb / 1024),
     }
+
+
+def _child(url: str, phase: str) -> dict[str, Any]:
+    child = subprocess.run(
+        [sys.executable, __file__, "--measure-only", url, "--phase", phase],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
@@ -289,9 +310,10 @@ def main() -> None:
     )
     ap.add_argument("--existing", default="", help="measure this database (built with --keep) as it is")
     ap.add_argument("--measure-only", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--phase", default="warm", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure_only:
-        print(json.dumps(measure(args.measure_only)))
+        print(json.dumps(measure(args.measure_only, args.phase)))
         return
     with tempfile.TemporaryDirectory(prefix="wg-bench-mon-") as tmp:
         drop = None
@@ -310,14 +332,8 @@ def main() -> None:
                 took = generate(url, args.projects, args.workers)
                 print(f"generated {args.projects} projects / {args.workers} workers: {took}", flush=True)
             gen_s = round(time.perf_counter() - t0, 1)
-            child = subprocess.run(
-                [sys.executable, __file__, "--measure-only", url],
-                check=True,
-                capture_output=True,
-                text=True,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
-            result = json.loads(child.stdout.strip().splitlines()[-1])
+            result = {**_child(url, "rebuild"), **_child(url, "warm")}
+            result["load_1min"] = round(os.getloadavg()[0], 1)
         finally:
             if drop is not None:
                 drop()
