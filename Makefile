@@ -10,7 +10,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_DB := var/wageguard.db
 export WAGEGUARD_DATABASE_URL ?= sqlite:///$(DEMO_DB)
 
-.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages bench-screen bench-risk clean
+.PHONY: help venv assets demo demo-data serve test test-sqlite test-pg lint bench bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages bench-screen bench-risk bench-national clean
 
 help:
 	@echo "make demo   - install, build assets, create the demo city and start the server"
@@ -59,7 +59,7 @@ test-pg: venv
 test: lint assets test-sqlite test-pg
 
 bench: bench-import bench-attendance bench-reads bench-complaints bench-money bench-monitoring bench-intake bench-pages \
-  bench-screen bench-risk
+  bench-screen bench-risk bench-national
 
 bench-import: venv
 	$(PY) benchmarks/bench_import.py --workers 58000 --json var/bench/import-58k.json
@@ -101,3 +101,8 @@ bench-screen: venv
 bench-risk: venv
 	$(PY) benchmarks/bench_risk.py --json var/bench/risk-sqlite.json
 	$(PY) benchmarks/bench_risk.py --database-url $(PG_URL) --json var/bench/risk-pg.json
+
+# A simulated national month on Spark (local[2]) beside the single-machine engine on the same lake.
+bench-national: venv
+	$(PY) benchmarks/bench_national.py --provinces 10 --projects 1500 --workers 300000 --shared-card-every 1000 \
+	  --spark-memory 4g --json var/bench/national-10x300k.json

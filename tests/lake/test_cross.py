@@ -46,7 +46,7 @@ def test_planted_cross_province_faults_are_found_in_each_province_concerned(
     assert set(n01["other_provinces"]) == {"430000", "520000"}
     n02 = found.filter(pl.col("rule_code") == "N02")
     assert n02["days"].to_list() == [1, 1]
-    assert set(n02["evidence"].str.json_path_match("$.dates[0]")) == {"2026-09-08"}
+    assert set(n02["evidence"].str.json_path_match("$.clash_dates[0]")) == {"2026-09-08"}
     n03 = found.filter(pl.col("rule_code") == "N03").row(0, named=True)
     assert n03["other_provinces"] == "430000" and n03["amount_fen"] == 600_000
     assert n03["region_code"] == "510104" and n03["period"] == "2026-09"

@@ -28,6 +28,7 @@ CROSS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "subject_key": pl.String,  # card:<bidx> or person:<bidx>, @p<project>
     "project_id": pl.Int64,
     "worker_id": pl.Int64,
+    "person_bidx": pl.String,  # the worker's ID-number blind index (how the province finds them again)
     "region_code": pl.String,
     "amount_fen": pl.Int64,
     "days": pl.Int64,
@@ -67,6 +68,7 @@ def _shape(df: DataFrame, code: str, month: str, kind: str, key: str, evidence: 
         subject.alias("subject_key"),
         sf.col("project_id").cast("bigint"),
         sf.col("worker_id").cast("bigint"),
+        "person_bidx",
         "region_code",
         sf.col("amount_fen").cast("bigint"),
         sf.col("days").cast("bigint"),
@@ -81,16 +83,17 @@ def card_in_two_provinces(cards: DataFrame, month: str) -> DataFrame:
 
     per_card = cards.groupBy("card_bidx").agg(
         sf.array_sort(sf.collect_set("province")).alias("provinces"),
-        sf.countDistinct("person_bidx").alias("persons"),
-        sf.countDistinct("province", "project_id").alias("projects"),
+        sf.countDistinct("person_bidx").alias("card_persons"),
+        sf.countDistinct("province", "project_id").alias("card_projects"),
         sf.sum("amount_fen").alias("card_total_fen"),
     )
     hit = cards.join(per_card.where(sf.size("provinces") > 1), "card_bidx")
-    rows = hit.groupBy("card_bidx", *_WHERE, "provinces", "persons", "projects", "card_total_fen").agg(
-        sf.sum("amount_fen").alias("amount_fen"), sf.sum("payments").alias("payments")
+    totals = ("provinces", "card_persons", "card_projects", "card_total_fen")
+    rows = hit.groupBy("card_bidx", "person_bidx", *_WHERE, *totals).agg(
+        sf.sum("amount_fen").alias("amount_fen"), sf.sum("payments").alias("payments_n")
     )
     rows = rows.withColumn("other_provinces", _others(sf.col("provinces"))).withColumn("days", sf.lit(None))
-    evidence = [sf.col(c) for c in ("provinces", "persons", "projects", "card_total_fen", "payments")]
+    evidence = [sf.col(c) for c in (*totals, "amount_fen", "payments_n")]
     return _shape(rows, "N01", month, "card", "card_bidx", evidence)
 
 
@@ -103,13 +106,14 @@ def same_day_in_two_provinces(days: DataFrame, month: str) -> DataFrame:
     hit = days.join(clash, ["person_bidx", "work_date"])
     rows = hit.groupBy("person_bidx", *_WHERE).agg(
         sf.countDistinct("work_date").alias("days"),
-        sf.array_sort(sf.collect_set(sf.col("work_date").cast("string"))).alias("dates"),
+        sf.array_sort(sf.collect_set(sf.col("work_date").cast("string"))).alias("clash_dates"),
         sf.array_distinct(sf.flatten(sf.collect_list("day_provinces"))).alias("provinces"),
     )
     rows = rows.withColumn("other_provinces", _others(sf.col("provinces"))).withColumn(
         "amount_fen", sf.lit(None)
     )
-    return _shape(rows, "N02", month, "person", "person_bidx", [sf.col("dates"), sf.array_sort("provinces")])
+    evidence = [sf.col("clash_dates"), sf.array_sort("provinces").alias("provinces")]
+    return _shape(rows, "N02", month, "person", "person_bidx", evidence)
 
 
 def paid_where_not_attended(cards: DataFrame, days: DataFrame, month: str) -> DataFrame:
@@ -117,11 +121,18 @@ def paid_where_not_attended(cards: DataFrame, days: DataFrame, month: str) -> Da
     that month but attended in another province."""
     from pyspark.sql import functions as sf
 
-    attended = days.groupBy("person_bidx").agg(sf.array_sort(sf.collect_set("province")).alias("attended"))
+    attended = days.groupBy("person_bidx").agg(
+        sf.array_sort(sf.collect_set("province")).alias("attended_provinces")
+    )
     paid = cards.groupBy("person_bidx", *_WHERE).agg(sf.sum("amount_fen").alias("amount_fen"))
-    hit = paid.join(attended, "person_bidx").where(~sf.array_contains("attended", sf.col("province")))
-    rows = hit.withColumn("other_provinces", sf.array_join("attended", ",")).withColumn("days", sf.lit(0))
-    return _shape(rows, "N03", month, "person", "person_bidx", [sf.col("attended"), sf.col("amount_fen")])
+    hit = paid.join(attended, "person_bidx").where(
+        ~sf.array_contains("attended_provinces", sf.col("province"))
+    )
+    rows = hit.withColumn("other_provinces", sf.array_join("attended_provinces", ",")).withColumn(
+        "days", sf.lit(0)
+    )
+    evidence = [sf.col("attended_provinces"), sf.col("amount_fen")]
+    return _shape(rows, "N03", month, "person", "person_bidx", evidence)
 
 
 def run_cross_province(*, spark: SparkSession, lake: Path, month: str) -> pl.DataFrame:

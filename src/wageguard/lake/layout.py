@@ -52,3 +52,12 @@ def provinces_in(lake: Path, month: str) -> list[str]:
     root = lake / MANIFEST_DIR
     found = root.glob(f"province=*/month={month}/manifest.json") if root.is_dir() else []
     return sorted(p.parent.parent.name.removeprefix("province=") for p in found)
+
+
+NATIONAL_ALERTS_DIR = "national-alerts"  # N01–N03 findings back to each province (``outbound``)
+FINDINGS_FILE = "findings.jsonl"
+
+
+def national_alerts_path(lake: Path, province: str, month: str) -> Path:
+    """The file of one province's national findings for ``month`` (``wageguard national import``)."""
+    return lake / NATIONAL_ALERTS_DIR / f"province={province}" / f"month={month}" / FINDINGS_FILE

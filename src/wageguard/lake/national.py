@@ -110,6 +110,11 @@ def spark_session(
         .config("spark.pyspark.python", sys.executable)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")  # province codes as text
+        # No broadcast joins planned from file sizes: zstd Parquet of the keys is so small on disk that Spark
+        # broadcast a 1.2 GB hash table at 10 provinces × 300 k workers (a task died of heap, then retried).
+        # Adaptive execution still broadcasts what a shuffle measured small.
+        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
+        .config("spark.sql.adaptive.autoBroadcastJoinThreshold", "10m")
         .getOrCreate()
     )
 
