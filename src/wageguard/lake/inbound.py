@@ -287,7 +287,7 @@ def findings_of(rows: list[dict[str, Any]], regions: dict[int, str], workers: di
             "amount_fen": r["amount_fen"],
             "workers": 1,
             "referral": False,
-            "evidence": json.dumps(r["evidence"], ensure_ascii=False, sort_keys=True),
+            "evidence": json.dumps(r["evidence"], ensure_ascii=False),  # the file's key order: stable
         }
         for r in rows
     ]
