@@ -23,13 +23,13 @@ from wageguard.attendance.intake import IntakeDrainer
 from wageguard.attendance.live import choose_gates, demo_key
 from wageguard.auth.models import User
 from wageguard.auth.service import principal_of
-from wageguard.db import Database
+from wageguard.db import Database, utcnow
 from wageguard.monitoring.owing import owing_by_project
+from wageguard.screen.queries import work_day
 from wageguard.tallies.live import current_bus
 from wageguard.timezones import zone
 from wageguard.web.app import create_app
 from wageguard.web.iclock import intake_of, options_of
-from wageguard.web.pages.render import today_local
 
 WALL = {"width": 1920, "height": 1080}
 LIVE_S = 5_000  # ms: the bound from a punch to the screen
@@ -154,7 +154,7 @@ def test_the_screens_figures_equal_the_facts(server: str, new_page: Any, app: An
     page, errors = open_screen(new_page, server, "tongren")
     shown = shown_figures(page)
     with app.state.db.sessions() as s:
-        expected = expected_figures(s, "5206", today_local(app.state.settings), "tongren")
+        expected = expected_figures(s, "5206", work_day(app.state.settings, utcnow()), "tongren")
     assert {name: shown[name] for name in expected} == expected
     assert int(expected["projects_under_construction"]) > 0 and int(expected["wages_paid_to_date"]) > 0
     # how they read: counts with separators, amounts in 万元 / 亿元 with the exact yuan on hover
@@ -196,7 +196,7 @@ def test_a_punch_at_a_demo_gate_moves_the_open_screens_on_site_counter(
     counter = page.locator('[data-figure="workers_on_site_today"]')
     before = int(counter.get_attribute("data-value") or "0")
     with app.state.db.sessions() as s:
-        serial, tz, pin = _punchable(s, today_local(app.state.settings))
+        serial, tz, pin = _punchable(s, work_day(app.state.settings, utcnow()))
     at = datetime.now(zone(tz)).replace(tzinfo=None)
     body = f"{pin}\t{at:%Y-%m-%d %H:%M:%S}\t0\t15\t0\t0\n"
     r = httpx.post(
@@ -242,7 +242,7 @@ def test_a_county_inspectors_screen_holds_only_that_county(server: str, new_page
     page, errors = open_screen(new_page, server, "bijiang")
     expect(page.locator(".wall-head h1 .region-name")).to_have_text("碧江区")
     with app.state.db.sessions() as s:
-        expected = expected_figures(s, "520602", today_local(app.state.settings), "bijiang")
+        expected = expected_figures(s, "520602", work_day(app.state.settings, utcnow()), "bijiang")
         mine = {int(i) for (i,) in s.execute(text("SELECT id FROM projects WHERE region_code = '520602'"))}
         outside = text("SELECT name FROM projects WHERE region_code <> '520602'")
         others = [str(n) for (n,) in s.execute(outside)]

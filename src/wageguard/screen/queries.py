@@ -274,6 +274,13 @@ def local_now(settings: Settings, now: datetime) -> datetime:
     return aware.astimezone(zone(settings.timezone))
 
 
+def work_day(settings: Settings, now: datetime) -> date:
+    """The work day ``now`` falls in, in the platform's zone: before ``attendance_day_boundary`` (04:00) it
+    is still the previous day's, as punches are counted (a night shift's on-site figure stays put)."""
+    boundary = settings.attendance_day_boundary
+    return (local_now(settings, now) - timedelta(hours=boundary.hour, minutes=boundary.minute)).date()
+
+
 def localized_feed(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """Feed items with ``title`` in the reader's language (alerts carry both)."""
     out = []
@@ -297,7 +304,7 @@ def screen_view(
     """Everything a screen shows, in one object (``GET /api/v1/screen``; the pages embed it)."""
     region = resolve_region(session=session, principal=principal, code=region_code)
     local = local_now(settings, now)
-    today = local.date()
+    today = work_day(settings, now)
     view = view_of(region, today)
     subregions = children(session=session, region=region, today=today)
     found = map_file(settings, region.code) if region.code else None

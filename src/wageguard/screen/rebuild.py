@@ -16,7 +16,7 @@ from wageguard.monitoring.tallying import refresh_alert_tallies
 from wageguard.payroll.tallying import rebuild_money_tallies
 from wageguard.registry.tallying import refresh_registry_tallies
 from wageguard.risk.tallying import refresh_risk_tallies
-from wageguard.screen.queries import local_now
+from wageguard.screen.queries import work_day
 from wageguard.tallies.measures import Measure
 from wageguard.tallies.models import Tally
 from wageguard.tallies.service import add_tallies
@@ -49,7 +49,7 @@ def ensure_tallies(db: Database, settings: Settings) -> bool:
     with db.transaction() as session:
         if not tallies_missing(session):
             return False
-        rows = rebuild_tallies(session, today=local_now(settings, utcnow()).date())
+        rows = rebuild_tallies(session, today=work_day(settings, utcnow()))
     log.info("tallies rebuilt from the facts: %d rows", rows)
     return True
 

@@ -67,7 +67,7 @@ def _view(
     session: Session, principal: Principal, settings: Settings, region: str | None, now: datetime
 ) -> Any:
     found = resolve_region(session=session, principal=principal, code=region)
-    today = queries.local_now(settings, now).date()
+    today = queries.work_day(settings, now)
     return found, queries.view_of(found, today)
 
 
@@ -181,7 +181,7 @@ async def live_events(
     sub = current_bus().hub.subscribe()
 
     def today() -> Any:
-        return queries.local_now(settings, clock()).date()
+        return queries.work_day(settings, clock())
 
     stream = live_stream(
         sub,
