@@ -290,11 +290,12 @@ def measure(url: str, phase: str) -> dict[str, Any]:
 def _child(url: str, phase: str) -> dict[str, Any]:
     child = subprocess.run(
         [sys.executable, __file__, "--measure-only", url, "--phase", phase],
-        check=True,
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    if child.returncode:
+        sys.exit(f"the {phase} phase failed:\n{child.stderr[-4000:]}")
     result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
     return result
 
