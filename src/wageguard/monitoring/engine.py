@@ -252,16 +252,24 @@ def run_monitoring(
         if incremental and len(changes.projects()) <= settings.monitor_incremental_max_projects:
             projects = sorted(changes.projects())
         needed = [] if projects is not None else MF.needed(months, as_of, gate_start(months))
-        loaded = mirror.refresh(db, needed, changes, rebuild=rebuild)
-        timings["mirror"] = time.perf_counter() - t0
-        source = loaded if projects is None else None
-        last = months[-1]
-        facts_list = [
-            load_facts(
-                db, settings, m, as_of, keys, months if m == last else None, loaded=source, projects=projects
-            )
-            for m in months
-        ]
+        with reading(db.engine):  # one Arrow connection for every read of the run (PostgreSQL)
+            loaded = mirror.refresh(db, needed, changes, rebuild=rebuild)
+            timings["mirror"] = time.perf_counter() - t0
+            source = loaded if projects is None else None
+            last = months[-1]
+            facts_list = [
+                load_facts(
+                    db,
+                    settings,
+                    m,
+                    as_of,
+                    keys,
+                    months if m == last else None,
+                    loaded=source,
+                    projects=projects,
+                )
+                for m in months
+            ]
         facts_list[-1] = attach_risk_scores(db, attach_complaints(db, facts_list[-1], projects))
         with db.sessions() as session:
             workdays = load_calendar(session)  # the override table, read once per run
