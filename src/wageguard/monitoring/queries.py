@@ -425,9 +425,9 @@ def open_alerts_for_project(
     """The project's unfinished alerts in the caller's scope (region; an enterprise's own projects), most
     severe and newest first."""
     from wageguard.monitoring.choices import FINISHED
-    from wageguard.monitoring.rules import all_rules
+    from wageguard.monitoring.rules import catalogue
 
-    titles = {r.code: r.title_zh for r in all_rules()}
+    titles = {r.code: r.title_zh for r in catalogue()}
     rank = case((Alert.level == "red", 0), (Alert.level == "orange", 1), else_=2)
     rows = session.scalars(
         select(Alert)

@@ -19,7 +19,7 @@ from wageguard.db import utcnow
 from wageguard.monitoring.choices import FINISHED
 from wageguard.monitoring.models import Alert
 from wageguard.monitoring.owing import owing_by_project
-from wageguard.monitoring.rules import get_rule
+from wageguard.monitoring.rules import describe_rule
 from wageguard.registry.models import Project, Region
 from wageguard.tallies import live
 from wageguard.tallies.measures import ALERT_LEVEL_MEASURES, ALL_TIME, Measure
@@ -127,7 +127,7 @@ def alert_feed_items(session: Session, alert_ids: Collection[int]) -> list[dict[
     ).all()
     items = []
     for alert_id, level, code, region_code, created, project, region in rows:
-        rule = get_rule(code)
+        rule = describe_rule(code)
         items.append(
             {
                 "kind": "alert",

@@ -1,4 +1,6 @@
-"""The rule registry: one module per rule code, each exposing ``RULE``; ``all_rules()`` in code order."""
+"""The rule registry: one module per rule code, each exposing ``RULE``; ``all_rules()`` in code order (what
+the engine evaluates). ``catalogue()`` / ``describe_rule()`` also know the national rules (``national``),
+which alerts carry but the engine does not evaluate: display code looks codes up there."""
 
 from __future__ import annotations
 
@@ -36,3 +38,20 @@ def get_rule(code: str) -> Rule:
     if code not in _REGISTRY:
         all_rules()
     return _REGISTRY[code]
+
+
+def catalogue() -> list[Rule]:
+    """Every rule an alert may carry, for display: the engine's rules by code, then the national
+    cross-province ones (N01–N03, ``national``: catalogue entries the engine does not evaluate)."""
+    from wageguard.monitoring.rules.national import NATIONAL_RULES
+
+    return [*all_rules(), *NATIONAL_RULES.values()]
+
+
+def describe_rule(code: str) -> Rule:
+    """The rule of an alert's ``code`` for display (titles, level, basis): an engine rule or a national one;
+    ``KeyError`` for a code neither knows."""
+    from wageguard.monitoring.rules.national import NATIONAL_RULES
+
+    found = NATIONAL_RULES.get(code)
+    return found if found is not None else get_rule(code)

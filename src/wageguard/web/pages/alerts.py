@@ -17,7 +17,7 @@ from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed, WageGuardError
 from wageguard.monitoring import queries, service
 from wageguard.monitoring.choices import AlertStatus, EventAction
-from wageguard.monitoring.rules import all_rules
+from wageguard.monitoring.rules import catalogue, describe_rule
 from wageguard.registry.choices import Role
 from wageguard.security.crypto import Protector
 from wageguard.web import csrf
@@ -50,7 +50,7 @@ def _page(
     """Render with the rule titles, money formatting and a CSRF token bound to this browser's cookie."""
     en = page_lang(request) == "en"
     base = {
-        "rules": {r.code: (r.title_en if en else r.title_zh) for r in all_rules()},
+        "rules": {r.code: (r.title_en if en else r.title_zh) for r in catalogue()},
         "yuan": yuan,
         "csrf": csrf.token_for(request),
     }
@@ -91,7 +91,7 @@ def _detail(
     acts = principal.role in (Role.INSPECTOR, Role.ADMIN)
     status = AlertStatus(alert.status)
     actions = [a.value for a in FORM_ACTIONS if status in service.ALLOWED[a]] if acts else []
-    rule = next(r for r in all_rules() if r.code == alert.rule_code)
+    rule = describe_rule(alert.rule_code)
     lines = queries.alert_workers(session=session, principal=principal, alert_id=alert_id)
     known = _names(session, alert, lines)
     attachments = queries.alert_attachments(session=session, principal=principal, alert_id=alert_id)

@@ -1,13 +1,15 @@
 """Messages of the alert pages (Chinese first, English second), added to the shared catalogue on import.
 
 Keys: ``alerts.*`` page text, ``alert.level.<level>``, ``alert.status.<status>``, ``alert.action.<action>``
-(lifecycle and engine events) and ``ev.<field>`` evidence field labels. Evidence fields without a label are
+(lifecycle and engine events) and ``ev.<field>`` evidence field labels (this module's ``EVIDENCE_TEXT`` and
+the national rules' own, ``monitoring.rules.national.EVIDENCE_TEXT``). Evidence fields without a label are
 shown under their own name.
 """
 
 from __future__ import annotations
 
 from wageguard.monitoring.choices import LEVEL_ZH, PAY_STATUS_ZH, STATUS_ZH
+from wageguard.monitoring.rules.national import EVIDENCE_TEXT as NATIONAL_EVIDENCE_TEXT
 from wageguard.risk.scorecard import BAND_ZH, FACTORS
 from wageguard.web.i18n import EN, ZH
 
@@ -78,6 +80,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "alerts.actor_engine": ("监测系统", "monitoring"),
     "alerts.actor_complaint": ("工人投诉", "worker complaint"),
     "alerts.actor_system": ("系统", "system"),
+    "alerts.actor_national": ("全国跨省比对", "national cross-check"),
     "alerts.answers": ("企业答复", "The enterprise's answers"),
     "alerts.no_answers": ("企业尚未答复。", "The enterprise has not answered yet."),
     "alerts.answer_note": (
@@ -267,7 +270,7 @@ def _install() -> None:
     entries |= {f"alert.level.{lv.value}": (zh, lv.value) for lv, zh in LEVEL_ZH.items()}
     entries |= {f"alert.status.{st.value}": (zh, st.value.replace("_", " ")) for st, zh in STATUS_ZH.items()}
     entries |= {f"alert.action.{k}": v for k, v in ACTION_TEXT.items()}
-    entries |= {f"ev.{k}": v for k, v in EVIDENCE_TEXT.items()}
+    entries |= {f"ev.{k}": v for k, v in (EVIDENCE_TEXT | NATIONAL_EVIDENCE_TEXT).items()}
     entries |= {f"evv.{k}": v for k, v in VALUE_TEXT.items()}
     entries |= {f"evv.status.{st.value}": (zh, PAY_STATUS_EN[st.value]) for st, zh in PAY_STATUS_ZH.items()}
     entries |= {f"evv.factor.{f.key}": (f.zh, f.en) for f in FACTORS}

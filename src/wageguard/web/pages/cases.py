@@ -31,7 +31,7 @@ from wageguard.config import Settings
 from wageguard.db import Database
 from wageguard.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from wageguard.monitoring.queries import ProjectAlert, open_alerts_for_project
-from wageguard.monitoring.rules import all_rules
+from wageguard.monitoring.rules import catalogue
 from wageguard.registry.choices import Role
 from wageguard.web import csrf
 from wageguard.web.deps import get_database, get_protector, get_session, get_settings_dep, optional_principal
@@ -56,7 +56,7 @@ def _page(
         **context,
         "states": list(STATE_LABELS),
         "yuan": yuan,
-        "rule_titles": {r.code: (r.title_en if en else r.title_zh) for r in all_rules()},
+        "rule_titles": {r.code: (r.title_en if en else r.title_zh) for r in catalogue()},
         "countdown": lambda days_left: cases_text.countdown(page_lang(request), days_left),
         "csrf": csrf.token_for(request),
     }

@@ -29,7 +29,7 @@ from wageguard.errors import Forbidden, ValidationFailed
 from wageguard.exports.cells import safe_sheet_title, write_row
 from wageguard.monitoring import queries, service
 from wageguard.monitoring.choices import AlertStatus, EventAction, Level
-from wageguard.monitoring.rules import all_rules
+from wageguard.monitoring.rules import catalogue
 from wageguard.registry.choices import Role
 from wageguard.web import csrf
 from wageguard.web.deps import get_database, get_session, get_settings_dep, optional_principal
@@ -83,7 +83,7 @@ class Chosen:
 
 
 def _rule_codes() -> set[str]:
-    return {r.code for r in all_rules()}
+    return {r.code for r in catalogue()}
 
 
 def _choose(request: Request, principal: Principal) -> tuple[Chosen, int, list[str]]:
@@ -188,7 +188,7 @@ class Row:
 
 
 def _rows(found: list[queries.InboxRow], today: date, en: bool) -> list[Row]:
-    titles = {r.code: (r.title_en if en else r.title_zh) for r in all_rules()}
+    titles = {r.code: (r.title_en if en else r.title_zh) for r in catalogue()}
     out = []
     for r in found:
         a = r.alert
@@ -289,7 +289,7 @@ def inbox_page(
         "level_links": level_links,
         "all_levels": {"n": sum(counts.values()), "url": _url("/alerts", chosen.params(level=""))},
         "counties": queries.alert_counties(session=session, principal=principal),
-        "rules": {r.code: (r.title_en if en else r.title_zh) for r in all_rules()},
+        "rules": {r.code: (r.title_en if en else r.title_zh) for r in catalogue()},
         "levels": [lv.value for lv in Level],
         "statuses": [s.value for s in AlertStatus],
         "inspectors": inspectors,

@@ -18,7 +18,7 @@ from wageguard.errors import Forbidden, NotFound
 from wageguard.monitoring.owing import owing_by_project
 from wageguard.monitoring.project_months import last_months, project_months
 from wageguard.monitoring.queries import open_alerts_for_project
-from wageguard.monitoring.rules import all_rules
+from wageguard.monitoring.rules import catalogue
 from wageguard.payroll.models import WageAccount
 from wageguard.registry import queries, region_queries
 from wageguard.registry.choices import Role
@@ -182,7 +182,7 @@ def project_page(
         "chart": json.dumps(chart),
         "links": project_links(session, principal, project.id, project.project_code, today_local(settings)),
         "yuan": yuan,
-        "rules": {r.code: (r.title_en if page_lang(request) == "en" else r.title_zh) for r in all_rules()},
+        "rules": {r.code: (r.title_en if page_lang(request) == "en" else r.title_zh) for r in catalogue()},
         "contractor_risk": contractor_risk(session, principal, project_id),
     }
     return render(request, "projects/detail.html", context, principal=principal)

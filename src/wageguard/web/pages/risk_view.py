@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from wageguard.auth.scope import Principal
 from wageguard.monitoring.choices import FINISHED
 from wageguard.monitoring.models import Alert
-from wageguard.monitoring.rules import all_rules
+from wageguard.monitoring.rules import catalogue
 from wageguard.registry.choices import Role
 from wageguard.registry.models import Enterprise, Project, ProjectParticipant, Region
 from wageguard.risk.models import RiskScore
@@ -196,7 +196,7 @@ def enterprise_alerts(
     session: Session, principal: Principal, enterprise_id: int, project_ids: list[int], limit: int = 100
 ) -> list[EnterpriseAlert]:
     """Unfinished alerts on the listed projects (in scope) and about the enterprise, most severe first."""
-    titles = {r.code: (r.title_zh, r.title_en) for r in all_rules()}
+    titles = {r.code: (r.title_zh, r.title_en) for r in catalogue()}
     on_projects = and_(
         Alert.project_id.in_(project_ids),
         principal.project_clause(Alert.project_id, Alert.region_code),  # type: ignore[arg-type]
