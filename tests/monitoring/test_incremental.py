@@ -81,44 +81,23 @@ def _tricky(db: Database, protector: Protector) -> dict[str, object]:
         ids = plant(s, protector)
         proj, team, acct = add_project(s, protector, "LATE")
         late = add_worker(s, protector, proj, team, acct, 30, paid=None)
-        s.add(
-            BankPayment(
-                account_id=acct.id,
-                project_id=proj.id,
-                region_code=proj.region_code,
-                natural_key="future",
-                payee_name=late.name,
-                payee_card_enc=protector.encrypt("6222"),
-                payee_card_bidx=protector.blind_index("card-late"),
-                payee_card_masked="6222**1234",
-                amount_fen=NET,
-                value_date=date(2026, 11, 2),  # after AS_OF: not yet happened
-                status="success",
-                pay_month=MONTH,
-                month_source="sheet",
-                outcome="matched",
-                worker_id=late.id,
-            )
-        )
-        s.add(
-            BankPayment(
-                account_id=acct.id,
-                project_id=None,
-                region_code=proj.region_code,
-                natural_key="no-project",
-                payee_name=late.name,
-                payee_card_enc=protector.encrypt("6222"),
-                payee_card_bidx=protector.blind_index("card-late"),
-                payee_card_masked="6222**1234",
-                amount_fen=1_000,
-                value_date=date(2026, 9, 20),
-                status="success",
-                pay_month="2026-03",
-                month_source="sheet",
-                outcome="matched",
-                worker_id=late.id,
-            )
-        )
+        common = {
+            "account_id": acct.id,
+            "region_code": proj.region_code,
+            "payee_name": late.name,
+            "payee_card_enc": protector.encrypt("6222"),
+            "payee_card_bidx": protector.blind_index("card-late"),
+            "payee_card_masked": "6222**1234",
+            "status": "success",
+            "month_source": "sheet",
+            "outcome": "matched",
+            "worker_id": late.id,
+        }
+        after_as_of = date(2026, 11, 2)  # valued after AS_OF: not yet happened
+        s.add(BankPayment(**common, project_id=proj.id, natural_key="future", amount_fen=NET,
+                          value_date=after_as_of, pay_month=MONTH))  # fmt: skip
+        s.add(BankPayment(**common, project_id=None, natural_key="no-project", amount_fen=1_000,
+                          value_date=date(2026, 9, 20), pay_month="2026-03"))  # fmt: skip
         s.execute(
             update(ProjectWorker)
             .where(ProjectWorker.worker_id == late.id)
